@@ -1,0 +1,5 @@
+"""Allow `python -m voice_helper`."""
+
+from voice_helper.cli import main
+
+raise SystemExit(main())

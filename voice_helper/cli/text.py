@@ -1,0 +1,93 @@
+"""Text subcommands: chat, understand, content check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.content import Content, load_content
+from voice_helper.dialogue.manager import Dialogue
+from voice_helper.understand.matcher import IntentMatcher
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add chat, understand and content to the CLI."""
+    chat = sub.add_parser("chat", help="talk to the assistant in text, one line per utterance")
+    chat.set_defaults(func=run_chat)
+
+    understand = sub.add_parser("understand", help="print the intent of each text")
+    understand.add_argument("--json", action="store_true", help="one JSON object per line")
+    understand.add_argument("texts", nargs="+", metavar="TEXT")
+    understand.set_defaults(func=run_understand)
+
+    content = sub.add_parser("content", help="content tools")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="validate the content folder")
+    check.add_argument("directory", nargs="?", help="content folder (default: content/)")
+    check.set_defaults(func=run_content_check)
+
+
+def content_dir(args: argparse.Namespace) -> Path:
+    """The content folder named on the command line, or the default."""
+    return Path(args.content) if getattr(args, "content", None) else DEFAULT_CONTENT_DIR
+
+
+def load_checked_content(args: argparse.Namespace) -> Content:
+    """Load the content; invalid content stops the command with the problems listed."""
+    return load_content(content_dir(args))
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    """Read utterances from stdin; write each assistant utterance as one line on stdout."""
+    content = load_checked_content(args)
+    assert content.templates is not None
+    matcher = IntentMatcher(content.templates)
+    dialogue = Dialogue(content, reminders=_reminders_for_chat(args), text_mode=True)
+    for line in sys.stdin:
+        text = line.strip()
+        if not text:
+            continue
+        match = matcher.match(text)
+        _LOGGER.debug("heard %r -> %s (%.2f)", text, match.intent, match.score)
+        for reply in dialogue.handle(match.intent):
+            print(" ".join(reply.text.split()), flush=True)
+    return 0
+
+
+def _reminders_for_chat(args: argparse.Namespace) -> object | None:
+    """The reminder service, when the reminders part is installed (else reminders say so)."""
+    try:
+        from voice_helper.remind.client import reminders_for_cli
+    except ImportError:
+        return None
+    return reminders_for_cli(args)
+
+
+def run_understand(args: argparse.Namespace) -> int:
+    """Print the intent and slots of each text, in order."""
+    matcher = IntentMatcher(load_checked_content(args).templates)  # type: ignore[arg-type]
+    for text in args.texts:
+        match = matcher.match(text)
+        intent = match.intent
+        record = {"text": text, "intent": intent.name if intent else None,
+                  "slots": dict(intent.slots) if intent else {}}
+        if args.json:
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            print(f"{text!r}: {record['intent']} {record['slots']}")
+    return 0
+
+
+def run_content_check(args: argparse.Namespace) -> int:
+    """Validate the content folder; print OK or every problem."""
+    directory = Path(args.directory) if args.directory else content_dir(args)
+    content = load_content(directory)
+    sentences = len(content.templates.sentences) if content.templates else 0
+    print(f"OK: {directory}: {len(content.causes)} causes, {sentences} intent sentences")
+    return 0

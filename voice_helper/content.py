@@ -1,0 +1,205 @@
+"""Load and validate content/*.yaml into dataclasses; every error names file:line:field."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voice_helper.errors import ContentError
+from voice_helper.understand.templates import IntentTemplates, parse_templates
+from voice_helper.yamlfile import Checker, Field, YamlProblems, load_yaml
+
+_LOGGER = logging.getLogger(__name__)
+
+REQUIRED_CAUSES = (
+    "pump_setup", "postpartum_blues", "pain", "stress", "low_supply", "medical", "latch",
+    "pumping_frequency", "diet", "other",
+)
+"""Cause ids that later code and tests rely on; pump_setup is asked first."""
+
+MAX_SPOKEN_WORDS = 30
+"""Longest sentence a listener can follow by ear."""
+
+PROMPT_KEYS = (
+    "greeting", "reprompt", "reprompt_question", "gave_up", "offer_continue", "more_remedy",
+    "end_of_remedy", "moved_on", "nothing_before", "summary_none", "summary_found",
+    "summary_help", "goodbye", "stopped", "nothing_to_repeat", "unknown_cause", "help_idle",
+    "help_question", "help_remedy", "help_offer",
+)
+
+_CAUSE_SCHEMA = {
+    "id": Field(str),
+    "name": Field(str),
+    "spoken_names": Field(list, items=str),
+    "question": Field(str),
+    "explanation": Field(str),
+    "remedy": Field(list, items=str),
+    "professional_help": Field(str),
+}
+_TROUBLESHOOTING_SCHEMA = {
+    "intro": Field(str),
+    "causes": Field(list, items=_CAUSE_SCHEMA),
+    "red_flags": Field(dict, schema={"symptoms": Field(list, items=str), "advice": Field(str)}),
+    "help_resources": Field(list, items=str),
+}
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One reason milk may not come, with its question and remedy."""
+
+    id: str
+    """Stable id, e.g. "pump_setup"."""
+    name: str
+    """Short name used in speech: "stress"."""
+    spoken_names: tuple[str, ...]
+    """Words a parent may use for it: "it hurts", "the flange"."""
+    question: str
+    """One yes/no question that detects it."""
+    explanation: str
+    """Why it stops the milk, in a sentence or two."""
+    remedy: tuple[str, ...]
+    """Steps to try, one short sentence each."""
+    professional_help: str
+    """When and where to get professional help."""
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the assistant says and understands, loaded from one folder."""
+
+    directory: Path
+    intro: str
+    causes: tuple[Cause, ...]
+    red_flag_symptoms: tuple[str, ...]
+    red_flag_advice: str
+    help_resources: tuple[str, ...]
+    prompts: dict[str, str] = field(default_factory=dict)
+    templates: IntentTemplates | None = None
+
+    def cause(self, cause_id: str) -> Cause:
+        """The cause with this id."""
+        for cause in self.causes:
+            if cause.id == cause_id:
+                return cause
+        raise KeyError(cause_id)
+
+    def prompt(self, key: str, **values: str) -> str:
+        """A prompt with its {placeholders} filled in."""
+        return self.prompts[key].format(**values)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+def _check_speakable(checker: Checker, text: str, path: str, line: int) -> None:
+    for sentence in _sentences(text):
+        words = len(sentence.split())
+        if words > MAX_SPOKEN_WORDS:
+            checker.add(line, path, f"sentence too long to follow by ear ({words} words, "
+                        f"at most {MAX_SPOKEN_WORDS}): {sentence[:50]!r}...")
+
+
+def _load(path: Path, problems: list) -> object | None:
+    try:
+        return load_yaml(path)
+    except YamlProblems as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _parse_troubleshooting(path: Path, raw: object, checker: Checker) -> dict | None:
+    if not checker.mapping(raw, _TROUBLESHOOTING_SCHEMA, "", 1) or checker.problems:
+        return None
+    assert isinstance(raw, dict)
+    seen: dict[str, int] = {}
+    for index, cause in enumerate(raw["causes"]):
+        line = cause.key_lines.get("id", cause.line)
+        if cause["id"] in seen:
+            checker.add(line, f"causes[{index}].id",
+                        f"duplicate id {cause['id']!r} (first used on line {seen[cause['id']]})")
+        seen.setdefault(cause["id"], line)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", cause["id"]):
+            checker.add(line, f"causes[{index}].id", "use lower-case letters, digits and _ only")
+        for key in ("question", "explanation", "professional_help"):
+            _check_speakable(checker, cause[key], f"causes[{index}].{key}", cause.key_lines[key])
+        if not cause["question"].rstrip().endswith("?"):
+            checker.add(cause.key_lines["question"], f"causes[{index}].question",
+                        "should be a yes/no question ending with '?'")
+        for step_index, step in enumerate(cause["remedy"]):
+            _check_speakable(checker, step, f"causes[{index}].remedy[{step_index}]",
+                             cause["remedy"].item_lines[step_index])
+    for missing in (c for c in REQUIRED_CAUSES if c not in seen):
+        checker.add(raw["causes"].line, "causes", f"missing the cause with id {missing!r}")
+    if raw["causes"] and raw["causes"][0]["id"] != "pump_setup" and "pump_setup" in seen:
+        checker.add(raw["causes"].line, "causes[0].id", "pump_setup must be the first cause")
+    return raw
+
+
+def _parse_prompts(raw: object, checker: Checker) -> dict[str, str] | None:
+    schema = {key: Field(str) for key in PROMPT_KEYS}
+    if not checker.mapping(raw, schema, "", 1):
+        return None
+    assert isinstance(raw, dict)
+    return {key: " ".join(str(value).split()) for key, value in raw.items()}
+
+
+def _build_cause(raw: dict) -> Cause:
+    return Cause(
+        id=raw["id"], name=raw["name"], spoken_names=tuple(raw["spoken_names"]),
+        question=" ".join(raw["question"].split()),
+        explanation=" ".join(raw["explanation"].split()),
+        remedy=tuple(" ".join(s.split()) for s in raw["remedy"]),
+        professional_help=" ".join(raw["professional_help"].split()),
+    )
+
+
+def load_content(directory: Path) -> Content:
+    """Load and validate every content file; raise ContentError listing every problem."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ContentError(f"content folder {directory} does not exist")
+    problems: list = []
+    paths = {name: directory / f"{name}.yaml" for name in ("troubleshooting", "prompts", "intents")}
+    raws = {name: _load(path, problems) for name, path in paths.items()}
+    trouble_checker, prompt_checker = Checker(paths["troubleshooting"]), Checker(paths["prompts"])
+    trouble = (_parse_troubleshooting(paths["troubleshooting"], raws["troubleshooting"],
+                                      trouble_checker)
+               if raws["troubleshooting"] is not None else None)
+    prompts = (_parse_prompts(raws["prompts"], prompt_checker)
+               if raws["prompts"] is not None else None)
+    problems += trouble_checker.problems + prompt_checker.problems
+    causes = tuple(_build_cause(c) for c in trouble["causes"]) if trouble and not trouble_checker.problems else ()
+    templates = None
+    if raws["intents"] is not None:
+        cause_names = {c.id: (c.name, *c.spoken_names) for c in causes}
+        templates_checker = Checker(paths["intents"])
+        templates = parse_templates(raws["intents"], cause_names, templates_checker)
+        problems += templates_checker.problems
+    problems += _extra_checks(directory)
+    if problems:
+        listing = "\n  ".join(str(p) for p in problems)
+        raise ContentError(f"content in {directory} is not valid:\n  {listing}")
+    assert trouble is not None and prompts is not None
+    return Content(
+        directory=directory,
+        intro=" ".join(trouble["intro"].split()),
+        causes=causes,
+        red_flag_symptoms=tuple(trouble["red_flags"]["symptoms"]),
+        red_flag_advice=" ".join(trouble["red_flags"]["advice"].split()),
+        help_resources=tuple(trouble["help_resources"]),
+        prompts=prompts,
+        templates=templates,
+    )
+
+
+def _extra_checks(directory: Path) -> list:
+    """Problems in content files owned by other parts (reminders, breathing), when present."""
+    try:
+        from voice_helper.remind.content import check_remind_content
+    except ImportError:
+        return []
+    return list(check_remind_content(directory))

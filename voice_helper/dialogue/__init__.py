@@ -1,0 +1,1 @@
+"""Decide: the conversation state machine that turns intents into replies."""

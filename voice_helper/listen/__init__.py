@@ -1,0 +1,1 @@
+"""Listen: audio sources, endpointing and speech engines (audio -> text)."""

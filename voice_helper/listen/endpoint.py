@@ -1,0 +1,175 @@
+"""Find where utterances start and end in a continuous stream, despite a humming pump.
+
+webrtcvad alone calls much of a steady pump's noise "speech" (measured: 40-70% of frames of
+brown or pink noise at -30..-20 dBFS), so a frame only counts as voiced when webrtcvad says so
+*and* it is louder than the recent background by a margin. The background level is a high
+percentile of the energy of recent unvoiced frames heard outside utterances, so the loud phase of a
+pump's cycle sets the bar, not its quiet phase. An "utterance" that runs to the length limit is
+taken as a louder background (a pump switched on) and raises the background level.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import webrtcvad
+
+from voice_helper.listen.audio import FRAME_MS, SAMPLE_RATE, Frame, concatenate
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    """How eagerly an utterance starts and how much silence ends it."""
+
+    aggressiveness: int = 3
+    """webrtcvad mode, 0 (lenient) .. 3 (strict about what is speech)."""
+    start_window: int = 10
+    """Frames looked at when deciding that speech has started (300 ms)."""
+    start_voiced: int = 6
+    """Voiced frames within start_window needed to start an utterance."""
+    end_window: int = 24
+    """Frames looked at when deciding that speech has ended (720 ms)."""
+    end_voiced_max: int = 2
+    """At most this many voiced frames within end_window end an utterance."""
+    pre_roll_ms: int = 300
+    """Audio kept from before the start decision, so no first syllable is lost."""
+    tail_ms: int = 300
+    """Trailing silence kept at the end of an utterance."""
+    max_utterance_s: float = 10.0
+    """An utterance is cut here even if the talking goes on."""
+    noise_margin_db: float = 6.0
+    """How far above the background level a frame must be to count as voiced."""
+    noise_percentile: float = 90.0
+    """Percentile of recent background frame energies taken as the background level."""
+    noise_history_frames: int = 100
+    """Background frames remembered for the background level (3 s)."""
+    silence_floor_db: float = -55.0
+    """Frames quieter than this (dBFS) are never voiced."""
+
+
+@dataclass
+class Utterance:
+    """A stretch of speech cut out of the stream."""
+
+    samples: np.ndarray
+    """16 kHz mono int16 samples, pre-roll and tail included."""
+    start_s: float
+    """Stream time of the first sample, in seconds."""
+    end_s: float
+    """Stream time just after the last sample, in seconds."""
+
+    @property
+    def duration_s(self) -> float:
+        """Length in seconds."""
+        return self.samples.size / SAMPLE_RATE
+
+
+def frame_energy_db(samples: np.ndarray) -> float:
+    """RMS level of int16 samples in dB relative to full scale."""
+    power = float(np.mean(np.square(samples.astype(np.float64)))) / (32768.0**2)
+    return 10.0 * np.log10(max(power, 1e-12))
+
+
+class Endpointer:
+    """Feed frames in order; get an Utterance back whenever one ends."""
+
+    def __init__(self, settings: EndpointSettings | None = None):
+        self.settings = settings or EndpointSettings()
+        self._vad = webrtcvad.Vad(self.settings.aggressiveness)
+        pre = self.settings.pre_roll_ms // FRAME_MS
+        self._recent: deque[tuple[Frame, bool]] = deque(maxlen=pre + self.settings.start_window)
+        self._background: deque[float] = deque(maxlen=self.settings.noise_history_frames)
+        self._speech: list[Frame] = []
+        self._end_flags: deque[bool] = deque(maxlen=self.settings.end_window)
+
+    @property
+    def in_speech(self) -> bool:
+        """True while an utterance is being collected."""
+        return bool(self._speech)
+
+    def background_db(self) -> float:
+        """Current estimate of the background level in dBFS."""
+        if not self._background:
+            return self.settings.silence_floor_db
+        return float(np.percentile(self._background, self.settings.noise_percentile))
+
+    def is_voiced(self, frame: Frame) -> bool:
+        """webrtcvad's verdict, gated by loudness above the background."""
+        energy = frame_energy_db(frame.samples)
+        bar = max(self.settings.silence_floor_db, self.background_db() + self.settings.noise_margin_db)
+        voiced = energy >= bar and self._vad.is_speech(frame.samples.tobytes(), SAMPLE_RATE)
+        if not voiced and not self._speech:
+            self._background.append(energy)
+        return voiced
+
+    def push(self, frame: Frame) -> Utterance | None:
+        """Take the next frame; return the utterance that it ends, if any."""
+        voiced = self.is_voiced(frame)
+        if self._speech:
+            self._speech.append(frame)
+            self._end_flags.append(voiced)
+            ended = (len(self._end_flags) == self.settings.end_window
+                     and sum(self._end_flags) <= self.settings.end_voiced_max)
+            too_long = len(self._speech) * FRAME_MS / 1000 >= self.settings.max_utterance_s
+            if ended or too_long:
+                if too_long and not ended:
+                    # Nobody talks a command this long: more likely the background got louder
+                    # (the pump was switched on), so let it raise the background level.
+                    _LOGGER.debug("utterance cut at %.1f s", self.settings.max_utterance_s)
+                    self._background.extend(frame_energy_db(f.samples) for f in self._speech)
+                return self._finish(trim=ended)
+            return None
+        self._recent.append((frame, voiced))
+        window = list(self._recent)[-self.settings.start_window:]
+        if sum(flag for _, flag in window) >= self.settings.start_voiced:
+            self._speech = [f for f, _ in self._recent]
+            self._recent.clear()
+            self._end_flags.clear()
+            _LOGGER.debug("speech started at %.2f s (background %.1f dBFS)",
+                          self._speech[0].start_s, self.background_db())
+        return None
+
+    def flush(self) -> Utterance | None:
+        """End of stream: return the utterance in progress, if any."""
+        if not self._speech:
+            return None
+        return self._finish(trim=True)
+
+    def reset(self) -> None:
+        """Drop any utterance in progress (the background estimate is kept)."""
+        self._speech = []
+        self._recent.clear()
+        self._end_flags.clear()
+
+    def _finish(self, trim: bool) -> Utterance:
+        frames = self._speech
+        if trim:
+            # Keep tail_ms after the last voiced frame, drop the rest of the closing silence.
+            flags = list(self._end_flags)
+            silent_tail = len(flags) - (max(i for i, f in enumerate(flags) if f) + 1
+                                        if any(flags) else 0)
+            drop = max(0, silent_tail - self.settings.tail_ms // FRAME_MS)
+            frames = frames[: len(frames) - drop] if drop else frames
+        self.reset()
+        utterance = Utterance(concatenate(frames), frames[0].start_s, frames[-1].end_s)
+        _LOGGER.debug("utterance %.2f-%.2f s", utterance.start_s, utterance.end_s)
+        return utterance
+
+
+def utterances(frames: Iterable[Frame], settings: EndpointSettings | None = None
+               ) -> Iterator[Utterance]:
+    """Every utterance in a stream of frames, in order."""
+    endpointer = Endpointer(settings)
+    for frame in frames:
+        found = endpointer.push(frame)
+        if found is not None:
+            yield found
+    last = endpointer.flush()
+    if last is not None:
+        yield last

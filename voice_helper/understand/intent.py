@@ -1,0 +1,28 @@
+"""The Intent dataclass: what the user asked for, independent of how it was said."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+INTENT_NAMES = (
+    "troubleshoot", "ask_cause", "urgent_symptom",
+    "yes", "no", "repeat", "next", "back", "stop", "help",
+    "start_breathing", "set_reminder", "list_reminders", "cancel_reminders", "snooze",
+    "start_session", "end_session", "last_session", "missed",
+)
+"""Every intent name; a contract shared with the dialogue, the reminders and the tests."""
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A recognised command."""
+
+    name: str
+    """One of INTENT_NAMES."""
+    slots: dict[str, Any] = field(default_factory=dict)
+    """Values picked out of the sentence, e.g. {"cause": "stress"} or {"every_minutes": 180}."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The intent as the JSON fields printed by `understand` and `hear`."""
+        return {"intent": self.name, "slots": dict(self.slots)}
