@@ -122,6 +122,8 @@ def parse_duration(tokens: list[str], i: int) -> tuple[float, int] | None:
     if tokens[i : i + 2] in (["a", "half"],) and _unit_at(tokens, i + 2) == 60:
         return 30.0, i + 3
     number = _article_or_number(tokens, i)
+    if not number and i < len(tokens) and tokens[i] in ("hour", "minute"):
+        number = (1.0, i)  # "every hour", "hour and a half"
     if not number:
         return None
     amount, j = number
