@@ -13,6 +13,12 @@ from voice_helper.logsetup import setup_logging
 # Each module registers its subcommands with `register(subparsers)`; one line per area.
 COMMAND_MODULES = [
     "voice_helper.cli.text",
+    "voice_helper.cli.speak",
+    "voice_helper.cli.service",
+    "voice_helper.cli.configcmd",
+    "voice_helper.cli.doctor",
+    "voice_helper.cli.listen",
+    "voice_helper.cli.run",
 ]
 
 

@@ -244,6 +244,10 @@ class Dialogue:
             return [Reply(self.content.prompt("stopped"))]
         return []
 
+    def handle_stop_silently(self) -> None:
+        """The user cut the speech with a stop word: end the conversation without a reply."""
+        self._stop()
+
     def _miss(self) -> list[Reply]:
         if self.state.step is Step.IDLE and not self.text_mode:
             return []

@@ -4,8 +4,8 @@ webrtcvad alone calls much of a steady pump's noise "speech" (measured: 40-70% o
 brown or pink noise at -30..-20 dBFS), so a frame only counts as voiced when webrtcvad says so
 *and* it is louder than the recent background by a margin. The background level is a high
 percentile of the energy of recent unvoiced frames heard outside utterances, so the loud phase of a
-pump's cycle sets the bar, not its quiet phase. An "utterance" that runs to the length limit is
-taken as a louder background (a pump switched on) and raises the background level.
+pump's cycle sets the bar, not its quiet phase. An "utterance" that runs to the length limit with no
+quiet gaps is a louder background (a pump switched on) and becomes the new background.
 """
 
 from __future__ import annotations
@@ -29,10 +29,14 @@ class EndpointSettings:
 
     aggressiveness: int = 3
     """webrtcvad mode, 0 (lenient) .. 3 (strict about what is speech)."""
-    start_window: int = 10
-    """Frames looked at when deciding that speech has started (300 ms)."""
-    start_voiced: int = 6
-    """Voiced frames within start_window needed to start an utterance."""
+    start_window: int = 8
+    """Frames looked at when deciding that speech has started (240 ms)."""
+    start_voiced: int = 4
+    """Voiced frames within start_window needed to start an utterance (one short syllable)."""
+    min_voiced: int = 4
+    """Utterances with fewer voiced frames than this are dropped as clicks and bumps."""
+    warm_up_frames: int = 10
+    """Frames at the start of a stream that only teach the background level (300 ms)."""
     end_window: int = 24
     """Frames looked at when deciding that speech has ended (720 ms)."""
     end_voiced_max: int = 2
@@ -43,7 +47,7 @@ class EndpointSettings:
     """Trailing silence kept at the end of an utterance."""
     max_utterance_s: float = 10.0
     """An utterance is cut here even if the talking goes on."""
-    noise_margin_db: float = 6.0
+    noise_margin_db: float = 4.0
     """How far above the background level a frame must be to count as voiced."""
     noise_percentile: float = 90.0
     """Percentile of recent background frame energies taken as the background level."""
@@ -86,6 +90,8 @@ class Endpointer:
         self._recent: deque[tuple[Frame, bool]] = deque(maxlen=pre + self.settings.start_window)
         self._background: deque[float] = deque(maxlen=self.settings.noise_history_frames)
         self._speech: list[Frame] = []
+        self._voiced_count = 0
+        self._frames_seen = 0
         self._end_flags: deque[bool] = deque(maxlen=self.settings.end_window)
 
     @property
@@ -104,6 +110,10 @@ class Endpointer:
         energy = frame_energy_db(frame.samples)
         bar = max(self.settings.silence_floor_db, self.background_db() + self.settings.noise_margin_db)
         voiced = energy >= bar and self._vad.is_speech(frame.samples.tobytes(), SAMPLE_RATE)
+        self._frames_seen += 1
+        if self._frames_seen <= self.settings.warm_up_frames:
+            self._background.append(energy)
+            return False
         if not voiced and not self._speech:
             self._background.append(energy)
         return voiced
@@ -113,27 +123,41 @@ class Endpointer:
         voiced = self.is_voiced(frame)
         if self._speech:
             self._speech.append(frame)
+            self._voiced_count += voiced
             self._end_flags.append(voiced)
             ended = (len(self._end_flags) == self.settings.end_window
                      and sum(self._end_flags) <= self.settings.end_voiced_max)
             too_long = len(self._speech) * FRAME_MS / 1000 >= self.settings.max_utterance_s
             if ended or too_long:
                 if too_long and not ended:
-                    # Nobody talks a command this long: more likely the background got louder
-                    # (the pump was switched on), so let it raise the background level.
                     _LOGGER.debug("utterance cut at %.1f s", self.settings.max_utterance_s)
-                    self._background.extend(frame_energy_db(f.samples) for f in self._speech)
+                    self._learn_from_cut()
                 return self._finish(trim=ended)
             return None
         self._recent.append((frame, voiced))
         window = list(self._recent)[-self.settings.start_window:]
         if sum(flag for _, flag in window) >= self.settings.start_voiced:
             self._speech = [f for f, _ in self._recent]
+            self._voiced_count = sum(flag for _, flag in self._recent)
             self._recent.clear()
             self._end_flags.clear()
             _LOGGER.debug("speech started at %.2f s (background %.1f dBFS)",
                           self._speech[0].start_s, self.background_db())
         return None
+
+    def current_audio(self) -> np.ndarray | None:
+        """The speech collected so far in the utterance in progress (for early stop words)."""
+        return concatenate(self._speech) if self._speech else None
+
+    def _learn_from_cut(self) -> None:
+        """Take an over-long "utterance" as the new background if even its pauses are loud.
+
+        Speech has gaps that fall back to the old background; a pump switched on does not.
+        """
+        energies = np.array([frame_energy_db(f.samples) for f in self._speech])
+        if np.percentile(energies, 10) > self.background_db() + self.settings.noise_margin_db:
+            _LOGGER.debug("the background got louder: %.1f dBFS", np.percentile(energies, 90))
+            self._background.extend(energies.tolist())
 
     def flush(self) -> Utterance | None:
         """End of stream: return the utterance in progress, if any."""
@@ -144,11 +168,16 @@ class Endpointer:
     def reset(self) -> None:
         """Drop any utterance in progress (the background estimate is kept)."""
         self._speech = []
+        self._voiced_count = 0
         self._recent.clear()
         self._end_flags.clear()
 
-    def _finish(self, trim: bool) -> Utterance:
+    def _finish(self, trim: bool) -> Utterance | None:
         frames = self._speech
+        if self._voiced_count < self.settings.min_voiced:
+            _LOGGER.debug("dropped a %d-frame bump at %.2f s", len(frames), frames[0].start_s)
+            self.reset()
+            return None
         if trim:
             # Keep tail_ms after the last voiced frame, drop the rest of the closing silence.
             flags = list(self._end_flags)

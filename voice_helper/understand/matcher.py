@@ -100,12 +100,19 @@ class IntentMatcher:
                       if allowed is None or self.templates.sentences[i].intent in allowed}
         if not candidates:
             return Match(text, None, 0.0)
-        best = process.extractOne(query, candidates, scorer=Levenshtein.normalized_similarity,
-                                  score_cutoff=self.min_similarity)
-        if best is None:
-            return Match(text, None, 0.0)
-        _, score, index = best
-        return self._result(text, self.templates.sentences[index], values, float(score))
+        near = process.extract(query, candidates, scorer=Levenshtein.normalized_similarity,
+                               score_cutoff=self.min_similarity, limit=20)
+        present = set(reduced)
+        for _, score, index in near:
+            sentence = self.templates.sentences[index]
+            # Near enough overall but the words naming the slot value were misheard
+            # ("tell me about the dress"): better to ask again than to guess the value.
+            if sentence.value_tokens <= present:
+                return self._result(text, sentence, values, float(score))
+        if near:
+            _, score, index = near[0]
+            return Match(text, None, float(score), " ".join(self.templates.sentences[index].tokens))
+        return Match(text, None, 0.0)
 
     def _result(self, text: str, sentence: Sentence, values: list[tuple[str, float]],
                 score: float) -> Match:

@@ -16,6 +16,8 @@ DURATION = "<duration>"
 NUMBER = "<number>"
 """Token standing for a bare spoken number ("snooze ten")."""
 
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "my", "of", "to", "i", "it", "is", "am", "not"})
+
 _GROUP_SCHEMA = {"sentences": Field(list, items=str), "slots": Field(dict, required=False)}
 
 
@@ -29,6 +31,8 @@ class Sentence:
     """Fixed slot values, e.g. (("cause", "stress"),)."""
     number_slots: tuple[str, ...] = ()
     """Slot names of the placeholders in the order they appear."""
+    value_tokens: frozenset[str] = frozenset()
+    """Words that name a slot value ("stress", "flange"): a near match must still say them."""
 
 
 @dataclass
@@ -99,31 +103,35 @@ def _expand_template(template: str, intent: str, fixed: dict[str, Any],
                      durations: dict[str, bool]) -> list[Sentence]:
     sentences = []
     for sequence in expand(template):
-        choices: list[list[tuple[tuple[str, ...], dict[str, Any], tuple[str, ...]]]] = []
+        choices: list[list[tuple[tuple[str, ...], dict[str, Any], tuple[str, ...], bool]]] = []
         for token in sequence:
             if isinstance(token, SlotRef):
                 choices.append(_slot_choices(token.name, lists, durations))
             else:
-                choices.append([(tuple(normalize(token)), {}, ())])
+                choices.append([(tuple(normalize(token)), {}, (), False)])
         for combo in itertools.product(*choices):
             tokens = tuple(t for part in combo for t in part[0])
             slots = dict(fixed)
             number_slots: tuple[str, ...] = ()
+            value_tokens: set[str] = set()
             for part in combo:
                 slots.update(part[1])
                 number_slots += part[2]
-            sentences.append(Sentence(tokens, intent, tuple(sorted(slots.items())), number_slots))
+                if part[3]:
+                    value_tokens.update(t for t in part[0] if t not in _FUNCTION_WORDS)
+            sentences.append(Sentence(tokens, intent, tuple(sorted(slots.items())), number_slots,
+                                      frozenset(value_tokens)))
     return sentences
 
 
 def _slot_choices(name: str, lists: dict[str, dict[str, list[str]]],
                   durations: dict[str, bool]) -> list:
     if name in durations:
-        options = [((DURATION,), {}, (name,))]
+        options = [((DURATION,), {}, (name,), False)]
         if durations[name]:
-            options.append(((NUMBER,), {}, (name,)))
+            options.append(((NUMBER,), {}, (name,), False))
         return options
     if name not in lists:
         raise KeyError(f"unknown slot {{{name}}}")
-    return [(tuple(normalize(phrase)), {name: value}, ())
+    return [(tuple(normalize(phrase)), {name: value}, (), True)
             for value, phrases in lists[name].items() for phrase in phrases]

@@ -1,0 +1,98 @@
+"""Whole conversations through `voice-helper chat`: one line in, one line per utterance out."""
+
+import subprocess
+import sys
+
+import pytest
+
+from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.content import load_content
+
+CONTENT = load_content(DEFAULT_CONTENT_DIR)
+QUESTIONS = [c.question for c in CONTENT.causes]
+
+
+def chat(*lines: str) -> list[str]:
+    """Run the real CLI with these lines on stdin; return its stdout lines."""
+    result = subprocess.run(
+        [sys.executable, "-m", "voice_helper", "chat"], input="\n".join(lines) + "\n",
+        capture_output=True, text=True, timeout=60, env={"VOICE_HELPER_NO_REMINDERS": "1",
+                                                        "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_all_no_walks_every_question_then_sums_up():
+    out = chat("why is no milk coming out", *["no"] * len(QUESTIONS))
+    assert len(out) == len(QUESTIONS) + 1
+    assert out[0].startswith(CONTENT.intro) and out[0].endswith(QUESTIONS[0])
+    assert out[1:-1] == QUESTIONS[1:]
+    assert out[-1].startswith(CONTENT.prompt("summary_none"))
+    assert CONTENT.help_resources[0] in out[-1]
+
+
+def test_all_yes_reads_every_remedy_and_names_them_in_the_summary():
+    lines = ["why is no milk coming out"]
+    for cause in CONTENT.causes:
+        chunks = (len(cause.remedy) + 2) // 3
+        lines += ["yes"] + ["next"] * (chunks - 1) + ["yes"]
+    out = chat(*lines[:-1])  # after the last remedy the summary follows at once
+    assert out[1].startswith(CONTENT.causes[0].explanation)
+    assert all(cause.professional_help in " ".join(out) for cause in CONTENT.causes)
+    summary = CONTENT.prompt("summary_found", names=", ".join(c.name for c in CONTENT.causes))
+    assert summary in out[-1]
+
+
+def test_ask_cause_jumps_straight_to_the_remedy():
+    stress = CONTENT.cause("stress")
+    out = chat("tell me about stress", *["next"] * ((len(stress.remedy) - 1) // 3))
+    assert out[0].startswith(f"{stress.explanation} {stress.remedy[0]}")
+    assert " ".join(out).endswith(" ".join([stress.remedy[-1], stress.professional_help,
+                                            CONTENT.prompt("end_of_remedy", name=stress.name)]))
+
+
+def test_long_remedy_comes_in_chunks_with_back_and_repeat():
+    setup = CONTENT.cause("pump_setup")
+    out = chat("tell me about the flange", "next", "repeat", "back", "stop", "yes")
+    assert out[0].startswith(setup.explanation) and out[0].endswith(CONTENT.prompt("more_remedy"))
+    assert setup.remedy[3] in out[1] and setup.remedy[0] not in out[1]
+    assert out[2] == out[1]
+    assert out[3] == out[0]
+    assert out[4] == CONTENT.prompt("stopped")
+    assert out[5] == CONTENT.prompt("reprompt")  # "yes" with no open question does nothing
+
+
+def test_back_returns_to_the_previous_question():
+    out = chat("why is no milk coming out", "no", "back", "back")
+    assert out[1:] == [QUESTIONS[1], QUESTIONS[0],
+                       f"{CONTENT.prompt('nothing_before')} {QUESTIONS[0]}"]
+
+
+def test_urgent_symptom_interrupts_with_safety_advice_then_resumes():
+    out = chat("why is no milk coming out", "no", "I have a fever", "no")
+    assert out[2] == CONTENT.red_flag_advice
+    assert out[3] == QUESTIONS[1]
+    assert out[4] == QUESTIONS[2]
+
+
+def test_three_misses_offer_help_and_go_idle():
+    out = chat("why is no milk coming out", "purple monkey dishwasher", "banana phone",
+               "the cat sat on the mat", "no")
+    assert out[1:4] == [CONTENT.prompt("reprompt_question")] * 2 + [CONTENT.prompt("gave_up")]
+    assert out[4] == CONTENT.prompt("reprompt")  # idle again: the "no" answers nothing
+
+
+def test_ask_cause_mid_flow_then_continue_resumes_the_questions():
+    out = chat("why is no milk coming out", "no", "tell me about diet", "yes")
+    diet = CONTENT.cause("diet")
+    assert out[2].startswith(diet.explanation)
+    assert out[2].endswith(CONTENT.prompt("offer_continue"))
+    assert out[3] == QUESTIONS[1]
+
+
+@pytest.mark.parametrize("word", ["help"])
+def test_help_depends_on_the_step(word):
+    out = chat(word, "why is no milk coming out", word)
+    assert out[0] == CONTENT.prompt("help_idle")
+    assert out[2] == CONTENT.prompt("help_question")

@@ -1,0 +1,1 @@
+"""Wires listen -> understand -> dialogue -> speak, with the reminders beside them."""

@@ -1,0 +1,84 @@
+"""Build a running assistant from settings: engine, matcher, dialogue, speech channel, reminders."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from voice_helper.assistant.loop import Assistant
+from voice_helper.assistant.transcript import TranscriptLog
+from voice_helper.assistant.turns import TurnTaker
+from voice_helper.config import Settings
+from voice_helper.content import Content
+from voice_helper.dialogue.manager import Dialogue
+from voice_helper.listen.engines import choose_engine
+from voice_helper.listen.transcript import SpeechEngine
+from voice_helper.speak.channel import SpeechChannel
+from voice_helper.speak.sinks import Sink, SoundDeviceSink, WavDirSink
+from voice_helper.speak.tts import SpeechSynthesizer, VoiceSettings
+from voice_helper.understand.matcher import IntentMatcher
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass
+class Running:
+    """Everything a running assistant owns, so it can be closed in order."""
+
+    assistant: Assistant
+    channel: SpeechChannel
+    engine: SpeechEngine
+    engine_reason: str
+    reminders: Any = None
+
+    def close(self) -> None:
+        """Stop reminders, finish speaking, release the engine."""
+        if self.reminders is not None:
+            self.reminders.shutdown()
+        self.channel.close()
+
+
+def build(settings: Settings, content: Content, *, output_dir: Path | None = None,
+          engine: SpeechEngine | None = None, with_reminders: bool = True,
+          sink: Sink | None = None) -> Running:
+    """Wire the parts together; output_dir selects numbered WAV files instead of the speaker."""
+    reason = "given by the caller"
+    if engine is None:
+        engine, reason = choose_engine(settings)
+    assert content.templates is not None
+    matcher = IntentMatcher(content.templates)
+    if sink is None:
+        sink = WavDirSink(output_dir) if output_dir else SoundDeviceSink(settings.output_device)
+    channel = SpeechChannel(SpeechSynthesizer(VoiceSettings.from_settings(settings)), sink,
+                            reminder_wait_seconds=settings.reminder_wait_seconds)
+    reminders = _reminders(settings, content, channel) if with_reminders else None
+    dialogue = Dialogue(content, reminders=reminders)
+    turns = TurnTaker(matcher, dialogue, settings.wake_phrase, settings.wake_idle_seconds)
+    transcript = TranscriptLog(output_dir / "transcript.jsonl" if output_dir else None)
+    assistant = Assistant(engine, turns, channel, transcript)
+    channel.on_started = assistant.on_started
+    channel.on_finished = _chain(assistant.on_finished, reminders)
+    return Running(assistant, channel, engine, reason, reminders)
+
+
+def _reminders(settings: Settings, content: Content, channel: SpeechChannel) -> Any:
+    """The reminder service, announcing through the channel."""
+    from voice_helper.assistant.announce import start_reminders
+
+    return start_reminders(settings, content, channel)
+
+
+def _chain(on_finished: Any, reminders: Any) -> Any:
+    """Tell the transcript, then the reminders (so a spoken reminder is marked spoken)."""
+    if reminders is None:
+        return on_finished
+
+    def both(spoken: Any) -> None:
+        on_finished(spoken)
+        from voice_helper.assistant.announce import mark_spoken
+
+        mark_spoken(reminders, spoken)
+
+    return both

@@ -1,0 +1,210 @@
+"""The hands-free loop: frames in, utterances out, replies spoken, stop cuts speech."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from voice_helper.assistant.transcript import TranscriptLog
+from voice_helper.assistant.turns import Turn, TurnTaker
+from voice_helper.listen.audio import Frame
+from voice_helper.listen.endpoint import Endpointer, Utterance
+from voice_helper.listen.transcript import SpeechEngine
+from voice_helper.speak.channel import Priority, SpeechChannel, SpokenUtterance
+from voice_helper.speak.channel import Utterance as Speech
+
+_LOGGER = logging.getLogger(__name__)
+
+BARGE_IN_CHECK_FRAMES = 4
+"""While speaking, re-transcribe the speech heard so far every this many frames (120 ms)."""
+BARGE_IN_MIN_FRAMES = 8
+"""Frames of speech needed before a stop word can be recognised (240 ms)."""
+
+
+@dataclass
+class _PendingTurn:
+    turn: Turn
+    speech_end_s: float
+    emitted_s: float
+    emitted_wall: float
+    replies: list[dict[str, Any]] = field(default_factory=list)
+    first_audio_wall: float | None = None
+    remaining: int = 0
+
+
+class Assistant:
+    """Runs the conversation over a stream of audio frames."""
+
+    def __init__(self, engine: SpeechEngine, turns: TurnTaker, channel: SpeechChannel,
+                 transcript: TranscriptLog | None = None, endpointer: Endpointer | None = None,
+                 frame_filter: Callable[[Frame], Frame] | None = None):
+        self.engine = engine
+        self.turns = turns
+        self.channel = channel
+        self.transcript = transcript or TranscriptLog(None)
+        self.endpointer = endpointer or Endpointer()
+        self.frame_filter = frame_filter
+        self._lock = threading.Lock()
+        self._pending: dict[int, _PendingTurn] = {}
+        self._turn_ids = iter(range(1, 10**9))
+        self._speech_started_while_speaking = False
+        self._frames_in_speech = 0
+        self.stopped = threading.Event()
+        self.barge_ins: list[float] = []
+        """Monotonic times at which speech was cut by a stop word (for tests and logs)."""
+
+    def run(self, frames: Iterable[Frame], realtime: bool = False) -> None:
+        """Process frames until they run out or stop() is called."""
+        start_wall = time.monotonic()
+        first_start: float | None = None
+        for frame in frames:
+            if self.stopped.is_set():
+                break
+            if realtime:
+                first_start = frame.start_s if first_start is None else first_start
+                delay = start_wall + (frame.end_s - first_start) - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+            self.push(frame, paced=realtime)
+        last = self.endpointer.flush()
+        if last is not None:
+            self._on_utterance(last, last.end_s, paced=realtime)
+        self.channel.wait_idle(timeout=120)
+
+    def stop(self) -> None:
+        """Ask run() to return after the current frame."""
+        self.stopped.set()
+
+    def push(self, frame: Frame, paced: bool = True) -> None:
+        """Take one frame of microphone audio."""
+        if self.frame_filter is not None:
+            frame = self.frame_filter(frame)
+        was_in_speech = self.endpointer.in_speech
+        utterance = self.endpointer.push(frame)
+        if self.endpointer.in_speech and not was_in_speech:
+            self._speech_started_while_speaking = self._busy()
+            self._frames_in_speech = 0
+            self.channel.hold_announcements()
+        if self.endpointer.in_speech:
+            self._frames_in_speech += 1
+            if self._speech_started_while_speaking and self._busy():
+                self._check_barge_in()
+        if utterance is not None:
+            self._on_utterance(utterance, frame.end_s, paced)
+
+    def _busy(self) -> bool:
+        return self.channel.speaking.is_set() or bool(self.channel.pending())
+
+    def _check_barge_in(self) -> None:
+        frames = self._frames_in_speech
+        if frames < BARGE_IN_MIN_FRAMES or frames % BARGE_IN_CHECK_FRAMES:
+            return
+        audio = self.endpointer.current_audio()
+        if audio is not None and self._is_stop(audio):
+            self._cut()
+            self.endpointer.reset()
+
+    def _is_stop(self, samples: np.ndarray) -> bool:
+        text = self.engine.transcribe(samples).text
+        stop = self.turns.is_stop(text)
+        _LOGGER.debug("heard while speaking: %r (stop=%s)", text, stop)
+        return stop
+
+    def _cut(self) -> None:
+        self.barge_ins.append(time.monotonic())
+        self.channel.clear(Priority.REPLY)
+        self.channel.cancel_current()
+        self.turns.dialogue.handle_stop_silently()
+        _LOGGER.info("stopped speaking on request")
+        self.transcript.write({"event": "barge_in", "t": time.time()})
+
+    def _on_utterance(self, utterance: Utterance, emitted_s: float, paced: bool) -> None:
+        tail_s = self.endpointer.settings.tail_ms / 1000
+        speech_end_s = max(utterance.start_s, utterance.end_s - tail_s)
+        if self._speech_started_while_speaking and self._busy():
+            if self._is_stop(utterance.samples):
+                self._cut()
+            return
+        emitted_wall = time.monotonic()
+        heard = self.engine.transcribe(utterance.samples).text
+        turn = self.turns.take(heard)
+        _LOGGER.info("heard %r -> %s", heard, turn.intent)
+        pending = _PendingTurn(turn, speech_end_s, emitted_s, emitted_wall,
+                               remaining=len(turn.replies))
+        if not turn.replies:
+            self._write_turn(pending)
+        turn_id = next(self._turn_ids)
+        with self._lock:
+            self._pending[turn_id] = pending
+        for reply in turn.replies:
+            priority = Priority.SAFETY if reply.safety else Priority.REPLY
+            kind = "safety" if reply.safety else "reply"
+            self.channel.say(Speech(reply.text, priority, kind, {"turn": turn_id}))
+        if not self.turns.dialogue.active:
+            self.channel.release_announcements()
+        if not paced:
+            # Replaying a file faster than real time: let the reply finish before the next words.
+            self.channel.wait_idle(timeout=120)
+
+    def on_started(self, speech: Speech, started_at: float) -> None:
+        """Channel hook: a clip started playing."""
+        turn_id = speech.metadata.get("turn")
+        with self._lock:
+            pending = self._pending.get(turn_id) if turn_id else None
+            if pending is not None and pending.first_audio_wall is None:
+                pending.first_audio_wall = started_at
+
+    def on_finished(self, spoken: SpokenUtterance) -> None:
+        """Channel hook: a clip finished, was cut, or failed."""
+        turn_id = spoken.utterance.metadata.get("turn")
+        if not turn_id:
+            self._write_announcement(spoken)
+            return
+        with self._lock:
+            pending = self._pending.get(turn_id)
+            if pending is None:
+                return
+            pending.replies.append({"text": spoken.utterance.text,
+                                    "file": str(spoken.file) if spoken.file else None,
+                                    "cut": spoken.cut, "error": spoken.error})
+            pending.remaining -= 1
+            if pending.remaining > 0:
+                return
+            del self._pending[turn_id]
+        self._write_turn(pending)
+
+    def _write_turn(self, pending: _PendingTurn) -> None:
+        turn = pending.turn
+        latency = None
+        if pending.first_audio_wall is not None:
+            hangover = pending.emitted_s - pending.speech_end_s
+            latency = round((hangover + pending.first_audio_wall - pending.emitted_wall) * 1000)
+        self.transcript.write({
+            "event": "turn",
+            "heard": turn.heard,
+            "intent": turn.intent.name if turn.intent else None,
+            "slots": dict(turn.intent.slots) if turn.intent else {},
+            "reply": " ".join(r["text"] for r in pending.replies),
+            "reply_files": [r["file"] for r in pending.replies],
+            "reply_file": pending.replies[0]["file"] if pending.replies else None,
+            "latency_ms": latency,
+            "speech_end_s": round(pending.speech_end_s, 3),
+        })
+
+    def _write_announcement(self, spoken: SpokenUtterance) -> None:
+        meta = spoken.utterance.metadata
+        self.transcript.write({
+            "event": "announcement",
+            "kind": spoken.utterance.kind,
+            "text": spoken.utterance.text,
+            "due_at": meta.get("due_at"),
+            "spoken_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "file": str(spoken.file) if spoken.file else None,
+            "cut": spoken.cut,
+        })

@@ -1,0 +1,147 @@
+"""The assistant's main job (`run`) and the spoken demo (`demo`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+from voice_helper.cli.text import load_checked_content
+from voice_helper.config import Settings, load_settings
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add run and demo to the CLI."""
+    run = sub.add_parser("run", help="start the assistant: microphone in, speaker out, reminders on")
+    run.add_argument("--input", metavar="FILE.wav", help="replay a recording as the microphone")
+    run.add_argument("--raw-stdin", action="store_true",
+                     help="read raw 16 kHz mono 16-bit PCM from stdin as the microphone")
+    run.add_argument("--realtime", action="store_true", help="pace --input at real speed")
+    run.add_argument("--output", metavar="DIR",
+                     help="write replies as numbered WAVs and transcript.jsonl instead of playing")
+    run.add_argument("--device", help="microphone name or index (default: from the config)")
+    run.add_argument("--engine", choices=("auto", "vosk", "moonshine"))
+    run.add_argument("--model", metavar="DIR", help="vosk model directory")
+    run.add_argument("--no-reminders", action="store_true", help="do not start the scheduler")
+    run.set_defaults(func=run_assistant)
+
+    demo = sub.add_parser("demo", help="a scripted spoken conversation, no audio hardware needed")
+    demo.add_argument("--output", metavar="DIR", default="out/demo")
+    demo.add_argument("--engine", choices=("auto", "vosk", "moonshine"))
+    demo.set_defaults(func=run_demo)
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    """Settings from the config file with command-line overrides applied."""
+    settings = load_settings(Path(args.config) if args.config else None)
+    if getattr(args, "engine", None):
+        settings.engine = args.engine
+    if getattr(args, "model", None):
+        settings.model = args.model
+    if getattr(args, "device", None):
+        settings.input_device = args.device
+    return settings
+
+
+def _frames(args: argparse.Namespace, settings: Settings) -> tuple[Any, Any]:
+    """The audio source: a file, raw stdin, or the microphone (returned so it can be stopped)."""
+    from voice_helper.listen import audio
+
+    if args.input:
+        return audio.file_frames(Path(args.input)), None
+    if args.raw_stdin:
+        return audio.raw_frames(), None
+    microphone = audio.Microphone(settings.input_device)
+    microphone.start()
+    return microphone.frames(), microphone
+
+
+def run_assistant(args: argparse.Namespace) -> int:
+    """Listen, understand, answer and announce until the input ends or SIGTERM."""
+    from voice_helper.assistant.build import build
+
+    settings = settings_for(args)
+    content = load_checked_content(args)
+    output = Path(args.output) if args.output else None
+    frames, microphone = _frames(args, settings)
+    running = build(settings, content, output_dir=output,
+                    with_reminders=not args.no_reminders)
+    _LOGGER.info("speech engine: %s", running.engine_reason)
+    done = threading.Event()
+
+    def on_term(_signum: int, _frame: Any) -> None:
+        running.assistant.stop()
+        if microphone is not None:
+            microphone.stop()
+        done.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, on_term)
+    try:
+        running.assistant.run(frames, realtime=args.realtime or microphone is not None)
+    finally:
+        if microphone is not None:
+            microphone.stop()
+        running.close()
+    return 0
+
+
+DEMO_LINES = (
+    "why is no milk coming out",
+    "no",
+    "yes",
+    "next",
+    "stop",
+    "tell me about stress",
+    "I have a fever",
+    "remind me to pump every two and a half hours",
+    "when is my next reminder",
+)
+"""What the demo parent says, in order."""
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Synthesise the parent's lines, then run them through the real pipeline into files."""
+    from voice_helper.assistant.demo import make_recording
+
+    settings = settings_for(args)
+    content = load_checked_content(args)
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    recording = make_recording(DEMO_LINES, output / "parent.wav")
+    print(f"The parent's side of the conversation: {recording}")
+    from voice_helper.assistant.build import build
+
+    running = build(settings, content, output_dir=output / "replies",
+                    with_reminders=False and _demo_reminders(settings, output))
+    try:
+        from voice_helper.listen.audio import file_frames
+
+        running.assistant.run(file_frames(recording), realtime=False)
+    finally:
+        running.close()
+    for event in running.assistant.transcript.events:
+        if event.get("event") != "turn":
+            continue
+        print(f"parent:    {event['heard']}")
+        intent = event["intent"] or "(not a command)"
+        print(f"           -> {intent} {json.dumps(event['slots']) if event['slots'] else ''}")
+        if event["reply"]:
+            print(f"assistant: {event['reply']}")
+            print(f"           [{event['reply_file']}, {event['latency_ms']} ms after speech]")
+    print(f"\nReplies and transcript.jsonl are in {output / 'replies'}")
+    return 0
+
+
+def _demo_reminders(settings: Settings, output: Path) -> bool:
+    """The demo keeps its reminders in its own folder, away from the real ones."""
+    import os
+
+    os.environ["VOICE_HELPER_DATA_DIR"] = str((output / "data").resolve())
+    return True
