@@ -12,12 +12,20 @@ CONTENT = load_content(DEFAULT_CONTENT_DIR)
 QUESTIONS = [c.question for c in CONTENT.causes]
 
 
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path, monkeypatch):
+    """Each conversation keeps its reminders and config in its own temporary home."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("VOICE_HELPER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
 def chat(*lines: str) -> list[str]:
     """Run the real CLI with these lines on stdin; return its stdout lines."""
     result = subprocess.run(
         [sys.executable, "-m", "voice_helper", "chat"], input="\n".join(lines) + "\n",
-        capture_output=True, text=True, timeout=60, env={"VOICE_HELPER_NO_REMINDERS": "1",
-                                                        "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
@@ -96,3 +104,19 @@ def test_help_depends_on_the_step(word):
     out = chat(word, "why is no milk coming out", word)
     assert out[0] == CONTENT.prompt("help_idle")
     assert out[2] == CONTENT.prompt("help_question")
+
+
+def test_reminders_by_voice_in_chat_are_kept_between_runs():
+    out = chat("remind me to pump every two and a half hours", "when is my next reminder")
+    assert "every 2 and a half hours" in out[0]
+    assert out[1].startswith("Your next pump reminder is at ")
+    assert out[1].endswith("in 2 and a half hours.")
+    at = out[1].split(" at ")[1].split(",")[0]
+    again = chat("when is my next reminder")
+    assert f" at {at}," in again[0]
+
+
+def test_out_of_range_requests_are_refused_with_a_reason():
+    out = chat("remind me to pump every zero minutes", "snooze for nine hundred hours")
+    assert out[0].startswith("I can't")
+    assert out[1].startswith("I can't")

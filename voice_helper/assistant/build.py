@@ -16,6 +16,7 @@ from voice_helper.dialogue.manager import Dialogue
 from voice_helper.listen.engines import choose_engine
 from voice_helper.listen.transcript import SpeechEngine
 from voice_helper.speak.channel import SpeechChannel
+from voice_helper.speak.paced import PacedWavDirSink
 from voice_helper.speak.sinks import Sink, SoundDeviceSink, WavDirSink
 from voice_helper.speak.tts import SpeechSynthesizer, VoiceSettings
 from voice_helper.understand.matcher import IntentMatcher
@@ -42,15 +43,17 @@ class Running:
 
 def build(settings: Settings, content: Content, *, output_dir: Path | None = None,
           engine: SpeechEngine | None = None, with_reminders: bool = True,
-          sink: Sink | None = None) -> Running:
+          sink: Sink | None = None, paced_output: bool = False) -> Running:
     """Wire the parts together; output_dir selects numbered WAV files instead of the speaker."""
     reason = "given by the caller"
     if engine is None:
         engine, reason = choose_engine(settings)
     assert content.templates is not None
     matcher = IntentMatcher(content.templates)
+    if sink is None and output_dir is not None:
+        sink = PacedWavDirSink(WavDirSink(output_dir)) if paced_output else WavDirSink(output_dir)
     if sink is None:
-        sink = WavDirSink(output_dir) if output_dir else SoundDeviceSink(settings.output_device)
+        sink = SoundDeviceSink(settings.output_device)
     channel = SpeechChannel(SpeechSynthesizer(VoiceSettings.from_settings(settings)), sink,
                             reminder_wait_seconds=settings.reminder_wait_seconds)
     reminders = _reminders(settings, content, channel) if with_reminders else None

@@ -55,6 +55,8 @@ class Assistant:
         self._turn_ids = iter(range(1, 10**9))
         self._speech_started_while_speaking = False
         self._frames_in_speech = 0
+        self._last_frame_end_s = 0.0
+        self._last_frame_wall = time.monotonic()
         self.stopped = threading.Event()
         self.barge_ins: list[float] = []
         """Monotonic times at which speech was cut by a stop word (for tests and logs)."""
@@ -85,6 +87,7 @@ class Assistant:
         """Take one frame of microphone audio."""
         if self.frame_filter is not None:
             frame = self.frame_filter(frame)
+        self._last_frame_end_s, self._last_frame_wall = frame.end_s, time.monotonic()
         was_in_speech = self.endpointer.in_speech
         utterance = self.endpointer.push(frame)
         if self.endpointer.in_speech and not was_in_speech:
@@ -122,7 +125,9 @@ class Assistant:
         self.channel.cancel_current()
         self.turns.dialogue.handle_stop_silently()
         _LOGGER.info("stopped speaking on request")
-        self.transcript.write({"event": "barge_in", "t": time.time()})
+        # Stream time of the cut: lets a replayed recording check how soon after "stop" it came.
+        at_s = self._last_frame_end_s + time.monotonic() - self._last_frame_wall
+        self.transcript.write({"event": "barge_in", "at_s": round(at_s, 3)})
 
     def _on_utterance(self, utterance: Utterance, emitted_s: float, paced: bool) -> None:
         tail_s = self.endpointer.settings.tail_ms / 1000

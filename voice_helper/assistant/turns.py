@@ -60,10 +60,13 @@ class TurnTaker:
                 self._keep_awake()
                 return Turn(text, None, [Reply("Yes?")], 1.0, woke=True)
         match = self.matcher.match(" ".join(tokens))
-        replies = self.dialogue.handle(match.intent)
-        if match.intent is not None or woke or self.dialogue.active:
+        intent = match.intent
+        if intent is not None and intent.name not in self.dialogue.expected_intents():
+            intent = None  # e.g. a "yes" said to someone else while no question is open
+        replies = self.dialogue.handle(intent)
+        if intent is not None or woke or self.dialogue.active:
             self._keep_awake()
-        return Turn(text, match.intent, replies, match.score, woke)
+        return Turn(text, intent, replies, match.score, woke)
 
     def is_stop(self, text: str) -> bool:
         """True when text heard during speech is a stop command (stop, be quiet, cancel)."""

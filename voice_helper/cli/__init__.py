@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "voice_helper.cli.doctor",
     "voice_helper.cli.listen",
     "voice_helper.cli.run",
+    "voice_helper.cli.remind",
 ]
 
 

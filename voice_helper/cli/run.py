@@ -71,7 +71,7 @@ def run_assistant(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     frames, microphone = _frames(args, settings)
     running = build(settings, content, output_dir=output,
-                    with_reminders=not args.no_reminders)
+                    with_reminders=not args.no_reminders, paced_output=args.realtime)
     _LOGGER.info("speech engine: %s", running.engine_reason)
     done = threading.Event()
 
@@ -119,7 +119,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from voice_helper.assistant.build import build
 
     running = build(settings, content, output_dir=output / "replies",
-                    with_reminders=False and _demo_reminders(settings, output))
+                    with_reminders=_demo_reminders(settings, output))
     try:
         from voice_helper.listen.audio import file_frames
 

@@ -48,25 +48,39 @@ def run_chat(args: argparse.Namespace) -> int:
     content = load_checked_content(args)
     assert content.templates is not None
     matcher = IntentMatcher(content.templates)
-    dialogue = Dialogue(content, reminders=_reminders_for_chat(args), text_mode=True)
-    for line in sys.stdin:
-        text = line.strip()
-        if not text:
-            continue
-        match = matcher.match(text)
-        _LOGGER.debug("heard %r -> %s (%.2f)", text, match.intent, match.score)
-        for reply in dialogue.handle(match.intent):
-            print(" ".join(reply.text.split()), flush=True)
+    reminders = _reminders_for_chat(args)
+    dialogue = Dialogue(content, reminders=reminders, text_mode=True)  # type: ignore[arg-type]
+    try:
+        for line in sys.stdin:
+            text = line.strip()
+            if not text:
+                continue
+            match = matcher.match(text)
+            _LOGGER.debug("heard %r -> %s (%.2f)", text, match.intent, match.score)
+            for reply in dialogue.handle(match.intent):
+                print(" ".join(reply.text.split()), flush=True)
+    finally:
+        if reminders is not None:
+            reminders.shutdown()
     return 0
 
 
 def _reminders_for_chat(args: argparse.Namespace) -> object | None:
-    """The reminder service, when the reminders part is installed (else reminders say so)."""
+    """A reminder service whose announcements are printed; None when `run` already owns it."""
+    from voice_helper.config import load_settings
+    from voice_helper.remind.ownership import StoreBusy
+    from voice_helper.remind.service import ReminderService
+
+    settings = load_settings(Path(args.config) if args.config else None)
+    service = ReminderService(
+        settings, content_dir=content_dir(args),
+        announce=lambda a: print(" ".join(a.text.split()), flush=True))
     try:
-        from voice_helper.remind.client import reminders_for_cli
-    except ImportError:
+        service.start()
+    except StoreBusy as exc:
+        _LOGGER.warning("reminders are off in this chat: %s", exc)
         return None
-    return reminders_for_cli(args)
+    return service
 
 
 def run_understand(args: argparse.Namespace) -> int:
