@@ -13,6 +13,7 @@ from voice_helper.assistant.turns import TurnTaker
 from voice_helper.config import Settings
 from voice_helper.content import Content
 from voice_helper.dialogue.manager import Dialogue
+from voice_helper.listen.echo import EchoCanceller
 from voice_helper.listen.engines import choose_engine
 from voice_helper.listen.transcript import SpeechEngine
 from voice_helper.speak.channel import SpeechChannel
@@ -43,7 +44,8 @@ class Running:
 
 def build(settings: Settings, content: Content, *, output_dir: Path | None = None,
           engine: SpeechEngine | None = None, with_reminders: bool = True,
-          sink: Sink | None = None, paced_output: bool = False) -> Running:
+          sink: Sink | None = None, paced_output: bool = False,
+          echo_cancel: bool = False) -> Running:
     """Wire the parts together; output_dir selects numbered WAV files instead of the speaker."""
     reason = "given by the caller"
     if engine is None:
@@ -60,7 +62,11 @@ def build(settings: Settings, content: Content, *, output_dir: Path | None = Non
     dialogue = Dialogue(content, reminders=reminders)
     turns = TurnTaker(matcher, dialogue, settings.wake_phrase, settings.wake_idle_seconds)
     transcript = TranscriptLog(output_dir / "transcript.jsonl" if output_dir else None)
-    assistant = Assistant(engine, turns, channel, transcript)
+    echo = EchoCanceller() if echo_cancel else None
+    assistant = Assistant(engine, turns, channel, transcript,
+                          frame_filter=echo.process if echo else None)
+    if echo is not None:
+        channel.on_play_chunk = echo.add_reference
     channel.on_started = assistant.on_started
     channel.on_finished = _chain(assistant.on_finished, reminders)
     return Running(assistant, channel, engine, reason, reminders)

@@ -71,7 +71,8 @@ def run_assistant(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     frames, microphone = _frames(args, settings)
     running = build(settings, content, output_dir=output,
-                    with_reminders=not args.no_reminders, paced_output=args.realtime)
+                    with_reminders=not args.no_reminders, paced_output=args.realtime,
+                    echo_cancel=microphone is not None and output is None)
     _LOGGER.info("speech engine: %s", running.engine_reason)
     done = threading.Event()
 

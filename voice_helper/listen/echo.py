@@ -1,0 +1,153 @@
+"""Echo cancellation: subtract the assistant's own voice from the microphone signal.
+
+The output channel reports every chunk it plays; the microphone frames arrive a little later
+with that audio mixed in (through the air, or through a virtual device's monitor). We find the
+delay by cross-correlation, fit a short filter (gain, fractional delay, colouring) by least
+squares on the last half second, and subtract it. What remains is the user's voice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from voice_helper.listen.audio import SAMPLE_RATE, Frame
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EchoSettings:
+    """How far and how finely to look for the echo."""
+
+    max_delay_s: float = 1.5
+    """Longest speaker-to-microphone delay searched (sound servers buffer a lot)."""
+    lead_s: float = 0.3
+    """How far the microphone clock may run ahead of the playback timestamps."""
+    taps: int = 24
+    """Filter length around the delay, in samples."""
+    fit_s: float = 0.6
+    """Audio used to fit the filter."""
+    refit_every: int = 5
+    """Frames between re-estimates of the delay and filter."""
+    ridge: float = 1e-3
+    """Regularisation of the fit, relative to the reference energy."""
+
+
+def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
+    if rate == SAMPLE_RATE:
+        return samples.astype(np.float32)
+    count = int(round(samples.size * SAMPLE_RATE / rate))
+    positions = np.arange(count) * (rate / SAMPLE_RATE)
+    return np.interp(positions, np.arange(samples.size), samples).astype(np.float32)
+
+
+class EchoCanceller:
+    """Feed it what is played (add_reference) and what is heard (process)."""
+
+    def __init__(self, settings: EchoSettings | None = None,
+                 clock: callable = time.monotonic):  # type: ignore[valid-type]
+        self.settings = settings or EchoSettings()
+        self._clock = clock
+        self._lock = threading.Lock()
+        history = int((self.settings.max_delay_s + self.settings.fit_s + 2.0) * SAMPLE_RATE)
+        self._ref = np.zeros(history, np.float32)
+        """Reference timeline at 16 kHz; index 0 is wall time self._ref_t0."""
+        self._ref_t0 = clock()
+        self._clip_end: float | None = None
+        self._mic: deque[np.ndarray] = deque(maxlen=int(self.settings.fit_s * 1000 / 30) + 1)
+        self._mic_offset: float | None = None
+        self._filter: np.ndarray | None = None
+        self._delay = 0
+        self._frames = 0
+        self.last_delay_s: float | None = None
+
+    def add_reference(self, samples: np.ndarray, rate: int, played_at: float) -> None:
+        """Record a chunk that the speaker is about to play (from the channel's hook)."""
+        chunk = _resample(np.asarray(samples, np.float32).reshape(-1), rate)
+        with self._lock:
+            # Chunks of one clip follow each other without gaps; a late timestamp starts anew.
+            start = played_at
+            if self._clip_end is not None and abs(played_at - self._clip_end) < 0.1:
+                start = self._clip_end
+            self._clip_end = start + chunk.size / SAMPLE_RATE
+            self._write_ref(start, chunk)
+
+    def _write_ref(self, start: float, chunk: np.ndarray) -> None:
+        end_index = int(round((start - self._ref_t0) * SAMPLE_RATE)) + chunk.size
+        if end_index > self._ref.size:  # slide the timeline forward
+            shift = end_index - self._ref.size
+            self._ref = np.roll(self._ref, -shift)
+            self._ref[-shift:] = 0
+            self._ref_t0 += shift / SAMPLE_RATE
+        begin = int(round((start - self._ref_t0) * SAMPLE_RATE))
+        lo = max(0, begin)
+        if lo < begin + chunk.size:
+            self._ref[lo : begin + chunk.size] = chunk[lo - begin :]
+
+    def _reference(self, end_t: float, count: int) -> np.ndarray:
+        """Reference samples for the wall-time window of `count` samples ending at end_t."""
+        end = int(round((end_t - self._ref_t0) * SAMPLE_RATE))
+        out = np.zeros(count, np.float32)
+        lo, hi = max(0, end - count), min(self._ref.size, end)
+        if hi > lo:
+            out[count - (end - lo) : count - (end - hi)] = self._ref[lo:hi]
+        return out
+
+    def process(self, frame: Frame) -> Frame:
+        """Return the frame with the assistant's own voice removed (unchanged when silent)."""
+        now = self._clock()
+        # Map stream time to wall time with the least-delayed arrival seen (jitter-free offset).
+        offset = now - frame.end_s
+        self._mic_offset = offset if self._mic_offset is None else min(self._mic_offset, offset)
+        mic = frame.samples.astype(np.float32) / 32768.0
+        self._mic.append(mic)
+        # The window reaches lead_s past the frame, so the search also covers a playback clock
+        # that runs late; lags below count from the window's end ("effective" = delay + lead).
+        s = self.settings
+        end_t = frame.end_s + self._mic_offset + s.lead_s
+        max_delay = int((s.max_delay_s + s.lead_s) * SAMPLE_RATE)
+        with self._lock:
+            history = (self._mic.maxlen or 1) * frame.samples.size
+            window = self._reference(end_t, max_delay + 2 * s.taps + history)
+        window = window.astype(np.float32)
+        if not np.any(window[-(max_delay + mic.size + s.taps):]):
+            self._filter = None
+            return frame
+        self._frames += 1
+        if self._filter is None or self._frames % s.refit_every == 0:
+            self._fit(window, max_delay)
+        if self._filter is None:
+            return frame
+        recent = self._design(window, mic.size)
+        residual = mic - recent @ self._filter
+        pcm = np.clip(residual * 32768.0, -32768, 32767).astype(np.int16)
+        return Frame(pcm, frame.start_s)
+
+    def _design(self, window: np.ndarray, count: int) -> np.ndarray:
+        """Reference samples at each tap's lag, for the last `count` microphone samples."""
+        first = max(0, self._delay - self.settings.taps // 2)
+        end = window.size
+        cols = [window[end - count - lag : end - lag] for lag in range(first, first + self.settings.taps)]
+        return np.stack(cols, axis=1)
+
+    def _fit(self, window: np.ndarray, max_delay: int) -> None:
+        mic = np.concatenate(self._mic)
+        if mic.size < 4 * 480:
+            return
+        ref = window[-(mic.size + max_delay):]
+        size = 1 << int(np.ceil(np.log2(ref.size + mic.size)))
+        # corr[j] = sum_i ref[i + j] * mic[i]: the echo at delay d shows at j = max_delay - d.
+        corr = np.fft.irfft(np.fft.rfft(ref, size) * np.conj(np.fft.rfft(mic, size)), size)
+        best = int(np.argmax(np.abs(corr[: max_delay + 1])))
+        self._delay = max_delay - best
+        design = self._design(window, mic.size)
+        gram = design.T @ design
+        gram += np.eye(gram.shape[0]) * (np.trace(gram) / gram.shape[0] * self.settings.ridge + 1e-9)
+        self._filter = np.linalg.solve(gram, design.T @ mic)
+        self.last_delay_s = self._delay / SAMPLE_RATE - self.settings.lead_s
