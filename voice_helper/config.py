@@ -150,9 +150,9 @@ def _check_ranges(raw: dict, checker: Checker) -> None:
     lines = getattr(raw, "key_lines", {})
     for key, (low, high) in _RANGES.items():
         value = raw.get(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if not low <= value <= high:
-                checker.add(lines.get(key, 1), key, f"{value} is outside {low:g}..{high:g}")
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if is_number and not low <= value <= high:
+            checker.add(lines.get(key, 1), key, f"{value} is outside {low:g}..{high:g}")
     quiet = raw.get("quiet_hours")
     if isinstance(quiet, dict):
         qlines = getattr(quiet, "key_lines", {})
@@ -160,18 +160,27 @@ def _check_ranges(raw: dict, checker: Checker) -> None:
             value = quiet.get(key)
             if isinstance(value, str) and not _CLOCK.match(value):
                 hint = f' (write "0{value}")' if _SHORT_CLOCK.match(value) else ""
-                checker.add(qlines.get(key, 1), f"quiet_hours.{key}",
-                            f"{value!r} is not a clock time like 22:00{hint}")
+                checker.add(
+                    qlines.get(key, 1),
+                    f"quiet_hours.{key}",
+                    f"{value!r} is not a clock time like 22:00{hint}",
+                )
         volume = quiet.get("quiet_volume")
         if isinstance(volume, (int, float)) and not 0 <= volume <= 1:
-            checker.add(qlines.get("quiet_volume", 1), "quiet_hours.quiet_volume",
-                        f"{volume} is outside 0..1")
+            checker.add(
+                qlines.get("quiet_volume", 1),
+                "quiet_hours.quiet_volume",
+                f"{volume} is outside 0..1",
+            )
     cues = raw.get("session_cues_minutes")
     if isinstance(cues, list):
         for index, cue in enumerate(cues):
             if isinstance(cue, int) and not 1 <= cue <= 120:
-                checker.add(cues.item_lines[index] if hasattr(cues, "item_lines") else 1,
-                            f"session_cues_minutes[{index}]", f"{cue} is outside 1..120")
+                checker.add(
+                    cues.item_lines[index] if hasattr(cues, "item_lines") else 1,
+                    f"session_cues_minutes[{index}]",
+                    f"{cue} is outside 1..120",
+                )
     zone = raw.get("timezone")
     if isinstance(zone, str):
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -189,8 +198,9 @@ def parse_settings(raw: dict, path: Path) -> Settings:
         _check_ranges(raw, checker)
     if checker.problems:
         source = _source_lines(path)
-        problems = sorted((_explain(p, raw, source) for p in checker.problems),
-                          key=lambda p: p.line)
+        problems = sorted(
+            (_explain(p, raw, source) for p in checker.problems), key=lambda p: p.line
+        )
         raise ConfigError(_problems_text(path, [str(p) for p in problems]))
     values = {k: v for k, v in raw.items() if k != "quiet_hours"}
     if isinstance(values.get("session_cues_minutes"), list):
@@ -229,16 +239,20 @@ def _explain(problem: Problem, raw: Any, source: list[str]) -> Problem:
         known = list(_QUIET_SCHEMA if parent == "quiet_hours" else SCHEMA)
         close = difflib.get_close_matches(name, known, n=1)
         if close:
-            message = f"unknown key; did you mean {close[0]!r}? " + message[len("unknown key "):]
-    elif problem.field in ("quiet_hours.start", "quiet_hours.end") and isinstance(
-        value, (int, float)
-    ) and not isinstance(value, bool):
+            message = f"unknown key; did you mean {close[0]!r}? " + message[len("unknown key ") :]
+    elif (
+        problem.field in ("quiet_hours.start", "quiet_hours.end")
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+    ):
         text = source[problem.line - 1] if 0 < problem.line <= len(source) else ""
         written = _UNQUOTED_CLOCK.search(text)
         if written:
             hours, minutes = written.group(1).split(":")
-            message = (f"{written.group(1)} was read as the number {value} because it is not in "
-                       f'quotes; put it in quotes: {name}: "{int(hours):02d}:{minutes}"')
+            message = (
+                f"{written.group(1)} was read as the number {value} because it is not in "
+                f'quotes; put it in quotes: {name}: "{int(hours):02d}:{minutes}"'
+            )
         else:
             message = f'should be a clock time in quotes, like {name}: "22:00"; got {value}'
     elif isinstance(value, bool) and problem.message.startswith("should be text"):
@@ -257,8 +271,11 @@ def _syntax_hint(problem: Problem) -> str:
 
 
 def _problems_text(path: Path, lines: list[str]) -> str:
-    return (f"The configuration file {path} is not valid:\n  " + "\n  ".join(lines)
-            + "\nFix it (or delete it to use the defaults); it was not changed.")
+    return (
+        f"The configuration file {path} is not valid:\n  "
+        + "\n  ".join(lines)
+        + "\nFix it (or delete it to use the defaults); it was not changed."
+    )
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -94,7 +94,7 @@ def load_yaml(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         what = exc.problem or str(exc)
-        if "\t" in what or "tab" in what:
+        if "\t" in what or "\\t" in what or "tab" in what:
             what += " (use spaces, not tabs, to indent)"
         raise YamlProblems([Problem(path, line, "(syntax)", f"malformed YAML: {what}")]) from exc
     except yaml.YAMLError as exc:
@@ -114,7 +114,7 @@ class Field:
 
 def _type_name(t: type | tuple[type, ...]) -> str:
     names = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-             list: "a list", dict: "a mapping"}
+             list: "a list", dict: "a mapping", type(None): "empty (null)"}
     if isinstance(t, tuple):
         return " or ".join(names.get(x, x.__name__) for x in t)
     return names.get(t, t.__name__)

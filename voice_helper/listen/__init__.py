@@ -1,1 +1,16 @@
 """Listen: audio sources, endpointing and speech engines (audio -> text)."""
+
+from voice_helper.listen.audio import FRAME_SAMPLES, SAMPLE_RATE, Frame
+from voice_helper.listen.endpoint import Endpointer, EndpointSettings, Utterance
+from voice_helper.listen.transcript import SpeechEngine, Transcript
+
+__all__ = [
+    "FRAME_SAMPLES",
+    "SAMPLE_RATE",
+    "EndpointSettings",
+    "Endpointer",
+    "Frame",
+    "SpeechEngine",
+    "Transcript",
+    "Utterance",
+]

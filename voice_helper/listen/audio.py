@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Self
 
 import numpy as np
 
@@ -180,7 +180,7 @@ class Microphone:
             self._stream.close()
             self._stream = None
 
-    def __enter__(self) -> Microphone:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

@@ -4,8 +4,10 @@ webrtcvad alone calls much of a steady pump's noise "speech" (measured: 40-70% o
 brown or pink noise at -30..-20 dBFS), so a frame only counts as voiced when webrtcvad says so
 *and* it is louder than the recent background by a margin. The background level is a high
 percentile of the energy of recent unvoiced frames heard outside utterances, so the loud phase of a
-pump's cycle sets the bar, not its quiet phase. An "utterance" that runs to the length limit with no
-quiet gaps is a louder background (a pump switched on) and becomes the new background.
+pump's cycle sets the bar, not its quiet phase. An "utterance" that stays steady for two seconds
+without falling back to the old background is a louder background (a pump switched on): it is
+dropped and its level becomes the new background; one that runs to the length limit without a
+pause also teaches its level.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class EndpointSettings:
     min_voiced: int = 4
     """Utterances with fewer voiced frames than this are dropped as clicks and bumps."""
     warm_up_frames: int = 10
-    """Frames at the start of a stream that only teach the background level (300 ms)."""
+    """Frames at the start of a stream that cannot start an utterance (300 ms)."""
     end_window: int = 24
     """Frames looked at when deciding that speech has ended (720 ms)."""
     end_voiced_max: int = 2
@@ -47,6 +49,12 @@ class EndpointSettings:
     """Trailing silence kept at the end of an utterance."""
     max_utterance_s: float = 10.0
     """An utterance is cut here even if the talking goes on."""
+    gapless_check_s: float = 2.0
+    """After this long in an utterance that is steady and never falls back to the old
+    background, it is taken as a louder background (a pump switched on): dropped and learned."""
+    steady_spread_db: float = 10.0
+    """Loudness range (90th minus 10th percentile of frames) below which audio counts as steady;
+    measured: speech 14-25 dB even in noise, unmodulated noise 1-4 dB."""
     noise_margin_db: float = 4.0
     """How far above the background level a frame must be to count as voiced."""
     noise_percentile: float = 90.0
@@ -92,6 +100,8 @@ class Endpointer:
         self._speech: list[Frame] = []
         self._voiced_count = 0
         self._frames_seen = 0
+        self._energies: list[float] = []
+        self._bar_at_start = self.settings.silence_floor_db
         self._end_flags: deque[bool] = deque(maxlen=self.settings.end_window)
 
     @property
@@ -105,18 +115,23 @@ class Endpointer:
             return self.settings.silence_floor_db
         return float(np.percentile(self._background, self.settings.noise_percentile))
 
+    def voicing_bar_db(self) -> float:
+        """Level (dBFS) a frame must reach before webrtcvad is asked about it."""
+        return max(self.settings.silence_floor_db,
+                   self.background_db() + self.settings.noise_margin_db)
+
     def is_voiced(self, frame: Frame) -> bool:
         """webrtcvad's verdict, gated by loudness above the background."""
         energy = frame_energy_db(frame.samples)
-        bar = max(self.settings.silence_floor_db, self.background_db() + self.settings.noise_margin_db)
-        voiced = energy >= bar and self._vad.is_speech(frame.samples.tobytes(), SAMPLE_RATE)
+        voiced = (energy >= self.voicing_bar_db()
+                  and self._vad.is_speech(frame.samples.tobytes(), SAMPLE_RATE))
+        if self._speech:
+            self._energies.append(energy)
+        elif not voiced:
+            self._background.append(energy)
         self._frames_seen += 1
-        if self._frames_seen <= self.settings.warm_up_frames:
-            self._background.append(energy)
-            return False
-        if not voiced and not self._speech:
-            self._background.append(energy)
-        return voiced
+        # Until some background has been heard, anything webrtcvad likes would pass the bar.
+        return voiced and self._frames_seen > self.settings.warm_up_frames
 
     def push(self, frame: Frame) -> Utterance | None:
         """Take the next frame; return the utterance that it ends, if any."""
@@ -127,11 +142,19 @@ class Endpointer:
             self._end_flags.append(voiced)
             ended = (len(self._end_flags) == self.settings.end_window
                      and sum(self._end_flags) <= self.settings.end_voiced_max)
+            if not ended and self._is_gapless():
+                _LOGGER.info("the background got louder (%.1f dBFS); listening on above it",
+                             float(np.percentile(self._energies, 90)))
+                self._background.extend(self._energies)
+                self.reset()
+                return None
             too_long = len(self._speech) * FRAME_MS / 1000 >= self.settings.max_utterance_s
             if ended or too_long:
                 if too_long and not ended:
                     _LOGGER.debug("utterance cut at %.1f s", self.settings.max_utterance_s)
-                    self._learn_from_cut()
+                    if self._energies and np.percentile(self._energies, 10) > self._bar_at_start:
+                        # No pause in all that time: take it as the new background level.
+                        self._background.extend(self._energies)
                 return self._finish(trim=ended)
             return None
         self._recent.append((frame, voiced))
@@ -141,6 +164,8 @@ class Endpointer:
             self._voiced_count = sum(flag for _, flag in self._recent)
             self._recent.clear()
             self._end_flags.clear()
+            self._energies = []
+            self._bar_at_start = self.voicing_bar_db()
             _LOGGER.debug("speech started at %.2f s (background %.1f dBFS)",
                           self._speech[0].start_s, self.background_db())
         return None
@@ -149,15 +174,13 @@ class Endpointer:
         """The speech collected so far in the utterance in progress (for early stop words)."""
         return concatenate(self._speech) if self._speech else None
 
-    def _learn_from_cut(self) -> None:
-        """Take an over-long "utterance" as the new background if even its pauses are loud.
-
-        Speech has gaps that fall back to the old background; a pump switched on does not.
-        """
-        energies = np.array([frame_energy_db(f.samples) for f in self._speech])
-        if np.percentile(energies, 10) > self.background_db() + self.settings.noise_margin_db:
-            _LOGGER.debug("the background got louder: %.1f dBFS", np.percentile(energies, 90))
-            self._background.extend(energies.tolist())
+    def _is_gapless(self) -> bool:
+        """True when, gapless_check_s into an utterance, the audio has been steady and never fell
+        back to the old background: speech pauses and varies, a switched-on pump does not."""
+        if len(self._energies) != int(self.settings.gapless_check_s * 1000 / FRAME_MS):
+            return False
+        low, high = np.percentile(self._energies, [10, 90])
+        return bool(low > self._bar_at_start and high - low < self.settings.steady_spread_db)
 
     def flush(self) -> Utterance | None:
         """End of stream: return the utterance in progress, if any."""
@@ -169,6 +192,7 @@ class Endpointer:
         """Drop any utterance in progress (the background estimate is kept)."""
         self._speech = []
         self._voiced_count = 0
+        self._energies = []
         self._recent.clear()
         self._end_flags.clear()
 

@@ -27,6 +27,8 @@ class WavInfo:
     """Bytes per sample."""
     frames: int
     """Number of frames in the data chunk."""
+    file_size: int
+    """Bytes in the file when it was read."""
 
     @property
     def duration_s(self) -> float:
@@ -44,7 +46,9 @@ def inspect_wav(path: Path) -> WavInfo:
         raise AudioError(f"{path} is not a WAV file ({len(data)} bytes).")
     (riff_size,) = struct.unpack_from("<I", data, 4)
     if riff_size + 8 != len(data):
-        raise AudioError(f"{path} is incomplete: header says {riff_size + 8} bytes, has {len(data)}.")
+        raise AudioError(
+            f"{path} is incomplete: header says {riff_size + 8} bytes, has {len(data)}."
+        )
     fmt: tuple[int, int, int, int] | None = None
     data_size: int | None = None
     offset = 12
@@ -66,7 +70,7 @@ def inspect_wav(path: Path) -> WavInfo:
     if tag != 1 or bits not in (8, 16, 32) or channels < 1 or rate <= 0:
         raise AudioError(f"{path} is not plain PCM (format {tag}, {bits} bits, {channels} ch).")
     width = bits // 8
-    return WavInfo(rate, channels, width, data_size // (width * channels))
+    return WavInfo(rate, channels, width, data_size // (width * channels), len(data))
 
 
 def read_wav_mono(path: Path) -> tuple[np.ndarray, int]:

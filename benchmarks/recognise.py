@@ -1,0 +1,135 @@
+"""Run the recognition half of the pipeline over mixed streams, in worker processes, with a cache.
+
+Each stream goes through the assistant's own endpointer and engine, so a split utterance or a
+clipped first word costs what it would cost in use. Transcripts are cached by what produced
+them, so changing only the matcher re-scores in seconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.mix import NOISE_VERSION, mix, seed_for
+from benchmarks.speech_set import CACHE_DIR, Case, load_case_audio
+from voice_helper.listen.audio import frames_from_samples
+from voice_helper.listen.endpoint import EndpointSettings, utterances
+
+TRANSCRIPT_CACHE = CACHE_DIR / "transcripts.jsonl"
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the recogniser made of one stream."""
+
+    texts: list[str]
+    """One transcript per utterance the endpointer cut out (usually one)."""
+    audio_s: float
+    """Seconds of utterance audio transcribed."""
+    asr_s: float
+    """Seconds spent transcribing."""
+
+
+@dataclass(frozen=True)
+class Front:
+    """What stands between the stream and the recogniser: endpointing and noise suppression."""
+
+    endpoint: EndpointSettings
+    denoise: str = "none"
+    """none, or the name of a suppressor in benchmarks.denoise."""
+
+    def key(self) -> str:
+        """Stable text describing this front end, for the cache key."""
+        return json.dumps({"endpoint": dataclasses.asdict(self.endpoint), "denoise": self.denoise,
+                           "noise": NOISE_VERSION}, sort_keys=True)
+
+
+def cache_key(case: Case, condition: str, front: Front) -> str:
+    """What a transcript depends on."""
+    text = "\n".join((case.voice, case.text, condition, front.key()))
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def load_cache() -> dict[str, dict[str, Any]]:
+    """Cached transcripts by key."""
+    cache: dict[str, dict[str, Any]] = {}
+    if TRANSCRIPT_CACHE.exists():
+        for line in TRANSCRIPT_CACHE.read_text().splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                cache[entry["key"]] = entry
+    return cache
+
+
+_ENGINE: Any = None
+_FRONT: Front | None = None
+
+
+def _init_worker(front: Front) -> None:
+    global _ENGINE, _FRONT
+    from voice_helper.listen.moonshine_engine import MoonshineEngine
+
+    _ENGINE = MoonshineEngine()
+    _FRONT = front
+
+
+def hear_stream(samples: np.ndarray, engine: Any, front: Front) -> Heard:
+    """Endpoint a stream and transcribe each utterance, as the assistant does."""
+    from benchmarks.denoise import suppressor
+
+    suppress = suppressor(front.denoise)
+    texts, audio_s, asr_s = [], 0.0, 0.0
+    pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16)
+    for utterance in utterances(frames_from_samples(pcm), front.endpoint):
+        audio = utterance.samples
+        if suppress is not None:
+            start = int(utterance.start_s * 16000)
+            audio = suppress(audio, pcm[max(0, start - 16000 * 3) : start])
+        started = time.perf_counter()
+        texts.append(engine.transcribe(audio).text)
+        asr_s += time.perf_counter() - started
+        audio_s += utterance.samples.size / 16000
+    return Heard(texts, audio_s, asr_s)
+
+
+def _work(job: tuple[str, Case, str]) -> tuple[str, dict[str, Any]]:
+    key, case, condition = job
+    assert _FRONT is not None
+    mixed = mix(load_case_audio(case), condition, seed_for(case.voice, case.text, condition))
+    heard = hear_stream(mixed.samples, _ENGINE, _FRONT)
+    return key, {"key": key, "texts": heard.texts, "audio_s": heard.audio_s,
+                 "asr_s": heard.asr_s}
+
+
+def recognise_all(jobs: list[tuple[Case, str]], front: Front, workers: int,
+                  use_cache: bool = True, progress: bool = True) -> dict[str, dict[str, Any]]:
+    """Transcripts of every (case, condition), by cache key; new ones are appended to the cache."""
+    cache = load_cache() if use_cache else {}
+    todo = []
+    for case, condition in jobs:
+        key = cache_key(case, condition, front)
+        if key not in cache:
+            todo.append((key, case, condition))
+    todo = list({job[0]: job for job in todo}.values())
+    if todo:
+        TRANSCRIPT_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=_init_worker, initargs=(front,)) as pool, \
+                TRANSCRIPT_CACHE.open("a") as out:
+            for done, (key, entry) in enumerate(pool.imap_unordered(_work, todo, chunksize=4), 1):
+                cache[key] = entry
+                out.write(json.dumps(entry) + "\n")
+                if progress and (done % 200 == 0 or done == len(todo)):
+                    print(f"  recognised {done}/{len(todo)} streams "
+                          f"({time.monotonic() - started:.0f} s)", flush=True)
+    return {cache_key(case, condition, front): cache[cache_key(case, condition, front)]
+            for case, condition in jobs}

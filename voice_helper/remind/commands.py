@@ -1,0 +1,119 @@
+"""Reminder edits from the CLI: sent to the running scheduler, or applied to the store under the
+owner lock when nothing runs."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from voice_helper.config import Settings
+from voice_helper.errors import DurationError, VoiceHelperError
+from voice_helper.remind.book import USER_KINDS, ReminderBook, Schedule
+from voice_helper.remind.clock import parse_clock, zone_for
+from voice_helper.remind.control import NotRunning, send_request, socket_path_for
+from voice_helper.remind.jobs import DueReminder, open_scheduler
+from voice_helper.remind.ledger import LOG_FILE, Ledger
+from voice_helper.remind.ownership import OwnerLock, StoreBusy
+
+_LOGGER = logging.getLogger(__name__)
+
+FirstRun = Callable[[str, timedelta], datetime | None]
+"""Given (kind, interval), when an `every` reminder should first come due (None: one interval
+from now); the running service counts pump reminders from the last session."""
+CONNECT_WAIT_SECONDS = 5.0
+
+
+def schedule_from(request: dict[str, Any], now: datetime) -> Schedule:
+    """The Schedule of an `add` request (every_seconds, in_seconds or at)."""
+    given = [key for key in ("every_seconds", "in_seconds", "at") if request.get(key) is not None]
+    if len(given) != 1:
+        raise DurationError("Give exactly one of --every, --in and --at.")
+    if "at" in given:
+        return Schedule(daily_at=parse_clock(str(request["at"])))
+    try:
+        seconds = float(request[given[0]])
+    except (TypeError, ValueError) as exc:
+        raise DurationError(f"{request[given[0]]!r} is not a number of seconds.") from exc
+    if given[0] == "every_seconds":
+        return Schedule(every=timedelta(seconds=seconds))
+    return Schedule(once_at=now + timedelta(seconds=seconds))
+
+
+def apply(book: ReminderBook, request: dict[str, Any], now: datetime,
+          first_run: FirstRun | None = None) -> dict[str, Any]:
+    """Apply a list/add/remove/clear request to the store; the JSON reply."""
+    op = request.get("op")
+    try:
+        if op == "list":
+            return {"ok": True, "reminders": [info.to_json() for info in book.reminders()]}
+        if op == "add":
+            kind = str(request.get("kind", ""))
+            if kind not in USER_KINDS:
+                raise DurationError(f"{kind!r} is not a reminder kind; use pump, relax or breathing.")
+            schedule = schedule_from(request, now)
+            if schedule.every is not None and first_run is not None:
+                schedule = Schedule(every=schedule.every, first=first_run(kind, schedule.every))
+            return {"ok": True, "reminder": book.add(kind, schedule, now).to_json()}
+        if op == "remove":
+            job_id = str(request.get("id", ""))
+            if not book.remove(job_id):
+                return {"ok": False, "error": f"There is no reminder {job_id!r}; see `reminders list`."}
+            return {"ok": True, "removed": job_id}
+        if op == "clear":
+            return {"ok": True, "removed": book.clear()}
+    except VoiceHelperError as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": False, "error": f"unknown request {op!r}"}
+
+
+def _offline(request: dict[str, Any], settings: Settings, directory: Path) -> dict[str, Any]:
+    """Edit the store directly; the caller holds the owner lock."""
+    if request.get("op") == "sessions":
+        if not (directory / LOG_FILE).exists():
+            return {"ok": True, "sessions": []}
+        ledger = Ledger(directory, read_only=True)
+        try:
+            return {"ok": True, "sessions": [s.to_json() for s in ledger.sessions()]}
+        finally:
+            ledger.close()
+    zone = zone_for(settings)
+
+    def nobody_listens(job_id: str, due: DueReminder, run_times: list[datetime]) -> None:
+        _LOGGER.debug("%s due with nothing running; the next start-up reports it", job_id)
+
+    scheduler, rebuilt = open_scheduler(directory, zone, nobody_listens)
+    try:
+        reply = apply(ReminderBook(scheduler, zone), request, datetime.now(UTC))
+    finally:
+        scheduler.close()
+    if rebuilt is not None:
+        reply["notice"] = (f"The reminder store was damaged; it was moved to {rebuilt.moved_to} "
+                           f"and rebuilt with {rebuilt.kept} reminders.")
+    return reply
+
+
+def run_request(request: dict[str, Any], settings: Settings, directory: Path,
+                socket_path: Path | None = None) -> dict[str, Any]:
+    """Send a request to the running scheduler, or apply it to the store when nothing runs."""
+    path = socket_path or socket_path_for(directory)
+    deadline = time.monotonic() + CONNECT_WAIT_SECONDS
+    while True:
+        try:
+            return send_request(path, request)
+        except NotRunning:
+            pass
+        lock = OwnerLock(directory)
+        if lock.acquire():
+            try:
+                return _offline(request, settings, directory)
+            finally:
+                lock.release()
+        # Somebody owns the store but its socket is not up yet (starting): ask again shortly.
+        if time.monotonic() > deadline:
+            raise StoreBusy("The assistant is running but does not answer on its control socket "
+                            f"({path}). Try again in a moment, or restart it.")
+        time.sleep(0.1)

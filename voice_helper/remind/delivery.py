@@ -1,0 +1,279 @@
+"""Turning due run times into announcements: exactly once, quiet hours respected, the rest
+recorded as missed and summarised once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from apscheduler.job import Job
+
+from voice_helper.config import Settings
+from voice_helper.remind.announcement import Announcement
+from voice_helper.remind.book import QUIET_END_ID, ReminderBook
+from voice_helper.remind.clock import in_quiet_hours
+from voice_helper.remind.content import RelaxPrompt, RemindContent
+from voice_helper.remind.durations import speak_duration
+from voice_helper.remind.jobs import DueReminder
+from voice_helper.remind.ledger import Ledger, Occurrence, to_ms
+from voice_helper.remind.storage import is_full_error
+from voice_helper.remind.summary import lead_for, summarize
+
+_LOGGER = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=15)
+"""A run time later than this (after a suspend, say) is not announced but summarised as missed:
+"time to pump" an hour late would mislead."""
+MAX_CATCH_UP = 100_000
+"""Most occurrences recorded for one job after a long time off (a year of 15-minute reminders)."""
+SUMMARY_ID = "summary"
+NOTICE_ID = "notice"
+RECENT = timedelta(hours=12)
+"""How far back "what did I miss" repeats what was already told."""
+
+
+@dataclass(frozen=True)
+class Said:
+    """The last reminder handed over (kept in memory too, for when the log cannot be written)."""
+
+    kind: str
+    text: str
+
+
+def run_times(job: Job, now: datetime, limit: int = MAX_CATCH_UP) -> list[datetime]:
+    """Every run time of `job` from its next run time up to `now`, in order."""
+    times: list[datetime] = []
+    upcoming = job.next_run_time
+    while upcoming is not None and upcoming <= now and len(times) < limit:
+        times.append(upcoming)
+        upcoming = job.trigger.get_next_fire_time(upcoming, now)
+    return times
+
+
+class Delivery:
+    """Records each occurrence in the ledger and hands what should be said to `announce`."""
+
+    def __init__(self, settings: Settings, zone: tzinfo, content: RemindContent,
+                 announce: Callable[[Announcement], None],
+                 on_breathing: Callable[[str], None] = lambda exercise_id: None):
+        self.settings = settings
+        self.zone = zone
+        self.content = content
+        self._announce = announce
+        self.on_breathing = on_breathing
+        self.ledger: Ledger | None = None
+        self.book: ReminderBook | None = None
+        self._handed: set[tuple[str, int]] = set()
+        """Occurrences handed over by this process: no doubles even when the log cannot be
+        written."""
+        self._last_said: Said | None = None
+        self._write_trouble: str | None = None
+        self._write_trouble_told = False
+        self._last_summary: list[Occurrence] = []
+
+    def attach(self, ledger: Ledger, book: ReminderBook) -> None:
+        """Use this ledger and job book (after start-up opened them)."""
+        self.ledger, self.book = ledger, book
+
+    # Writing trouble ------------------------------------------------------------------------
+
+    def write_failed(self, exc: Exception) -> None:
+        """Ledger callback: remember to tell the user, once, that the log cannot be written."""
+        if self._write_trouble_told or self._write_trouble:
+            return
+        if is_full_error(exc):
+            self._write_trouble = ("The disk is full, so I can't write my log. Reminders still "
+                                   "work, but please free some space.")
+        else:
+            self._write_trouble = ("I can't write my log right now. Reminders still work, but I "
+                                   "may not remember them after a restart.")
+
+    def flush_notice(self, now: datetime) -> None:
+        """Hand over the log-trouble notice, if any, once (not during quiet hours)."""
+        if self._write_trouble and not self._quiet(now):
+            text, self._write_trouble = self._write_trouble, None
+            self._write_trouble_told = True
+            self.hand_unlogged(Announcement("summary", text, now, NOTICE_ID))
+
+    # Due run times ---------------------------------------------------------------------------
+
+    def catch_up(self, now: datetime) -> None:
+        """At start-up: record everything that came due while off as missed, and move each job
+        past now. Nothing is announced one by one; the start-up summary reports them."""
+        assert self.ledger is not None and self.book is not None
+        for job in self.book.scheduler.get_jobs():
+            times = run_times(job, now)
+            if not times:
+                continue
+            due = job.func(*job.args, **job.kwargs)
+            if job.id != QUIET_END_ID:
+                for moment in times:
+                    state = "missed" if due.kind in ("pump", "relax", "breathing") else "expired"
+                    self.ledger.claim(job.id, moment, due.kind, self.text_for(due, moment),
+                                      state, now)
+            self._advance(job, times[-1], now)
+
+    def process_due(self, now: datetime) -> None:
+        """Deliver every job due at `now` (the driven-clock twin of APScheduler's loop)."""
+        assert self.book is not None
+        for job in self.book.scheduler.get_jobs():
+            times = run_times(job, now)
+            if times:
+                self.deliver(job.id, job.func(*job.args, **job.kwargs), times, now)
+                self._advance(job, times[-1], now)
+
+    def _advance(self, job: Job, last: datetime, now: datetime) -> None:
+        assert self.book is not None
+        following = job.trigger.get_next_fire_time(last, now)
+        if following is None:
+            self.book.remove(job.id)
+        else:
+            self.book.scheduler.modify_job(job.id, next_run_time=following)
+
+    def deliver(self, job_id: str, due: DueReminder, times: list[datetime], now: datetime) -> None:
+        """Announce the latest fresh run time; record older or stale ones as missed."""
+        assert self.ledger is not None
+        if due.kind == "quiet_end":
+            self.offer_summary(now, while_off=False)
+            self.flush_notice(now)
+            return
+        fresh = [t for t in times if now - t <= STALE_AFTER]
+        late = [t for t in times if now - t > STALE_AFTER] + fresh[:-1]
+        for moment in late:
+            state = "missed" if due.kind != "session_cue" else "expired"
+            self.ledger.claim(job_id, moment, due.kind, self.text_for(due, moment), state, now)
+        if fresh:
+            self._announce_one(job_id, due, fresh[-1], now)
+        if late and due.kind != "session_cue":
+            self.offer_summary(now, while_off=False)
+        self.flush_notice(now)
+
+    def _quiet(self, now: datetime) -> bool:
+        return in_quiet_hours(self.settings.quiet_hours, now, self.zone)
+
+    def _announce_one(self, job_id: str, due: DueReminder, at: datetime, now: datetime) -> None:
+        assert self.ledger is not None
+        text, quiet = self.text_for(due, at), self._quiet(now)
+        mode, volume = self.settings.quiet_hours.mode, None
+        if quiet:
+            pumping = due.kind in ("pump", "session_cue")
+            if due.kind == "session_cue" and mode == "hold":
+                self.ledger.claim(job_id, at, due.kind, text, "expired", now)
+                return
+            if mode == "pump_quietly" and pumping:
+                volume = self.settings.quiet_hours.quiet_volume
+            else:
+                self.ledger.claim(job_id, at, due.kind, text, "held", now)
+                return
+        key = (job_id, to_ms(at))
+        claimed = self.ledger.claim(job_id, at, due.kind, text, "due", now)
+        if claimed is False or key in self._handed:
+            _LOGGER.info("%s at %s was already delivered", job_id, at.isoformat())
+            return
+        self._handed.add(key)
+        self._hand(Announcement(due.kind, text, at, job_id, volume), now)
+        if due.kind in ("pump", "relax", "breathing"):
+            self._last_said = Said(due.kind, text)
+        if due.kind == "breathing":
+            self.on_breathing(due.detail)
+
+    def _hand(self, announcement: Announcement, now: datetime) -> None:
+        """Mark handed first (a channel may call mark_spoken at once), then hand it over."""
+        assert self.ledger is not None
+        at, job_id = announcement.due_at, announcement.job_id
+        self.ledger.set_state(job_id, at, "handed", now, only_from=("due",))
+        try:
+            self._announce(announcement)
+        except Exception:
+            _LOGGER.exception("the output channel refused an announcement; it counts as missed")
+            self.ledger.set_state(job_id, at, "missed", now, only_from=("handed", "due"))
+
+    def hand_unlogged(self, announcement: Announcement) -> None:
+        """Hand over something that is not a reminder occurrence (a breathing cue, a notice)."""
+        try:
+            self._announce(announcement)
+        except Exception:
+            _LOGGER.exception("the output channel refused an announcement")
+
+    def spoken(self, job_id: str, due_at: datetime, now: datetime) -> None:
+        """The channel played it: spoken; a summary's occurrences become reported."""
+        assert self.ledger is not None
+        self.ledger.set_state(job_id, due_at, "spoken", now, only_from=("handed", "due"))
+        self.ledger.finish_summary(summary_key(job_id, due_at), now)
+
+    # Texts ------------------------------------------------------------------------------------
+
+    def prompt(self, moment: str, at: datetime) -> RelaxPrompt:
+        """A relaxation prompt for the moment, rotating with the clock (same time, same prompt)."""
+        choices = self.content.prompts_for(moment)
+        return choices[(to_ms(at) // 60_000) % len(choices)]
+
+    def text_for(self, due: DueReminder, at: datetime) -> str:
+        """What a due reminder says."""
+        if due.kind in ("pump", "relax") and due.detail:
+            return due.detail  # a snoozed reminder repeats its own words
+        if due.kind == "pump":
+            return f"Time to pump. {self.prompt('before', at).text}"
+        if due.kind == "relax":
+            return self.prompt("between", at).text
+        if due.kind == "breathing":
+            if due.detail and due.detail not in self.content.exercises:
+                return due.detail  # snoozed
+            exercise = self.content.exercises.get(due.detail or self.settings.breathing_exercise)
+            exercise = exercise or next(iter(self.content.exercises.values()))
+            return f"Time for a short breathing break. {exercise.intro}"
+        if due.kind == "session_cue":
+            return f"{speak_duration(timedelta(minutes=float(due.detail or 0)))} in. Keep going."
+        return due.detail
+
+    # Summaries --------------------------------------------------------------------------------
+
+    def offer_summary(self, now: datetime, while_off: bool) -> str | None:
+        """Hand over ONE summary of everything unreported (and notices), unless it is quiet."""
+        assert self.ledger is not None
+        if self._quiet(now):
+            return None
+        items = self.ledger.to_report()
+        notices = self.ledger.untold_notices()
+        if not items and not notices:
+            return None
+        said = [summarize(items, now, self.zone, lead_for(items, while_off))] if items else []
+        text = " ".join([notice for _, notice in notices] + said)
+        at = now
+        while self.ledger.claim(SUMMARY_ID, at, "summary", text, "due", now) is False:
+            at += timedelta(milliseconds=1)
+        self.ledger.attach_summary(items, summary_key(SUMMARY_ID, at), now)
+        self.ledger.mark_told([n[0] for n in notices])
+        self._last_summary = items
+        self._hand(Announcement("summary", text, at, SUMMARY_ID), now)
+        return text
+
+    def missed_reply(self, now: datetime) -> str:
+        """Answer "what did I miss": new items are reported by this reply itself."""
+        assert self.ledger is not None
+        items = self.ledger.to_report()
+        if items:
+            key = summary_key("reply", now)
+            self.ledger.attach_summary(items, key, now)
+            self.ledger.finish_summary(key, now)
+            self._last_summary = items
+            return summarize(items, now, self.zone, lead_for(items, while_off=False))
+        recent = [item for item in self.ledger.occurrences(("reported",))
+                  if now - item.due_at <= RECENT] or [
+                      item for item in self._last_summary if now - item.due_at <= RECENT]
+        if recent:
+            return f"Nothing new since I last told you. {summarize(recent, now, self.zone, 'Earlier')}"
+        return "You haven't missed anything."
+
+    def last_announced(self) -> Said | None:
+        """The last reminder handed over, for snooze."""
+        assert self.ledger is not None
+        last = self.ledger.last_announced()
+        return Said(last.kind, last.text) if last is not None else self._last_said
+
+
+def summary_key(job_id: str, due_at: datetime) -> str:
+    """Key tying occurrences to the summary (or reply) that reported them."""
+    return f"{job_id}@{to_ms(due_at)}"

@@ -1,0 +1,320 @@
+"""The single ordered output channel: everything the assistant says, one utterance at a time."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from voice_helper.errors import VoiceHelperError
+from voice_helper.speak.sinks import ChunkHook, Played, Sink
+from voice_helper.speak.tts import SpeechSynthesizer
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Priority(IntEnum):
+    """Which queued utterance is spoken first; lower goes first."""
+
+    SAFETY = 0
+    """Urgent health advice."""
+    REPLY = 1
+    """The answer to what the user just said."""
+    ANNOUNCEMENT = 2
+    """Scheduled reminders and cues; held while a conversation turn is in progress."""
+
+
+@dataclass
+class Utterance:
+    """Something the assistant wants to say."""
+
+    text: str
+    """The words to speak."""
+    priority: Priority = Priority.REPLY
+    """Queue priority."""
+    kind: str = "reply"
+    """What it is for, e.g. reply, safety, announcement, breathing; names the kept file."""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    """Anything the caller wants back in the SpokenUtterance (e.g. a reminder id)."""
+    volume: float | None = None
+    """Volume for this utterance only (e.g. quiet hours); default: the voice's."""
+    rate: int | None = None
+    """Speaking rate for this utterance only (e.g. slow breathing cues); default: the voice's."""
+
+
+@dataclass(frozen=True)
+class SpokenUtterance:
+    """What happened to one utterance, for logs and transcripts."""
+
+    utterance: Utterance
+    """The utterance as queued."""
+    queued_at: float
+    """time.monotonic() when it was queued."""
+    started_at: float | None
+    """time.monotonic() when playback began; None when it never played."""
+    ended_at: float
+    """time.monotonic() when playback ended (or it was given up)."""
+    file: Path | None = None
+    """Where the sink kept the audio, if it kept it."""
+    cut: bool = False
+    """Cancelled before or while playing."""
+    duration_s: float = 0.0
+    """Length of the synthesised audio."""
+    error: str | None = None
+    """Why it could not be spoken, if it could not."""
+
+    @property
+    def latency_ms(self) -> float | None:
+        """Milliseconds from queueing to the start of playback."""
+        return None if self.started_at is None else (self.started_at - self.queued_at) * 1000.0
+
+
+@dataclass
+class _Entry:
+    seq: int
+    utterance: Utterance
+    future: Future[SpokenUtterance]
+    queued_at: float
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (int(self.utterance.priority), self.seq)
+
+
+class SpeechChannel:
+    """One priority queue and one worker thread that synthesises and plays each utterance in turn."""
+
+    def __init__(
+        self,
+        synthesizer: SpeechSynthesizer,
+        sink: Sink,
+        *,
+        reminder_wait_seconds: float = 30.0,
+        on_started: Callable[[Utterance, float], None] | None = None,
+        on_finished: Callable[[SpokenUtterance], None] | None = None,
+        on_play_chunk: ChunkHook | None = None,
+    ) -> None:
+        self.synthesizer = synthesizer
+        self.sink = sink
+        self.reminder_wait_seconds = reminder_wait_seconds
+        self.on_started = on_started
+        self.on_finished = on_finished
+        self.on_play_chunk = on_play_chunk
+        self.speaking = threading.Event()
+        """Set while audio is playing; read it, do not set it."""
+        self._cond = threading.Condition()
+        self._queue: list[_Entry] = []
+        self._seq = itertools.count(1)
+        self._current: _Entry | None = None
+        self._cancel = threading.Event()
+        self._held = False
+        self._closed = False
+        self._workdir = Path(tempfile.mkdtemp(prefix="voice-helper-speech-"))
+        self._thread = threading.Thread(target=self._run, name="speech-channel", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def say(self, utterance: Utterance | str) -> Future[SpokenUtterance]:
+        """Queue an utterance; the future resolves when it has been spoken, cut or failed."""
+        if isinstance(utterance, str):
+            utterance = Utterance(utterance)
+        future: Future[SpokenUtterance] = Future()
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("the speech channel is closed")
+            entry = _Entry(next(self._seq), utterance, future, time.monotonic())
+            self._queue.append(entry)
+            self._cond.notify_all()
+        _LOGGER.debug("queued %s #%d: %r", utterance.kind, entry.seq, utterance.text[:60])
+        return future
+
+    def cancel_current(self) -> Utterance | None:
+        """Cut the utterance being synthesised or played (barge-in); return it, if any."""
+        with self._cond:
+            if self._current is None:
+                return None
+            self._cancel.set()
+            return self._current.utterance
+
+    def clear(self, from_priority: Priority = Priority.SAFETY) -> list[Utterance]:
+        """Drop queued utterances of `from_priority` and anything less urgent; return them."""
+        with self._cond:
+            dropped = [e for e in self._queue if e.utterance.priority >= from_priority]
+            self._queue = [e for e in self._queue if e.utterance.priority < from_priority]
+            self._cond.notify_all()
+        for entry in dropped:
+            entry.future.cancel()
+        return [entry.utterance for entry in dropped]
+
+    def hold_announcements(self) -> None:
+        """Keep announcements waiting while a conversation turn is in progress."""
+        with self._cond:
+            self._held = True
+            self._cond.notify_all()
+
+    def release_announcements(self) -> None:
+        """Let held announcements be spoken."""
+        with self._cond:
+            self._held = False
+            self._cond.notify_all()
+
+    @property
+    def announcements_held(self) -> bool:
+        """Whether announcements are being held."""
+        return self._held
+
+    def pending(self) -> list[Utterance]:
+        """Queued utterances in the order they would be spoken now (ignoring the hold)."""
+        with self._cond:
+            return [e.utterance for e in sorted(self._queue, key=lambda e: e.order)]
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until everything queued has been spoken (held announcements too); False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: not self._queue and self._current is None, timeout=timeout
+            )
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Cut what is playing, drop what is queued and stop the worker."""
+        with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            dropped, self._queue = self._queue, []
+            self._cancel.set()
+            self._cond.notify_all()
+        for entry in dropped:
+            entry.future.cancel()
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            _LOGGER.warning(
+                "speech worker still busy after %.1fs; leaving %s", timeout, self._workdir
+            )
+            return
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def _run(self) -> None:
+        while (entry := self._next_entry()) is not None:
+            try:
+                record = self._speak(entry)
+            except Exception as exc:  # the channel must outlive any one utterance
+                _LOGGER.exception("speaking %r failed", entry.utterance.text[:60])
+                record = SpokenUtterance(
+                    entry.utterance, entry.queued_at, None, time.monotonic(), error=str(exc)
+                )
+            self.speaking.clear()
+            entry.future.set_result(record)
+            self._notify(self.on_finished, record)
+            with self._cond:
+                self._current = None
+                self._cond.notify_all()
+
+    def _next_entry(self) -> _Entry | None:
+        with self._cond:
+            while not self._closed:
+                entry, wait = self._pick()
+                if entry is not None:
+                    self._queue.remove(entry)
+                    if entry.future.set_running_or_notify_cancel():
+                        self._current = entry
+                        self._cancel = threading.Event()
+                        return entry
+                    continue
+                self._cond.wait(wait)
+            return None
+
+    def _pick(self) -> tuple[_Entry | None, float | None]:
+        """The next entry allowed to speak, else how long until a held one may."""
+        now = time.monotonic()
+        wait: float | None = None
+        for entry in sorted(self._queue, key=lambda e: e.order):
+            if entry.utterance.priority >= Priority.ANNOUNCEMENT and self._held:
+                remaining = entry.queued_at + self.reminder_wait_seconds - now
+                if remaining > 0:
+                    wait = remaining if wait is None else min(wait, remaining)
+                    continue
+                _LOGGER.info(
+                    "announcement waited %.1fs; speaking it during the conversation",
+                    self.reminder_wait_seconds,
+                )
+            return entry, None
+        return None, wait
+
+    def _speak(self, entry: _Entry) -> SpokenUtterance:
+        utterance, cancel = entry.utterance, self._cancel
+        path = self._workdir / f"{entry.seq:06d}.wav"
+        try:
+            clip = self.synthesizer.synthesize(
+                utterance.text, path, rate=utterance.rate, volume=utterance.volume
+            )
+        except (VoiceHelperError, OSError) as exc:  # reported; the next one still plays
+            _LOGGER.error("cannot speak %r: %s", utterance.text[:60], exc)
+            return SpokenUtterance(
+                utterance, entry.queued_at, None, time.monotonic(), error=str(exc)
+            )
+        if cancel.is_set():
+            path.unlink(missing_ok=True)
+            return SpokenUtterance(
+                utterance,
+                entry.queued_at,
+                None,
+                time.monotonic(),
+                cut=True,
+                duration_s=clip.duration_s,
+            )
+        started = time.monotonic()
+        self.speaking.set()
+        self._notify(self.on_started, utterance, started)
+        played = Played(None, False)
+        try:
+            played = self.sink.play(clip, utterance, cancel, self.on_play_chunk)
+        except (VoiceHelperError, OSError) as exc:  # a sound card hiccup must not stop us
+            _LOGGER.error("playing %r failed: %s", utterance.text[:60], exc)
+            return SpokenUtterance(
+                utterance,
+                entry.queued_at,
+                started,
+                time.monotonic(),
+                duration_s=clip.duration_s,
+                error=str(exc),
+            )
+        finally:
+            self.speaking.clear()
+            if played.file != path:
+                path.unlink(missing_ok=True)
+        ended = time.monotonic()
+        if played.cut:
+            _LOGGER.info("cut %s after %.0f ms", utterance.kind, (ended - started) * 1000)
+        return SpokenUtterance(
+            utterance, entry.queued_at, started, ended, played.file, played.cut, clip.duration_s
+        )
+
+    @staticmethod
+    def _notify(callback: Callable[..., None] | None, *args: Any) -> None:
+        if callback is None:
+            return
+        try:
+            callback(*args)
+        except Exception:  # a caller's bug must not stop the channel
+            _LOGGER.exception("speech channel callback failed")
