@@ -43,8 +43,11 @@ class Assistant:
 
     def __init__(self, engine: SpeechEngine, turns: TurnTaker, channel: SpeechChannel,
                  transcript: TranscriptLog | None = None, endpointer: Endpointer | None = None,
-                 frame_filter: Callable[[Frame], Frame] | None = None):
+                 frame_filter: Callable[[Frame], Frame] | None = None,
+                 engine_factory: Callable[[], SpeechEngine] | None = None):
         self.engine = engine
+        self.engine_factory = engine_factory
+        self.engine_failures = 0
         self.turns = turns
         self.channel = channel
         self.transcript = transcript or TranscriptLog(None)
@@ -113,8 +116,22 @@ class Assistant:
             self._cut()
             self.endpointer.reset()
 
+    def _transcribe(self, samples: np.ndarray) -> str:
+        """Recognise speech; a recogniser that fails is logged and recreated, never fatal."""
+        try:
+            return self.engine.transcribe(samples).text
+        except Exception:
+            self.engine_failures += 1
+            _LOGGER.exception("the recogniser failed; recreating it")
+            if self.engine_factory is not None:
+                try:
+                    self.engine = self.engine_factory()
+                except Exception:
+                    _LOGGER.exception("could not recreate the recogniser; will retry")
+            return ""
+
     def _is_stop(self, samples: np.ndarray) -> bool:
-        text = self.engine.transcribe(samples).text
+        text = self._transcribe(samples)
         stop = self.turns.is_stop(text)
         _LOGGER.debug("heard while speaking: %r (stop=%s)", text, stop)
         return stop
@@ -137,7 +154,7 @@ class Assistant:
                 self._cut()
             return
         emitted_wall = time.monotonic()
-        heard = self.engine.transcribe(utterance.samples).text
+        heard = self._transcribe(utterance.samples)
         turn = self.turns.take(heard)
         _LOGGER.info("heard %r -> %s", heard, turn.intent)
         pending = _PendingTurn(turn, speech_end_s, emitted_s, emitted_wall,

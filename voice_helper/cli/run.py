@@ -74,23 +74,29 @@ def run_assistant(args: argparse.Namespace) -> int:
                     with_reminders=not args.no_reminders, paced_output=args.realtime,
                     echo_cancel=microphone is not None and output is None)
     _LOGGER.info("speech engine: %s", running.engine_reason)
-    done = threading.Event()
 
     def on_term(_signum: int, _frame: Any) -> None:
-        running.assistant.stop()
-        if microphone is not None:
-            microphone.stop()
-        done.set()
+        # Raised in the main thread, so even a blocking read of stdin or the microphone ends.
+        raise Terminated
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, on_term)
     try:
         running.assistant.run(frames, realtime=args.realtime or microphone is not None)
+    except Terminated:
+        _LOGGER.info("SIGTERM: stopping")
+        running.assistant.stop()
     finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one clean stop, not two
         if microphone is not None:
             microphone.stop()
         running.close()
     return 0
+
+
+class Terminated(Exception):
+    """SIGTERM arrived: stop cleanly."""
 
 
 DEMO_LINES = (
