@@ -109,11 +109,11 @@ def test_help_depends_on_the_step(word):
 def test_reminders_by_voice_in_chat_are_kept_between_runs():
     out = chat("remind me to pump every two and a half hours", "when is my next reminder")
     assert "every 2 and a half hours" in out[0]
-    assert out[1].startswith("Your next pump reminder is at ")
+    assert out[1].startswith("Your next pump reminder is ")  # "at 3:40 PM" or "tomorrow at ..."
     assert out[1].endswith("in 2 and a half hours.")
-    at = out[1].split(" at ")[1].split(",")[0]
+    when = out[1].split(",")[0]
     again = chat("when is my next reminder")
-    assert f" at {at}," in again[0]
+    assert again[0].startswith(when)
 
 
 def test_out_of_range_requests_are_refused_with_a_reason():

@@ -59,10 +59,21 @@ def settings(**changes: Any) -> Settings:
     return replace(Settings(timezone=ZONE, quiet_hours=quiet), **changes)
 
 
-def service(tmp_path: Path, clock: FakeClock | None, channel: Channel,
-            config: Settings | None = None, **kwargs: Any) -> ReminderService:
+def service(
+    tmp_path: Path,
+    clock: FakeClock | None,
+    channel: Channel,
+    config: Settings | None = None,
+    **kwargs: Any,
+) -> ReminderService:
     """A ReminderService on `tmp_path/data` whose socket lives in `tmp_path/run`."""
-    made = ReminderService(config or settings(), tmp_path / "data", channel, clock,
-                           socket_path=tmp_path / "run" / "r.sock", **kwargs)
+    made = ReminderService(
+        config or settings(),
+        tmp_path / "data",
+        channel,
+        clock,
+        socket_path=tmp_path / "run" / "r.sock",
+        **kwargs,
+    )
     channel.service = made
     return made

@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.remind.helpers import Channel, service
+from tests.remind.helpers import Channel, FakeClock, service
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.errors import ContentError
 from voice_helper.remind import Announcement
@@ -22,8 +23,14 @@ from voice_helper.remind.content import (
 )
 
 SHORT = BreathingExercise(
-    id="short", name="short", intro="Short one.", rounds=2, closing="Done.", settle_seconds=0.2,
-    phases=(Phase("In", 0.3), Phase("Hold", 0.1), Phase("Out", 0.4)))
+    id="short",
+    name="short",
+    intro="Short one.",
+    rounds=2,
+    closing="Done.",
+    settle_seconds=0.2,
+    phases=(Phase("In", 0.3), Phase("Hold", 0.1), Phase("Out", 0.4)),
+)
 
 
 QUICK = """exercises:
@@ -41,8 +48,14 @@ QUICK = """exercises:
 
 def test_script_follows_the_exercise() -> None:
     assert [(round(c.offset, 2), c.text) for c in cue_script(SHORT)] == [
-        (0.2, "In"), (0.5, "Hold"), (0.6, "Out"), (1.0, "In"), (1.3, "Hold"), (1.4, "Out"),
-        (1.8, "Done.")]
+        (0.2, "In"),
+        (0.5, "Hold"),
+        (0.6, "Out"),
+        (1.0, "In"),
+        (1.3, "Hold"),
+        (1.4, "Out"),
+        (1.8, "Done."),
+    ]
 
 
 def test_cues_come_at_their_real_times() -> None:
@@ -124,6 +137,30 @@ def test_service_stop_breathing(tmp_path: Path) -> None:
     reminders.shutdown()
 
 
+def test_a_breathing_reminder_starts_the_exercise(tmp_path: Path) -> None:
+    folder = _content_with(tmp_path, QUICK)
+    clock, channel = FakeClock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC)), TimedChannel()
+    reminders = service(tmp_path, clock, channel, content_dir=folder)
+    reminders.start()
+    assert reminders.set_reminder("breathing", in_minutes=30).startswith(
+        "Okay. I'll remind you to do a breathing exercise in 30 minutes"
+    )
+    clock.advance(minutes=30)
+    reminders.tick()
+    deadline = time.monotonic() + 3
+    while len(channel.timed) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    texts = [a.text for _, a in channel.timed]
+    assert texts == [
+        "Time for a short breathing break. Breathe with me.",
+        "Breathe in",
+        "Breathe out",
+        "Well done.",
+    ]
+    assert {a.kind for _, a in channel.timed} == {"breathing"}
+    reminders.shutdown()
+
+
 def test_project_exercises_start_by_id(tmp_path: Path) -> None:
     reminders = service(tmp_path, None, Channel())
     reminders.start()
@@ -140,7 +177,9 @@ def test_project_content_is_valid() -> None:
 
 
 def test_bad_breathing_yaml_names_file_line_and_field(tmp_path: Path) -> None:
-    folder = _content_with(tmp_path, """exercises:
+    folder = _content_with(
+        tmp_path,
+        """exercises:
   - id: broken
     name: broken
     intro: Hello.
@@ -150,9 +189,12 @@ def test_bad_breathing_yaml_names_file_line_and_field(tmp_path: Path) -> None:
         seconds: 90
       - cue: Out
     closing: Bye.
-""")
+""",
+    )
     with pytest.raises(ContentError) as caught:
         load_remind_content(folder)
     message = str(caught.value)
-    assert f"{folder / 'breathing.yaml'}:8: exercises[0].phases[0].seconds: 90 is outside" in message
+    assert (
+        f"{folder / 'breathing.yaml'}:8: exercises[0].phases[0].seconds: 90 is outside" in message
+    )
     assert f"{folder / 'breathing.yaml'}:9: exercises[0].phases[1].seconds: missing" in message

@@ -15,6 +15,7 @@ from tests.remind.helpers import Channel, FakeClock, settings
 from voice_helper.cli import remind as remind_cli
 from voice_helper.errors import DurationError, VoiceHelperError
 from voice_helper.remind import ReminderService
+from voice_helper.remind.client import RemoteReminders, reminders_for_cli
 from voice_helper.remind.ownership import OwnerLock
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -46,8 +47,9 @@ def listed(capsys: pytest.CaptureFixture[str]) -> list[dict]:
     return json.loads(capsys.readouterr().out)
 
 
-def test_cli_changes_reach_the_running_service(env: Path, capsys: pytest.CaptureFixture[str]
-                                               ) -> None:
+def test_cli_changes_reach_the_running_service(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     clock, channel = FakeClock(START), Channel()
     running = ReminderService(settings(), env, channel, clock)
     channel.service = running
@@ -55,10 +57,15 @@ def test_cli_changes_reach_the_running_service(env: Path, capsys: pytest.Capture
     assert cli("reminders", "add", "--kind", "pump", "--every", "90m") == 0
     # At once, in the running service (whose clock says 2 November: the socket was used).
     assert running.list_reminders() == (
-        "Your next pump reminder is at 10:30 AM, in an hour and a half.")
+        "Your next pump reminder is at 10:30 AM, in an hour and a half."
+    )
     [item] = listed(capsys)
-    assert item == {"id": "pump-every", "kind": "pump", "schedule": "every 1h30m",
-                    "next_run_time": "2026-11-02T10:30:00+00:00"}
+    assert item == {
+        "id": "pump-every",
+        "kind": "pump",
+        "schedule": "every 1h30m",
+        "next_run_time": "2026-11-02T10:30:00+00:00",
+    }
     assert cli("reminders", "add", "--kind", "relax", "--in", "45s") == 0
     clock.advance(seconds=45)
     running.tick()
@@ -77,14 +84,16 @@ def test_cli_changes_reach_the_running_service(env: Path, capsys: pytest.Capture
     running.shutdown()
 
 
-def test_cli_edits_the_store_when_nothing_runs(env: Path, capsys: pytest.CaptureFixture[str]
-                                               ) -> None:
+def test_cli_edits_the_store_when_nothing_runs(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli("reminders", "add", "--kind", "pump", "--every", "2h30m") == 0
     assert cli("reminders", "add", "--kind", "relax", "--at", "07:30") == 0
     assert "Added relax-at-0730 (relax, daily at 07:30)" in capsys.readouterr().out
     items = listed(capsys)
     assert [(i["id"], i["schedule"]) for i in items if i["kind"] == "pump"] == [
-        ("pump-every", "every 2h30m")]
+        ("pump-every", "every 2h30m")
+    ]
     every = next(i for i in items if i["id"] == "pump-every")
     gap = datetime.fromisoformat(every["next_run_time"]) - datetime.now().astimezone()
     assert timedelta(hours=2, minutes=29) < gap <= timedelta(hours=2, minutes=30)
@@ -108,3 +117,19 @@ def test_cli_refuses_bad_durations(env: Path) -> None:
         cli("reminders", "add", "--kind", "pump", "--every", "0m")
     with pytest.raises(VoiceHelperError, match="not a clock time"):
         cli("reminders", "add", "--kind", "pump", "--at", "25:00")
+
+
+def test_chat_uses_the_running_assistant_over_the_socket(env: Path) -> None:
+    clock, channel = FakeClock(START), Channel()
+    running = ReminderService(settings(), env, channel, clock)
+    channel.service = running
+    running.start()
+    port = reminders_for_cli(argparse.Namespace(config=None, content=None))
+    assert isinstance(port, RemoteReminders)
+    assert port.set_reminder("pump", every_minutes=150) == (
+        "Okay. I'll remind you to pump every 2 and a half hours. The next one is at 11:30 AM."
+    )
+    assert running.list_reminders().startswith("Your next pump reminder is at 11:30 AM")
+    assert port.snooze(900 * 60).startswith("I can't snooze for")
+    assert port.start_session().startswith("Okay, I'm timing your session.")
+    running.shutdown()

@@ -31,10 +31,13 @@ def _run(tmp_path: Path, start: datetime, days: int) -> Channel:
     return channel
 
 
-@pytest.mark.parametrize(("start", "change"), [
-    (datetime(2026, 3, 28, 9, 0, tzinfo=LONDON), "spring"),
-    (datetime(2026, 10, 24, 9, 0, tzinfo=LONDON), "autumn"),
-])
+@pytest.mark.parametrize(
+    ("start", "change"),
+    [
+        (datetime(2026, 3, 28, 9, 0, tzinfo=LONDON), "spring"),
+        (datetime(2026, 10, 24, 9, 0, tzinfo=LONDON), "autumn"),
+    ],
+)
 def test_dst_day(tmp_path: Path, start: datetime, change: str) -> None:
     heard = _run(tmp_path, start, days=2).heard
     every = [a.due_at for a in heard if a.job_id == "pump-every"]
@@ -54,7 +57,9 @@ def test_dst_day(tmp_path: Path, start: datetime, change: str) -> None:
     else:
         # 01:30 happens twice on 25 October: the reminder comes once, the first time.
         assert [(d.hour, d.minute, d.utcoffset()) for d in night] == [
-            (1, 30, timedelta(hours=1)), (1, 30, timedelta(0))]
+            (1, 30, timedelta(hours=1)),
+            (1, 30, timedelta(0)),
+        ]
     assert len({(a.job_id, a.due_at) for a in heard}) == len(heard)
 
 

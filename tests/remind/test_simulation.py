@@ -24,19 +24,23 @@ EVERY_PUMP, EVERY_RELAX = timedelta(hours=3), timedelta(hours=4)
 
 def simulation_settings() -> Settings:
     """Quiet 22:00-07:00 with pump reminders spoken quietly."""
-    return settings(quiet_hours=QuietHours(enabled=True, start="22:00", end="07:00",
-                                           mode="pump_quietly", quiet_volume=0.4),
-                    session_cues_minutes=[])
+    return settings(
+        quiet_hours=QuietHours(
+            enabled=True, start="22:00", end="07:00", mode="pump_quietly", quiet_volume=0.4
+        ),
+        session_cues_minutes=[],
+    )
 
 
 def _at(day: int, hour: int, minute: int = 0) -> datetime:
     return (MONDAY.replace(hour=hour, minute=minute) + timedelta(days=day)).astimezone(UTC)
 
 
-def _run_until(reminders: ReminderService, clock: FakeClock, channel: Channel,
-               end: datetime) -> None:
+def _run_until(
+    reminders: ReminderService, clock: FakeClock, channel: Channel, end: datetime
+) -> None:
     while clock.now < end:
-        clock.advance(minutes=5)
+        clock.advance(minutes=10)
         reminders.tick()
         channel.play()
 
@@ -49,17 +53,22 @@ def _start(tmp_path: Path, clock: FakeClock, channel: Channel) -> tuple[Reminder
     return reminders, summary
 
 
-def _killed_run(tmp_path: Path, start: datetime, due: datetime) -> list[dict]:
-    """Run a service in a subprocess, let it hand over `due`'s reminder, then SIGKILL it."""
+def killed_run(*args: str) -> list[dict]:
+    """Run tests.remind.killed_run in a subprocess until READY, then SIGKILL it."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.remind.killed_run", str(tmp_path), start.isoformat(),
-         due.isoformat()], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+        [sys.executable, "-m", "tests.remind.killed_run", *args],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
-    lines = []
+    lines, ready = [], False
     for line in process.stdout:
         if line.strip() == "READY":
+            ready = True
             break
         lines.append(json.loads(line))
+    assert ready, "the subprocess ended before it was ready (see its stderr above)"
     process.kill()
     process.wait(timeout=5)
     return lines
@@ -67,9 +76,11 @@ def _killed_run(tmp_path: Path, start: datetime, due: datetime) -> list[dict]:
 
 def _expected(end: datetime) -> set[tuple[str, int]]:
     due: set[tuple[str, int]] = set()
-    for job_id, first, step in (("pump-every", _at(0, 12), EVERY_PUMP),
-                                ("relax-every", _at(0, 13), EVERY_RELAX),
-                                ("pump-at-0730", _at(1, 7, 30), timedelta(days=1))):
+    for job_id, first, step in (
+        ("pump-every", _at(0, 12), EVERY_PUMP),
+        ("relax-every", _at(0, 13), EVERY_RELAX),
+        ("pump-at-0730", _at(1, 7, 30), timedelta(days=1)),
+    ):
         moment = first
         while moment <= end:
             due.add((job_id, to_ms(moment)))
@@ -85,20 +96,22 @@ def test_seven_days_three_restarts_nothing_lost_nothing_doubled(tmp_path: Path) 
     reminders.set_reminder("relax", every_minutes=240)
     reminders.set_reminder("pump", at="07:30")
     _run_until(reminders, clock, channel, _at(1, 20))
-    reminders.shutdown()                                     # restart 1: clean, off overnight
+    reminders.shutdown()  # restart 1: clean, off overnight
 
     clock.now = _at(2, 10, 10)
     reminders, summary = _start(tmp_path, clock, channel)
     assert summary.startswith("While I was off, ")
     _run_until(reminders, clock, channel, _at(3, 11, 50))
-    reminders.shutdown()                                     # restart 2: killed mid-announcement
+    reminders.shutdown()  # restart 2: killed mid-announcement
 
-    killed = _killed_run(tmp_path, _at(3, 14, 20), _at(3, 15))
-    assert [(a["kind"], a["job_id"]) for a in killed] == [("summary", "summary"),
-                                                           ("pump", "pump-every")]
+    killed = killed_run("handed", str(tmp_path), _at(3, 14, 20).isoformat(), _at(3, 15).isoformat())
+    assert [(a["kind"], a["job_id"]) for a in killed] == [
+        ("summary", "summary"),
+        ("pump", "pump-every"),
+    ]
     handed_not_spoken = ("pump-every", to_ms(datetime.fromisoformat(killed[1]["due_at"])))
 
-    clock.now = _at(3, 16, 40)                               # restart 3: after the kill
+    clock.now = _at(3, 16, 40)  # restart 3: after the kill
     reminders, summary = _start(tmp_path, clock, channel)
     assert summary == ("While I was off, one pump reminder was due. It was at 3:00 PM.")
     _run_until(reminders, clock, channel, _at(7, 12))
@@ -109,13 +122,13 @@ def test_seven_days_three_restarts_nothing_lost_nothing_doubled(tmp_path: Path) 
     log.close()
     reminders_due = {key: o for key, o in records.items() if o.kind != "summary"}
     expected = _expected(_at(7, 12))
-    assert set(reminders_due) == expected                    # none lost, none invented
+    assert set(reminders_due) == expected  # none lost, none invented
     assert {o.state for o in reminders_due.values()} == {"spoken", "reported"}
 
     heard = Counter((a.job_id, to_ms(a.due_at)) for a in channel.heard if a.kind != "summary")
     spoken = {key for key, o in reminders_due.items() if o.state == "spoken"}
     reported = {key for key, o in reminders_due.items() if o.state == "reported"}
-    assert set(heard) == spoken and set(heard.values()) == {1}   # announced exactly once
+    assert set(heard) == spoken and set(heard.values()) == {1}  # announced exactly once
     assert handed_not_spoken in reported
 
     # Each reported occurrence was covered by exactly one summary that was heard.
@@ -131,6 +144,9 @@ def test_seven_days_three_restarts_nothing_lost_nothing_doubled(tmp_path: Path) 
 
     assert {(a.kind, a.volume) for a in channel.heard if night(a)} == {("pump", 0.4)}
     # One quiet-hours summary each morning the assistant was running at 07:00.
-    mornings = [a for a in channel.heard if a.kind == "summary"
-                and a.due_at.astimezone(LONDON).strftime("%H:%M") == "07:00"]
+    mornings = [
+        a
+        for a in channel.heard
+        if a.kind == "summary" and a.due_at.astimezone(LONDON).strftime("%H:%M") == "07:00"
+    ]
     assert len(mornings) == 6

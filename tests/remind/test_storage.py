@@ -19,6 +19,7 @@ from tests.remind.helpers import Channel, FakeClock, service
 from voice_helper.remind import storage
 from voice_helper.remind.jobs import JOBS_FILE
 from voice_helper.remind.ledger import LOG_FILE
+from voice_helper.remind.service import SORRY
 from voice_helper.remind.storage import StoreLocked
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -49,8 +50,10 @@ def test_garbage_job_store_is_moved_aside_and_the_user_told_once(tmp_path: Path)
     clock, channel = FakeClock(START), Channel()
     reminders = service(tmp_path, clock, channel)
     summary = reminders.start()
-    assert summary == ("My reminder file was damaged, so I rebuilt it and kept 0 reminders. "
-                       "Please check your reminders.")
+    assert summary == (
+        "My reminder file was damaged, so I rebuilt it and kept 0 reminders. "
+        "Please check your reminders."
+    )
     [moved] = data.glob(f"{JOBS_FILE}.corrupt-*")
     assert moved.read_bytes().startswith(b"this is not a database")
     assert reminders.set_reminder("pump", every_minutes=90).startswith("Okay.")
@@ -139,6 +142,22 @@ def test_locked_job_store_is_reported(tmp_path: Path, monkeypatch: pytest.Monkey
     reminders.shutdown()
 
 
+def test_locked_while_running_is_said_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "LOCK_WAIT_SECONDS", 0.3)
+    reminders = service(tmp_path, FakeClock(START), Channel())
+    reminders.start()
+    holder = _lock(tmp_path / "data" / JOBS_FILE)
+    began = time.monotonic()
+    assert reminders.set_reminder("pump", every_minutes=120) == SORRY
+    assert time.monotonic() - began >= 0.25  # it waited first
+    holder.rollback()
+    holder.close()
+    assert reminders.set_reminder("pump", every_minutes=120).startswith("Okay.")
+    reminders.shutdown()
+
+
 class FullDisk:
     """Wraps the log's connection: every write fails the way SQLite does on a full disk."""
 
@@ -174,8 +193,12 @@ def test_disk_full_still_fires_and_tells_once(tmp_path: Path) -> None:
     kinds = [(a.kind, a.job_id) for a in channel.heard]
     assert kinds.count(("pump", "pump-every")) == 3
     notices = [a.text for a in channel.heard if a.kind == "summary"]
-    assert notices == [("The disk is full, so I can't write my log. Reminders still work, "
-                        "but please free some space.")]
+    assert notices == [
+        (
+            "The disk is full, so I can't write my log. Reminders still work, "
+            "but please free some space."
+        )
+    ]
     assert channel.heard[0].kind == "pump"  # the reminder first, then the notice
     # A session still works from memory.
     reminders.start_session()

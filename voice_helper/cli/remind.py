@@ -77,8 +77,10 @@ def run_list(args: argparse.Namespace) -> int:
     if not reminders:
         print("No reminders.")
     for item in reminders:
-        print(f"{item['id']:<28} {item['kind']:<10} {item['schedule']:<16} "
-              f"next {_when(item['next_run_time'])}")
+        print(
+            f"{item['id']:<28} {item['kind']:<10} {item['schedule']:<16} "
+            f"next {_when(item['next_run_time'])}"
+        )
     return 0
 
 
@@ -92,8 +94,10 @@ def run_add(args: argparse.Namespace) -> int:
     else:
         request["at"] = args.at
     item = _send(args, request)["reminder"]
-    print(f"Added {item['id']} ({item['kind']}, {item['schedule']}), "
-          f"next {_when(item['next_run_time'])}.")
+    print(
+        f"Added {item['id']} ({item['kind']}, {item['schedule']}), "
+        f"next {_when(item['next_run_time'])}."
+    )
     return 0
 
 

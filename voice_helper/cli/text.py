@@ -60,27 +60,17 @@ def run_chat(args: argparse.Namespace) -> int:
             for reply in dialogue.handle(match.intent):
                 print(" ".join(reply.text.split()), flush=True)
     finally:
-        if reminders is not None:
-            reminders.shutdown()
+        shutdown = getattr(reminders, "shutdown", None)
+        if shutdown is not None:
+            shutdown()
     return 0
 
 
 def _reminders_for_chat(args: argparse.Namespace) -> object | None:
-    """A reminder service whose announcements are printed; None when `run` already owns it."""
-    from voice_helper.config import load_settings
-    from voice_helper.remind.ownership import StoreBusy
-    from voice_helper.remind.service import ReminderService
+    """The running assistant's reminders over its socket, else a service in this process."""
+    from voice_helper.remind.client import reminders_for_cli
 
-    settings = load_settings(Path(args.config) if args.config else None)
-    service = ReminderService(
-        settings, content_dir=content_dir(args),
-        announce=lambda a: print(" ".join(a.text.split()), flush=True))
-    try:
-        service.start()
-    except StoreBusy as exc:
-        _LOGGER.warning("reminders are off in this chat: %s", exc)
-        return None
-    return service
+    return reminders_for_cli(args)
 
 
 def run_understand(args: argparse.Namespace) -> int:

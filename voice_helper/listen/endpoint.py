@@ -7,7 +7,7 @@ percentile of the energy of recent unvoiced frames heard outside utterances, so 
 pump's cycle sets the bar, not its quiet phase. An "utterance" that stays steady for two seconds
 without falling back to the old background is a louder background (a pump switched on): it is
 dropped and its level becomes the new background; one that runs to the length limit without a
-pause also teaches its level.
+pause is reported, and also teaches its level.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ class EndpointSettings:
     """Voiced frames within start_window needed to start an utterance (one short syllable)."""
     min_voiced: int = 4
     """Utterances with fewer voiced frames than this are dropped as clicks and bumps."""
-    warm_up_frames: int = 10
-    """Frames at the start of a stream that cannot start an utterance (300 ms)."""
+    warm_up_frames: int = 33
+    """Frames at the start of a stream spent learning the background before any utterance can
+    start (1 s); speech already under way then is still caught from its first frame."""
     end_window: int = 24
     """Frames looked at when deciding that speech has ended (720 ms)."""
     end_voiced_max: int = 2
@@ -94,8 +95,9 @@ class Endpointer:
     def __init__(self, settings: EndpointSettings | None = None):
         self.settings = settings or EndpointSettings()
         self._vad = webrtcvad.Vad(self.settings.aggressiveness)
-        pre = self.settings.pre_roll_ms // FRAME_MS
-        self._recent: deque[tuple[Frame, bool]] = deque(maxlen=pre + self.settings.start_window)
+        self._pre_frames = self.settings.pre_roll_ms // FRAME_MS + self.settings.start_window
+        self._recent: deque[tuple[Frame, float, bool]] = deque(
+            maxlen=max(self._pre_frames, self.settings.warm_up_frames + self.settings.start_window))
         self._background: deque[float] = deque(maxlen=self.settings.noise_history_frames)
         self._speech: list[Frame] = []
         self._voiced_count = 0
@@ -121,54 +123,84 @@ class Endpointer:
                    self.background_db() + self.settings.noise_margin_db)
 
     def is_voiced(self, frame: Frame) -> bool:
-        """webrtcvad's verdict, gated by loudness above the background."""
+        """webrtcvad's verdict, gated by loudness above the current background level."""
+        energy, speech_like = self._measure(frame)
+        return speech_like and energy >= self.voicing_bar_db()
+
+    def _measure(self, frame: Frame) -> tuple[float, bool]:
+        """The frame's level in dBFS and whether webrtcvad takes it for speech."""
         energy = frame_energy_db(frame.samples)
-        voiced = (energy >= self.voicing_bar_db()
-                  and self._vad.is_speech(frame.samples.tobytes(), SAMPLE_RATE))
-        if self._speech:
-            self._energies.append(energy)
-        elif not voiced:
-            self._background.append(energy)
-        self._frames_seen += 1
-        # Until some background has been heard, anything webrtcvad likes would pass the bar.
-        return voiced and self._frames_seen > self.settings.warm_up_frames
+        speech_like = (energy >= self.settings.silence_floor_db
+                       and self._vad.is_speech(frame.samples.tobytes(), SAMPLE_RATE))
+        return energy, speech_like
 
     def push(self, frame: Frame) -> Utterance | None:
         """Take the next frame; return the utterance that it ends, if any."""
-        voiced = self.is_voiced(frame)
+        energy, speech_like = self._measure(frame)
+        voiced = speech_like and energy >= self.voicing_bar_db()
+        self._frames_seen += 1
         if self._speech:
-            self._speech.append(frame)
-            self._voiced_count += voiced
-            self._end_flags.append(voiced)
-            ended = (len(self._end_flags) == self.settings.end_window
-                     and sum(self._end_flags) <= self.settings.end_voiced_max)
-            if not ended and self._is_gapless():
-                _LOGGER.info("the background got louder (%.1f dBFS); listening on above it",
-                             float(np.percentile(self._energies, 90)))
-                self._background.extend(self._energies)
-                self.reset()
-                return None
-            too_long = len(self._speech) * FRAME_MS / 1000 >= self.settings.max_utterance_s
-            if ended or too_long:
-                if too_long and not ended:
-                    _LOGGER.debug("utterance cut at %.1f s", self.settings.max_utterance_s)
-                    if self._energies and np.percentile(self._energies, 10) > self._bar_at_start:
-                        # No pause in all that time: take it as the new background level.
-                        self._background.extend(self._energies)
-                return self._finish(trim=ended)
-            return None
-        self._recent.append((frame, voiced))
-        window = list(self._recent)[-self.settings.start_window:]
-        if sum(flag for _, flag in window) >= self.settings.start_voiced:
-            self._speech = [f for f, _ in self._recent]
-            self._voiced_count = sum(flag for _, flag in self._recent)
+            return self._continue(frame, energy, voiced)
+        self._recent.append((frame, energy, speech_like))
+        if self._frames_seen < self.settings.warm_up_frames:
+            return None  # too little background heard yet to judge loudness against
+        if self._frames_seen == self.settings.warm_up_frames:
+            self._learn_first_background()
+        elif not voiced:
+            self._background.append(energy)
+        # Judge the recent frames against today's bar: at the start of a stream the bar rises as
+        # the background is learned, and speech that began before then is still caught whole.
+        bar = self.voicing_bar_db()
+        flags = [like and level >= bar for _, level, like in self._recent]
+        if sum(flags[-self.settings.start_window:]) >= self.settings.start_voiced:
+            # Right after the warm-up, keep all of it: the speech may have begun with the stream.
+            keep = len(flags) if self._frames_seen == self.settings.warm_up_frames \
+                else self._pre_frames
+            self._speech = [f for f, _, _ in list(self._recent)[-keep:]]
+            self._voiced_count = sum(flags[-keep:])
             self._recent.clear()
             self._end_flags.clear()
             self._energies = []
-            self._bar_at_start = self.voicing_bar_db()
+            self._bar_at_start = bar
             _LOGGER.debug("speech started at %.2f s (background %.1f dBFS)",
                           self._speech[0].start_s, self.background_db())
         return None
+
+    def _learn_first_background(self) -> None:
+        """Set the background from the warm-up, which may already hold speech.
+
+        Steady audio (a running pump, or silence) is all background; audio that varies is
+        speech over a background, which shows in its quietest frames.
+        """
+        levels = np.array([level for _, level, _ in self._recent])
+        low, high = np.percentile(levels, [10, 90])
+        if high - low >= self.settings.steady_spread_db:
+            levels = levels[levels <= np.percentile(levels, 30)]
+        self._background.extend(levels.tolist())
+
+    def _continue(self, frame: Frame, energy: float, voiced: bool) -> Utterance | None:
+        """Extend the utterance in progress; return it when this frame ends it."""
+        self._speech.append(frame)
+        self._energies.append(energy)
+        self._voiced_count += voiced
+        self._end_flags.append(voiced)
+        ended = (len(self._end_flags) == self.settings.end_window
+                 and sum(self._end_flags) <= self.settings.end_voiced_max)
+        if not ended and self._is_gapless():
+            _LOGGER.info("the background got louder (%.1f dBFS); listening on above it",
+                         float(np.percentile(self._energies, 90)))
+            self._background.extend(self._energies)
+            self.reset()
+            return None
+        too_long = len(self._speech) * FRAME_MS / 1000 >= self.settings.max_utterance_s
+        if not (ended or too_long):
+            return None
+        if too_long and not ended:
+            # Nobody gives a command this long without a pause: most likely a louder, uneven
+            # background (a pump that swells and fades), so its level becomes the background.
+            _LOGGER.debug("utterance cut at %.1f s", self.settings.max_utterance_s)
+            self._background.extend(self._energies)
+        return self._finish(trim=ended)
 
     def current_audio(self) -> np.ndarray | None:
         """The speech collected so far in the utterance in progress (for early stop words)."""

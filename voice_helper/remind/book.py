@@ -66,8 +66,12 @@ class ReminderInfo:
 
     def to_json(self) -> dict[str, Any]:
         """Fields printed by `reminders list --json` (times in ISO 8601)."""
-        return {"id": self.id, "kind": self.kind, "schedule": self.schedule,
-                "next_run_time": self.next_run.isoformat() if self.next_run else None}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "schedule": self.schedule,
+            "next_run_time": self.next_run.isoformat() if self.next_run else None,
+        }
 
 
 def check_every(kind: str, every: timedelta) -> None:
@@ -77,7 +81,8 @@ def check_every(kind: str, every: timedelta) -> None:
         said = "0 minutes" if every <= timedelta(0) else speak_duration(every)
         raise DurationError(
             f"I can't remind you every {said}. Pick something between "
-            f"{speak_duration(low)} and {speak_duration(high)}.")
+            f"{speak_duration(low)} and {speak_duration(high)}."
+        )
 
 
 def check_in(delay: timedelta) -> None:
@@ -85,8 +90,10 @@ def check_in(delay: timedelta) -> None:
     low, high = IN_LIMITS
     if not low <= delay <= high:
         said = "0 minutes" if delay <= timedelta(0) else speak_duration(delay)
-        raise DurationError(f"I can't set a reminder for {said} from now. "
-                            f"Pick something up to {speak_duration(high)}.")
+        raise DurationError(
+            f"I can't set a reminder for {said} from now. "
+            f"Pick something up to {speak_duration(high)}."
+        )
 
 
 def describe(trigger: BaseTrigger, job_id: str) -> str:
@@ -115,25 +122,38 @@ class ReminderBook:
         if schedule.every is not None:
             check_every(kind, schedule.every)
             first = (schedule.first or now + schedule.every).replace(microsecond=0)
-            trigger = IntervalTrigger(seconds=schedule.every.total_seconds(), start_date=first,
-                                      timezone=self.zone)
+            trigger = IntervalTrigger(
+                seconds=schedule.every.total_seconds(), start_date=first, timezone=self.zone
+            )
             job_id = f"{kind}-every"
         elif schedule.once_at is not None:
             check_in(schedule.once_at - now)
             trigger = DateTrigger(run_date=schedule.once_at, timezone=self.zone)
-            job_id = self._free_id(f"{kind}-once-{schedule.once_at.astimezone(self.zone):%Y%m%dT%H%M%S}")
+            job_id = self._free_id(
+                f"{kind}-once-{schedule.once_at.astimezone(self.zone):%Y%m%dT%H%M%S}"
+            )
         elif schedule.daily_at is not None:
             trigger = ClockTimeTrigger(schedule.daily_at, self.zone)
             job_id = f"{kind}-at-{schedule.daily_at.strftime('%H%M')}"
         else:
-            raise DurationError("Say how often or when, for example every 3 hours or in 20 minutes.")
+            raise DurationError(
+                "Say how often or when, for example every 3 hours or in 20 minutes."
+            )
         return self.put(job_id, DueReminder(kind), trigger, now)
 
-    def put(self, job_id: str, due: DueReminder, trigger: BaseTrigger, now: datetime) -> ReminderInfo:
+    def put(
+        self, job_id: str, due: DueReminder, trigger: BaseTrigger, now: datetime
+    ) -> ReminderInfo:
         """Add or replace one job; its first run time is computed from `now`, not the wall clock."""
         job = self.scheduler.add_job(
-            JOB_FUNC, trigger, args=(due.kind, due.detail), id=job_id, name=due.kind,
-            next_run_time=trigger.get_next_fire_time(None, now), replace_existing=True)
+            JOB_FUNC,
+            trigger,
+            args=(due.kind, due.detail),
+            id=job_id,
+            name=due.kind,
+            next_run_time=trigger.get_next_fire_time(None, now),
+            replace_existing=True,
+        )
         return self._info(job)
 
     def remove(self, job_id: str) -> bool:
@@ -155,8 +175,9 @@ class ReminderBook:
         """User-visible jobs (not the quiet-hours job), soonest first."""
         jobs = [job for job in self.scheduler.get_jobs() if job.id != QUIET_END_ID]
         infos = [self._info(job) for job in jobs]
-        return sorted(infos, key=lambda info: info.next_run.timestamp() if info.next_run
-                      else float("inf"))
+        return sorted(
+            infos, key=lambda info: info.next_run.timestamp() if info.next_run else float("inf")
+        )
 
     def get(self, job_id: str) -> Job | None:
         """The job with this id, or None."""
@@ -172,8 +193,9 @@ class ReminderBook:
         first = anchor + every
         while first <= now:
             first += every
-        trigger = IntervalTrigger(seconds=every.total_seconds(), start_date=first,
-                                  timezone=self.zone)
+        trigger = IntervalTrigger(
+            seconds=every.total_seconds(), start_date=first, timezone=self.zone
+        )
         self.scheduler.modify_job(job_id, trigger=trigger, next_run_time=first)
         return first
 

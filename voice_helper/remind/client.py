@@ -18,8 +18,18 @@ from voice_helper.remind.storage import reminders_data_dir
 
 _LOGGER = logging.getLogger(__name__)
 
-PORT_METHODS = ("set_reminder", "list_reminders", "cancel_reminders", "snooze", "start_session",
-                "end_session", "last_session", "missed", "start_breathing", "stop_breathing")
+PORT_METHODS = (
+    "set_reminder",
+    "list_reminders",
+    "cancel_reminders",
+    "snooze",
+    "start_session",
+    "end_session",
+    "last_session",
+    "missed",
+    "start_breathing",
+    "stop_breathing",
+)
 """The ReminderService methods the dialogue calls; the only ones the socket's `call` runs."""
 
 
@@ -31,18 +41,19 @@ class RemoteReminders:
 
     def _call(self, method: str, **slots: Any) -> str:
         try:
-            reply = send_request(self.socket_path, {"op": "call", "method": method,
-                                                    "slots": slots})
+            reply = send_request(self.socket_path, {"op": "call", "method": method, "slots": slots})
         except (NotRunning, OSError) as exc:
             _LOGGER.warning("the assistant stopped answering: %s", exc)
             return "Reminders are not running right now."
         return str(reply.get("reply") if reply.get("ok") else reply.get("error"))
 
-    def set_reminder(self, kind: str, every_minutes: float | None = None,
-                     in_minutes: float | None = None) -> str:
+    def set_reminder(
+        self, kind: str, every_minutes: float | None = None, in_minutes: float | None = None
+    ) -> str:
         """Add a pump or relax reminder."""
-        return self._call("set_reminder", kind=kind, every_minutes=every_minutes,
-                          in_minutes=in_minutes)
+        return self._call(
+            "set_reminder", kind=kind, every_minutes=every_minutes, in_minutes=in_minutes
+        )
 
     def list_reminders(self) -> str:
         """Say when the next reminders are."""
@@ -104,9 +115,12 @@ def reminders_for_cli(args: argparse.Namespace) -> RemoteReminders | ReminderSer
     content = getattr(args, "content", None)
     holder: list[ReminderService] = []
     try:
-        service = ReminderService(load_settings(Path(config) if config else None), directory,
-                                  _print_announcement(holder),
-                                  content_dir=Path(content) if content else None)
+        service = ReminderService(
+            load_settings(Path(config) if config else None),
+            directory,
+            _print_announcement(holder),
+            content_dir=Path(content) if content else None,
+        )
         service.start()
     except VoiceHelperError as exc:
         _LOGGER.warning("reminders are not available: %s", exc)

@@ -74,7 +74,7 @@ def say_from_now(moment: datetime, now: datetime) -> str:
 
 
 def in_quiet_hours(quiet: QuietHours, moment: datetime, zone: tzinfo) -> bool:
-    """Whether the local wall time of `moment` is inside the quiet window (which may span midnight)."""
+    """Whether the local wall time of `moment` is inside the quiet window (may span midnight)."""
     if not quiet.enabled:
         return False
     start, end = parse_clock(quiet.start), parse_clock(quiet.end)

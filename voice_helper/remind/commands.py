@@ -4,6 +4,7 @@ owner lock when nothing runs."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -43,8 +44,9 @@ def schedule_from(request: dict[str, Any], now: datetime) -> Schedule:
     return Schedule(once_at=now + timedelta(seconds=seconds))
 
 
-def apply(book: ReminderBook, request: dict[str, Any], now: datetime,
-          first_run: FirstRun | None = None) -> dict[str, Any]:
+def apply(
+    book: ReminderBook, request: dict[str, Any], now: datetime, first_run: FirstRun | None = None
+) -> dict[str, Any]:
     """Apply a list/add/remove/clear request to the store; the JSON reply."""
     op = request.get("op")
     try:
@@ -53,7 +55,9 @@ def apply(book: ReminderBook, request: dict[str, Any], now: datetime,
         if op == "add":
             kind = str(request.get("kind", ""))
             if kind not in USER_KINDS:
-                raise DurationError(f"{kind!r} is not a reminder kind; use pump, relax or breathing.")
+                raise DurationError(
+                    f"{kind!r} is not a reminder kind; use pump, relax or breathing."
+                )
             schedule = schedule_from(request, now)
             if schedule.every is not None and first_run is not None:
                 schedule = Schedule(every=schedule.every, first=first_run(kind, schedule.every))
@@ -61,7 +65,10 @@ def apply(book: ReminderBook, request: dict[str, Any], now: datetime,
         if op == "remove":
             job_id = str(request.get("id", ""))
             if not book.remove(job_id):
-                return {"ok": False, "error": f"There is no reminder {job_id!r}; see `reminders list`."}
+                return {
+                    "ok": False,
+                    "error": f"There is no reminder {job_id!r}; see `reminders list`.",
+                }
             return {"ok": True, "removed": job_id}
         if op == "clear":
             return {"ok": True, "removed": book.clear()}
@@ -75,11 +82,18 @@ def _offline(request: dict[str, Any], settings: Settings, directory: Path) -> di
     if request.get("op") == "sessions":
         if not (directory / LOG_FILE).exists():
             return {"ok": True, "sessions": []}
-        ledger = Ledger(directory, read_only=True)
         try:
-            return {"ok": True, "sessions": [s.to_json() for s in ledger.sessions()]}
-        finally:
-            ledger.close()
+            ledger = Ledger(directory, read_only=True)
+            try:
+                return {"ok": True, "sessions": [s.to_json() for s in ledger.sessions()]}
+            finally:
+                ledger.close()
+        except sqlite3.DatabaseError as exc:
+            return {
+                "ok": False,
+                "error": f"The pumping log {directory / LOG_FILE} cannot be "
+                f"read ({exc}). Start the assistant once to rebuild it.",
+            }
     zone = zone_for(settings)
 
     def nobody_listens(job_id: str, due: DueReminder, run_times: list[datetime]) -> None:
@@ -91,13 +105,16 @@ def _offline(request: dict[str, Any], settings: Settings, directory: Path) -> di
     finally:
         scheduler.close()
     if rebuilt is not None:
-        reply["notice"] = (f"The reminder store was damaged; it was moved to {rebuilt.moved_to} "
-                           f"and rebuilt with {rebuilt.kept} reminders.")
+        reply["notice"] = (
+            f"The reminder store was damaged; it was moved to {rebuilt.moved_to} "
+            f"and rebuilt with {rebuilt.kept} reminders."
+        )
     return reply
 
 
-def run_request(request: dict[str, Any], settings: Settings, directory: Path,
-                socket_path: Path | None = None) -> dict[str, Any]:
+def run_request(
+    request: dict[str, Any], settings: Settings, directory: Path, socket_path: Path | None = None
+) -> dict[str, Any]:
     """Send a request to the running scheduler, or apply it to the store when nothing runs."""
     path = socket_path or socket_path_for(directory)
     deadline = time.monotonic() + CONNECT_WAIT_SECONDS
@@ -106,6 +123,10 @@ def run_request(request: dict[str, Any], settings: Settings, directory: Path,
             return send_request(path, request)
         except NotRunning:
             pass
+        except TimeoutError as exc:
+            raise StoreBusy(
+                f"The assistant did not answer on {path} in time; try again, or restart it."
+            ) from exc
         lock = OwnerLock(directory)
         if lock.acquire():
             try:
@@ -114,6 +135,8 @@ def run_request(request: dict[str, Any], settings: Settings, directory: Path,
                 lock.release()
         # Somebody owns the store but its socket is not up yet (starting): ask again shortly.
         if time.monotonic() > deadline:
-            raise StoreBusy("The assistant is running but does not answer on its control socket "
-                            f"({path}). Try again in a moment, or restart it.")
+            raise StoreBusy(
+                "The assistant is running but does not answer on its control socket "
+                f"({path}). Try again in a moment, or restart it."
+            )
         time.sleep(0.1)

@@ -121,8 +121,11 @@ def _check_relaxation(path: Path, raw: Any) -> list[Problem]:
         when = prompt.get("when")
         for moment in when if isinstance(when, list) else []:
             if isinstance(moment, str) and moment not in MOMENTS:
-                checker.add(lines.get("when", 1), f"prompts[{index}].when",
-                            f"{moment!r} is not one of: {', '.join(MOMENTS)}")
+                checker.add(
+                    lines.get("when", 1),
+                    f"prompts[{index}].when",
+                    f"{moment!r} is not one of: {', '.join(MOMENTS)}",
+                )
         _words_problem(checker, lines.get("text", 1), f"prompts[{index}].text", prompt.get("text"))
     return checker.problems
 
@@ -148,15 +151,20 @@ def _check_breathing(path: Path, raw: Any) -> list[Problem]:
             checker.add(lines.get("rounds", 1), f"{where}.rounds", f"{rounds} is outside 1..30")
         settle = exercise.get("settle_seconds")
         if _number(settle) and not 0 <= settle <= 30:
-            checker.add(lines.get("settle_seconds", 1), f"{where}.settle_seconds",
-                        f"{settle} is outside 0..30 seconds")
+            checker.add(
+                lines.get("settle_seconds", 1),
+                f"{where}.settle_seconds",
+                f"{settle} is outside 0..30 seconds",
+            )
         phases = exercise.get("phases")
         for number, phase in enumerate(phases if isinstance(phases, list) else []):
             seconds = phase.get("seconds") if isinstance(phase, dict) else None
             if _number(seconds) and not 1 <= seconds <= 20:
-                checker.add(getattr(phase, "key_lines", {}).get("seconds", 1),
-                            f"{where}.phases[{number}].seconds",
-                            f"{seconds} is outside 1..20 seconds")
+                checker.add(
+                    getattr(phase, "key_lines", {}).get("seconds", 1),
+                    f"{where}.phases[{number}].seconds",
+                    f"{seconds} is outside 1..20 seconds",
+                )
         for key in ("intro", "closing"):
             _words_problem(checker, lines.get(key, 1), f"{where}.{key}", exercise.get(key))
     return checker.problems
@@ -188,17 +196,23 @@ def load_remind_content(directory: Path) -> RemindContent:
     problems = check_remind_content(directory)
     if problems:
         listing = "\n  ".join(str(p) for p in problems)
-        raise ContentError(f"reminder content in {directory} is not valid:\n  {listing}\n"
-                           "Fix the lines named above.")
+        raise ContentError(
+            f"reminder content in {directory} is not valid:\n  {listing}\n"
+            "Fix the lines named above."
+        )
     relax_raw, _ = _load(directory / RELAXATION_FILE)
     breathing_raw, _ = _load(directory / BREATHING_FILE)
-    prompts = tuple(RelaxPrompt(p["id"], tuple(p["when"]), _text(p["text"]))
-                    for p in relax_raw["prompts"])
+    prompts = tuple(
+        RelaxPrompt(p["id"], tuple(p["when"]), _text(p["text"])) for p in relax_raw["prompts"]
+    )
     exercises = {
         e["id"]: BreathingExercise(
-            id=e["id"], name=_text(e["name"]), intro=_text(e["intro"]),
+            id=e["id"],
+            name=_text(e["name"]),
+            intro=_text(e["intro"]),
             phases=tuple(Phase(_text(ph["cue"]), float(ph["seconds"])) for ph in e["phases"]),
-            rounds=int(e["rounds"]), closing=_text(e["closing"]),
+            rounds=int(e["rounds"]),
+            closing=_text(e["closing"]),
             settle_seconds=float(e.get("settle_seconds", 3.0)),
         )
         for e in breathing_raw["exercises"]

@@ -1,7 +1,8 @@
 """The control socket: the CLI reaches the running scheduler with one JSON line per connection.
 
-Request: `{"op": "add", ...}` + newline. Reply: `{"ok": true, ...}` or `{"ok": false, "error": "..."}`
-+ newline. The socket is mode 0600 in a 0700 directory, and only the same user may talk to it.
+Request: `{"op": "add", ...}` + newline. Reply: `{"ok": true, ...}` or
+`{"ok": false, "error": "..."}` + newline. The socket is mode 0600 in a 0700 directory, and only
+the same user may talk to it.
 """
 
 from __future__ import annotations
@@ -117,8 +118,11 @@ class ControlServer:
                 reply: dict[str, Any] = {"ok": False, "error": "not allowed"}
             else:
                 request = json.loads(_read_line(conn) or b"{}")
-                reply = self._handle(request) if isinstance(request, dict) else {
-                    "ok": False, "error": "a request is one JSON object"}
+                reply = (
+                    self._handle(request)
+                    if isinstance(request, dict)
+                    else {"ok": False, "error": "a request is one JSON object"}
+                )
         except (ValueError, OSError) as exc:
             reply = {"ok": False, "error": f"bad request: {exc}"}
         except Exception as exc:  # answer the client rather than kill the server thread
@@ -130,8 +134,9 @@ class ControlServer:
             _LOGGER.warning("could not answer a control request: %s", exc)
 
 
-def send_request(path: Path, request: dict[str, Any], timeout: float = REPLY_TIMEOUT
-                 ) -> dict[str, Any]:
+def send_request(
+    path: Path, request: dict[str, Any], timeout: float = REPLY_TIMEOUT
+) -> dict[str, Any]:
     """Send one request to the running scheduler; raise NotRunning when nobody answers."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from apscheduler.job import Job
+from apscheduler.jobstores.base import JobLookupError
 
 from voice_helper.config import Settings
 from voice_helper.remind.announcement import Announcement
@@ -55,9 +56,14 @@ def run_times(job: Job, now: datetime, limit: int = MAX_CATCH_UP) -> list[dateti
 class Delivery:
     """Records each occurrence in the ledger and hands what should be said to `announce`."""
 
-    def __init__(self, settings: Settings, zone: tzinfo, content: RemindContent,
-                 announce: Callable[[Announcement], None],
-                 on_breathing: Callable[[str], None] = lambda exercise_id: None):
+    def __init__(
+        self,
+        settings: Settings,
+        zone: tzinfo,
+        content: RemindContent,
+        announce: Callable[[Announcement], None],
+        on_breathing: Callable[[str], None] = lambda exercise_id: None,
+    ):
         self.settings = settings
         self.zone = zone
         self.content = content
@@ -84,11 +90,15 @@ class Delivery:
         if self._write_trouble_told or self._write_trouble:
             return
         if is_full_error(exc):
-            self._write_trouble = ("The disk is full, so I can't write my log. Reminders still "
-                                   "work, but please free some space.")
+            self._write_trouble = (
+                "The disk is full, so I can't write my log. Reminders still "
+                "work, but please free some space."
+            )
         else:
-            self._write_trouble = ("I can't write my log right now. Reminders still work, but I "
-                                   "may not remember them after a restart.")
+            self._write_trouble = (
+                "I can't write my log right now. Reminders still work, but I "
+                "may not remember them after a restart."
+            )
 
     def flush_notice(self, now: datetime) -> None:
         """Hand over the log-trouble notice, if any, once (not during quiet hours)."""
@@ -111,8 +121,9 @@ class Delivery:
             if job.id != QUIET_END_ID:
                 for moment in times:
                     state = "missed" if due.kind in ("pump", "relax", "breathing") else "expired"
-                    self.ledger.claim(job.id, moment, due.kind, self.text_for(due, moment),
-                                      state, now)
+                    self.ledger.claim(
+                        job.id, moment, due.kind, self.text_for(due, moment), state, now
+                    )
             self._advance(job, times[-1], now)
 
     def process_due(self, now: datetime) -> None:
@@ -129,8 +140,11 @@ class Delivery:
         following = job.trigger.get_next_fire_time(last, now)
         if following is None:
             self.book.remove(job.id)
-        else:
+            return
+        try:
             self.book.scheduler.modify_job(job.id, next_run_time=following)
+        except JobLookupError:
+            _LOGGER.debug("%s was removed while it was being delivered", job.id)
 
     def deliver(self, job_id: str, due: DueReminder, times: list[datetime], now: datetime) -> None:
         """Announce the latest fresh run time; record older or stale ones as missed."""
@@ -168,7 +182,8 @@ class Delivery:
                 self.ledger.claim(job_id, at, due.kind, text, "held", now)
                 return
         key = (job_id, to_ms(at))
-        claimed = self.ledger.claim(job_id, at, due.kind, text, "due", now)
+        # Recorded as handed before it is handed: a channel may call mark_spoken at once.
+        claimed = self.ledger.claim(job_id, at, due.kind, text, "handed", now)
         if claimed is False or key in self._handed:
             _LOGGER.info("%s at %s was already delivered", job_id, at.isoformat())
             return
@@ -180,10 +195,9 @@ class Delivery:
             self.on_breathing(due.detail)
 
     def _hand(self, announcement: Announcement, now: datetime) -> None:
-        """Mark handed first (a channel may call mark_spoken at once), then hand it over."""
+        """Hand over an occurrence already recorded as handed; a refusal makes it missed."""
         assert self.ledger is not None
         at, job_id = announcement.due_at, announcement.job_id
-        self.ledger.set_state(job_id, at, "handed", now, only_from=("due",))
         try:
             self._announce(announcement)
         except Exception:
@@ -231,23 +245,29 @@ class Delivery:
     # Summaries --------------------------------------------------------------------------------
 
     def offer_summary(self, now: datetime, while_off: bool) -> str | None:
-        """Hand over ONE summary of everything unreported (and notices), unless it is quiet."""
+        """Hand over ONE summary of everything unreported (and notices). In quiet hours only
+        missed pump reminders are summarised, quietly (mode pump_quietly); the rest waits for
+        the quiet-hours-end summary."""
         assert self.ledger is not None
-        if self._quiet(now):
-            return None
+        quiet, volume = self._quiet(now), None
         items = self.ledger.to_report()
         notices = self.ledger.untold_notices()
+        if quiet:
+            if self.settings.quiet_hours.mode != "pump_quietly":
+                return None
+            items, notices = [i for i in items if i.kind == "pump"], []
+            volume = self.settings.quiet_hours.quiet_volume
         if not items and not notices:
             return None
         said = [summarize(items, now, self.zone, lead_for(items, while_off))] if items else []
         text = " ".join([notice for _, notice in notices] + said)
         at = now
-        while self.ledger.claim(SUMMARY_ID, at, "summary", text, "due", now) is False:
+        while self.ledger.claim(SUMMARY_ID, at, "summary", text, "handed", now) is False:
             at += timedelta(milliseconds=1)
         self.ledger.attach_summary(items, summary_key(SUMMARY_ID, at), now)
         self.ledger.mark_told([n[0] for n in notices])
         self._last_summary = items
-        self._hand(Announcement("summary", text, at, SUMMARY_ID), now)
+        self._hand(Announcement("summary", text, at, SUMMARY_ID, volume), now)
         return text
 
     def missed_reply(self, now: datetime) -> str:
@@ -260,11 +280,13 @@ class Delivery:
             self.ledger.finish_summary(key, now)
             self._last_summary = items
             return summarize(items, now, self.zone, lead_for(items, while_off=False))
-        recent = [item for item in self.ledger.occurrences(("reported",))
-                  if now - item.due_at <= RECENT] or [
-                      item for item in self._last_summary if now - item.due_at <= RECENT]
+        recent = [
+            item for item in self.ledger.occurrences(("reported",)) if now - item.due_at <= RECENT
+        ] or [item for item in self._last_summary if now - item.due_at <= RECENT]
         if recent:
-            return f"Nothing new since I last told you. {summarize(recent, now, self.zone, 'Earlier')}"
+            return (
+                f"Nothing new since I last told you. {summarize(recent, now, self.zone, 'Earlier')}"
+            )
         return "You haven't missed anything."
 
     def last_announced(self) -> Said | None:

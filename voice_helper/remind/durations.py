@@ -14,10 +14,24 @@ MAX_DURATION = timedelta(days=366)
 """Longest duration the parser accepts; callers apply their own, tighter limits."""
 
 _UNITS: dict[str, str] = {
-    "d": "d", "day": "d", "days": "d",
-    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
-    "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
-    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+    "d": "d",
+    "day": "d",
+    "days": "d",
+    "h": "h",
+    "hr": "h",
+    "hrs": "h",
+    "hour": "h",
+    "hours": "h",
+    "m": "m",
+    "min": "m",
+    "mins": "m",
+    "minute": "m",
+    "minutes": "m",
+    "s": "s",
+    "sec": "s",
+    "secs": "s",
+    "second": "s",
+    "seconds": "s",
 }
 _SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 _ORDER = "dhms"
@@ -26,7 +40,7 @@ _EXAMPLES = "like 45s, 90m, 3h or 2h30m"
 
 
 def parse_duration(text: str) -> timedelta:
-    """Parse `45s`, `90m`, `3h`, `2h30m` (or `1.5h`, `2 hours`); raise DurationError if malformed."""
+    """Parse `45s`, `90m`, `3h`, `2h30m` (also `1.5h`, `2 hours`); DurationError if malformed."""
     cleaned = text.strip().lower()
     if not cleaned:
         raise DurationError(f"No duration given; use one {_EXAMPLES}.")
@@ -42,7 +56,9 @@ def parse_duration(text: str) -> timedelta:
         if unit is None:
             raise DurationError(f"{word!r} in {text.strip()!r} is not a unit; use d, h, m or s.")
         if _ORDER.index(unit) <= last_unit:
-            raise DurationError(f"{text.strip()!r} repeats or reorders units; write it {_EXAMPLES}.")
+            raise DurationError(
+                f"{text.strip()!r} repeats or reorders units; write it {_EXAMPLES}."
+            )
         last_unit = _ORDER.index(unit)
         if len(number) > 12:
             raise DurationError(f"{text.strip()!r} is far too long.")

@@ -16,7 +16,8 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, create_engine
 
-from voice_helper.remind.storage import LOCK_WAIT_SECONDS, Rebuilt, prepare_database
+from voice_helper.remind import storage
+from voice_helper.remind.storage import Rebuilt, prepare_database
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ JOB_DEFAULTS = {
     # misfire_grace_time=None: APScheduler's default of 1 s silently drops a run that starts
     # late (a busy CPU, a laptop lid closed). No run time may vanish: every one reaches the
     # hand-over executor, which records it and decides itself whether it is fresh enough to
-    # say (see service.STALE_AFTER) or is summarised as missed.
+    # say (delivery.STALE_AFTER, 15 min) or is recorded missed and summarised once.
     "misfire_grace_time": None,
     # coalesce=False: with True, APScheduler passes only the last of several overdue run times
     # and the rest are never seen. We want each one recorded (missed-exactly-once), and we
@@ -52,7 +53,7 @@ class DueReminder:
     """What a reminder job announces when it comes due."""
 
     kind: str
-    """pump, relax, breathing, session_cue, snooze or quiet_end."""
+    """pump, relax, breathing, session_cue or quiet_end (a snooze keeps the snoozed kind)."""
     detail: str = ""
     """Extra text: the snoozed words, the session-cue minutes, the breathing exercise id."""
 
@@ -116,7 +117,7 @@ class HandOverExecutor(BaseExecutor):
 
 def _make_engine(path: Path) -> Engine:
     # The timeout makes SQLite wait for a lock held by another program instead of failing.
-    return create_engine(f"sqlite:///{path}", connect_args={"timeout": LOCK_WAIT_SECONDS})
+    return create_engine(f"sqlite:///{path}", connect_args={"timeout": storage.LOCK_WAIT_SECONDS})
 
 
 class ReminderScheduler(BackgroundScheduler):
@@ -143,8 +144,9 @@ class ReminderScheduler(BackgroundScheduler):
         self.shutdown(wait=True)
 
 
-def open_scheduler(directory: Path, zone: tzinfo, handler: DueHandler,
-                   intake: DueHandler | None = None) -> tuple[ReminderScheduler, Rebuilt | None]:
+def open_scheduler(
+    directory: Path, zone: tzinfo, handler: DueHandler, intake: DueHandler | None = None
+) -> tuple[ReminderScheduler, Rebuilt | None]:
     """A started, paused scheduler on the SQLite job store in `directory`.
 
     A damaged store is moved aside and rebuilt first (returned so the user is told once).
@@ -152,8 +154,12 @@ def open_scheduler(directory: Path, zone: tzinfo, handler: DueHandler,
     path = directory / JOBS_FILE
     rebuilt = prepare_database(path, {JOB_TABLE: _JOB_SCHEMA}, keep=_readable_job)
     store = SQLAlchemyJobStore(engine=_make_engine(path), tablename=JOB_TABLE)
-    scheduler = ReminderScheduler(HandOverExecutor(handler, intake), jobstores={"default": store},
-                                  job_defaults=dict(JOB_DEFAULTS), timezone=zone)
+    scheduler = ReminderScheduler(
+        HandOverExecutor(handler, intake),
+        jobstores={"default": store},
+        job_defaults=dict(JOB_DEFAULTS),
+        timezone=zone,
+    )
     scheduler.start(paused=True)
     return scheduler, rebuilt
 

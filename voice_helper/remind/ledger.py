@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from voice_helper.remind import storage
 from voice_helper.remind.storage import (
-    LOCK_WAIT_SECONDS,
     Rebuilt,
     is_full_error,
     prepare_database,
@@ -84,9 +84,12 @@ class Session:
 
     def to_json(self) -> dict[str, Any]:
         """Fields printed by `sessions list --json`."""
-        return {"id": self.id, "started": self.started.isoformat(),
-                "ended": self.ended.isoformat() if self.ended else None,
-                "minutes": round(self.duration.total_seconds() / 60, 1) if self.duration else None}
+        return {
+            "id": self.id,
+            "started": self.started.isoformat(),
+            "ended": self.ended.isoformat() if self.ended else None,
+            "minutes": round(self.duration.total_seconds() / 60, 1) if self.duration else None,
+        }
 
 
 def _session(row: tuple) -> Session:
@@ -98,18 +101,28 @@ def _session(row: tuple) -> Session:
 class Ledger:
     """The log database; a failed write is reported to `on_write_error`, never raised."""
 
-    def __init__(self, directory: Path, on_write_error: Callable[[Exception], None] | None = None,
-                 read_only: bool = False, prepared: bool = False):
+    def __init__(
+        self,
+        directory: Path,
+        on_write_error: Callable[[Exception], None] | None = None,
+        read_only: bool = False,
+        prepared: bool = False,
+    ):
         self.path = directory / LOG_FILE
         self.rebuilt: Rebuilt | None = None
         if read_only:
-            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
-                                        timeout=LOCK_WAIT_SECONDS, check_same_thread=False)
+            self.conn = sqlite3.connect(
+                f"file:{self.path}?mode=ro",
+                uri=True,
+                timeout=storage.LOCK_WAIT_SECONDS,
+                check_same_thread=False,
+            )
         else:
             if not prepared:
                 self.rebuilt = prepare_database(self.path, _TABLES)
-            self.conn = sqlite3.connect(self.path, timeout=LOCK_WAIT_SECONDS,
-                                        check_same_thread=False)
+            self.conn = sqlite3.connect(
+                self.path, timeout=storage.LOCK_WAIT_SECONDS, check_same_thread=False
+            )
         self._on_write_error = on_write_error
 
     def close(self) -> None:
@@ -133,30 +146,43 @@ class Ledger:
 
     # Deliveries ---------------------------------------------------------------------------
 
-    def record_due(self, job_id: str, due_at: datetime, kind: str, text: str,
-                   now: datetime) -> None:
+    def record_due(
+        self, job_id: str, due_at: datetime, kind: str, text: str, now: datetime
+    ) -> None:
         """Note, before anything else happens, that an occurrence came due (state `due`)."""
-        self._write("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?, 'due', NULL, ?)",
-                    (job_id, to_ms(due_at), kind, text, now.timestamp()))
+        self._write(
+            "INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?, 'due', NULL, ?)",
+            (job_id, to_ms(due_at), kind, text, now.timestamp()),
+        )
 
-    def claim(self, job_id: str, due_at: datetime, kind: str, text: str, state: str,
-              now: datetime) -> bool | None:
+    def claim(
+        self, job_id: str, due_at: datetime, kind: str, text: str, state: str, now: datetime
+    ) -> bool | None:
         """Record an occurrence in `state`: True if it is new or was only noted as due, False if
         it was already dealt with, None when the log cannot be written."""
         params = (job_id, to_ms(due_at), kind, text, state, now.timestamp())
-        changed = self._write("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?, ?, NULL, ?)",
-                              params)
+        changed = self._write(
+            "INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?, ?, NULL, ?)", params
+        )
         if changed is None:
             return None
         if changed == 1:
             return True
-        taken = self._write("UPDATE deliveries SET state = ?, text = ?, updated = ? "
-                            "WHERE job_id = ? AND due_ms = ? AND state = 'due'",
-                            (state, text, now.timestamp(), job_id, to_ms(due_at)))
+        taken = self._write(
+            "UPDATE deliveries SET state = ?, text = ?, updated = ? "
+            "WHERE job_id = ? AND due_ms = ? AND state = 'due'",
+            (state, text, now.timestamp(), job_id, to_ms(due_at)),
+        )
         return None if taken is None else taken == 1
 
-    def set_state(self, job_id: str, due_at: datetime, state: str, now: datetime,
-                  only_from: tuple[str, ...] = ()) -> bool:
+    def set_state(
+        self,
+        job_id: str,
+        due_at: datetime,
+        state: str,
+        now: datetime,
+        only_from: tuple[str, ...] = (),
+    ) -> bool:
         """Move an occurrence to `state` (only from the given states, when any); True if moved."""
         sql = "UPDATE deliveries SET state = ?, updated = ? WHERE job_id = ? AND due_ms = ?"
         params: list[Any] = [state, now.timestamp(), job_id, to_ms(due_at)]
@@ -167,51 +193,71 @@ class Ledger:
 
     def occurrence(self, job_id: str, due_at: datetime) -> Occurrence | None:
         """The record of one occurrence, if any."""
-        rows = self._rows("SELECT * FROM deliveries WHERE job_id = ? AND due_ms = ?",
-                          (job_id, to_ms(due_at)))
+        rows = self._rows(
+            "SELECT * FROM deliveries WHERE job_id = ? AND due_ms = ?", (job_id, to_ms(due_at))
+        )
         return _occurrence(rows[0]) if rows else None
 
     def occurrences(self, states: tuple[str, ...] = STATES) -> list[Occurrence]:
         """Every recorded occurrence in the given states, oldest first."""
         marks = ", ".join("?" * len(states))
-        rows = self._rows(f"SELECT * FROM deliveries WHERE state IN ({marks}) ORDER BY due_ms",
-                          states)
+        rows = self._rows(
+            f"SELECT * FROM deliveries WHERE state IN ({marks}) ORDER BY due_ms", states
+        )
         return [_occurrence(row) for row in rows]
 
     def to_report(self) -> list[Occurrence]:
         """Missed or held occurrences that no summary has covered yet, oldest first."""
-        rows = self._rows("SELECT * FROM deliveries WHERE state IN ('missed', 'held') "
-                          "AND summary IS NULL ORDER BY due_ms")
+        rows = self._rows(
+            "SELECT * FROM deliveries WHERE state IN ('missed', 'held') "
+            "AND summary IS NULL ORDER BY due_ms"
+        )
         return [_occurrence(row) for row in rows]
 
     def attach_summary(self, items: list[Occurrence], key: str, now: datetime) -> None:
         """Note that the summary `key` covers these occurrences (reported once it is spoken)."""
         for item in items:
-            self._write("UPDATE deliveries SET summary = ?, updated = ? WHERE job_id = ? "
-                        "AND due_ms = ?", (key, now.timestamp(), item.job_id, to_ms(item.due_at)))
+            self._write(
+                "UPDATE deliveries SET summary = ?, updated = ? WHERE job_id = ? AND due_ms = ?",
+                (key, now.timestamp(), item.job_id, to_ms(item.due_at)),
+            )
 
     def finish_summary(self, key: str, now: datetime) -> int:
         """The summary `key` was heard: its occurrences are reported; return how many."""
-        return self._write("UPDATE deliveries SET state = 'reported', updated = ? "
-                           "WHERE summary = ?", (now.timestamp(), key)) or 0
+        return (
+            self._write(
+                "UPDATE deliveries SET state = 'reported', updated = ? WHERE summary = ?",
+                (now.timestamp(), key),
+            )
+            or 0
+        )
 
     def sweep_after_restart(self, now: datetime) -> None:
         """Settle what an earlier run left open: handed-but-unheard becomes missed, summaries
         that were never heard are dropped so their occurrences are summarised again."""
         stamp = now.timestamp()
-        self._write("UPDATE deliveries SET state = 'expired', updated = ? "
-                    "WHERE kind = 'summary' AND state IN ('due', 'handed')", (stamp,))
-        self._write("UPDATE deliveries SET state = 'missed', updated = ? "
-                    "WHERE state IN ('due', 'handed') AND kind IN ('pump', 'relax', 'breathing')",
-                    (stamp,))
-        self._write("UPDATE deliveries SET state = 'expired', updated = ? "
-                    "WHERE state IN ('due', 'handed')", (stamp,))
+        self._write(
+            "UPDATE deliveries SET state = 'expired', updated = ? "
+            "WHERE kind = 'summary' AND state IN ('due', 'handed')",
+            (stamp,),
+        )
+        self._write(
+            "UPDATE deliveries SET state = 'missed', updated = ? "
+            "WHERE state IN ('due', 'handed') AND kind IN ('pump', 'relax', 'breathing')",
+            (stamp,),
+        )
+        self._write(
+            "UPDATE deliveries SET state = 'expired', updated = ? WHERE state IN ('due', 'handed')",
+            (stamp,),
+        )
         self._write("UPDATE deliveries SET summary = NULL WHERE state IN ('missed', 'held')")
 
     def last_announced(self) -> Occurrence | None:
         """The latest reminder handed over or spoken (what snooze repeats)."""
-        rows = self._rows("SELECT * FROM deliveries WHERE state IN ('handed', 'spoken') "
-                          "AND kind IN ('pump', 'relax', 'breathing') ORDER BY due_ms DESC LIMIT 1")
+        rows = self._rows(
+            "SELECT * FROM deliveries WHERE state IN ('handed', 'spoken') "
+            "AND kind IN ('pump', 'relax', 'breathing') ORDER BY due_ms DESC LIMIT 1"
+        )
         return _occurrence(rows[0]) if rows else None
 
     # Sessions -----------------------------------------------------------------------------
@@ -224,13 +270,15 @@ class Ledger:
 
     def end_session(self, session_id: int, now: datetime) -> bool:
         """Log a session end."""
-        return bool(self._write("UPDATE sessions SET ended = ? WHERE id = ?",
-                                (now.timestamp(), session_id)))
+        return bool(
+            self._write("UPDATE sessions SET ended = ? WHERE id = ?", (now.timestamp(), session_id))
+        )
 
     def sessions(self, limit: int = 50) -> list[Session]:
         """The latest sessions, newest first."""
-        rows = self._rows("SELECT id, started, ended FROM sessions ORDER BY started DESC LIMIT ?",
-                          (limit,))
+        rows = self._rows(
+            "SELECT id, started, ended FROM sessions ORDER BY started DESC LIMIT ?", (limit,)
+        )
         return [_session(row) for row in rows]
 
     # Notices ------------------------------------------------------------------------------
@@ -241,8 +289,10 @@ class Ledger:
 
     def untold_notices(self) -> list[tuple[int, str]]:
         """Notices not yet told, oldest first."""
-        return [(row[0], row[1]) for row in
-                self._rows("SELECT id, text FROM notices WHERE told = 0 ORDER BY id")]
+        return [
+            (row[0], row[1])
+            for row in self._rows("SELECT id, text FROM notices WHERE told = 0 ORDER BY id")
+        ]
 
     def mark_told(self, ids: list[int]) -> None:
         """The user has been told these notices."""
@@ -251,5 +301,11 @@ class Ledger:
 
 
 def _occurrence(row: tuple) -> Occurrence:
-    return Occurrence(job_id=row[0], due_at=from_ms(row[1]), kind=row[2], text=row[3],
-                      state=row[4], summary=row[5])
+    return Occurrence(
+        job_id=row[0],
+        due_at=from_ms(row[1]),
+        kind=row[2],
+        text=row[3],
+        state=row[4],
+        summary=row[5],
+    )

@@ -71,6 +71,10 @@ class OwnerLock:
             raise StoreBusy(f"Another voice-helper holds {self.path}; try again in a moment.")
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.release()

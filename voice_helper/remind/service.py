@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.triggers.date import DateTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.config import Settings
@@ -24,16 +27,18 @@ from voice_helper.remind.book import (
     ReminderBook,
     Schedule,
 )
-from voice_helper.remind.breathing import BreathingRunner, Cue
-from voice_helper.remind.clock import in_quiet_hours, parse_clock, say_clock, say_from_now, zone_for
+from voice_helper.remind.breathing import BreathingCoach
+from voice_helper.remind.clock import parse_clock, say_clock, say_from_now, zone_for
 from voice_helper.remind.content import load_remind_content
 from voice_helper.remind.control import ControlServer, socket_path_for
 from voice_helper.remind.delivery import Delivery
 from voice_helper.remind.durations import speak_duration
 from voice_helper.remind.jobs import DueReminder, ReminderScheduler, open_scheduler
-from voice_helper.remind.ledger import Ledger, Session
+from voice_helper.remind.ledger import Ledger
 from voice_helper.remind.ownership import OwnerLock, StoreBusy
+from voice_helper.remind.sessions import PumpingSessions
 from voice_helper.remind.storage import StoreLocked, reminders_data_dir
+from voice_helper.remind.triggers import ClockTimeTrigger
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -41,6 +46,29 @@ DEFAULT_RELAX_EVERY = timedelta(hours=2)
 SNOOZE_LIMITS = (timedelta(minutes=1), timedelta(hours=4))
 _TO_DO = {"pump": "to pump", "relax": "to relax", "breathing": "to do a breathing exercise"}
 _KIND_ALIASES = {"relaxation": "relax", "breathe": "breathing", "pumping": "pump"}
+
+
+_STORE_ERRORS = (SQLAlchemyError, sqlite3.Error, OSError, StoreLocked)
+"""Failures of the files under the service: spoken as a short apology, never raised at the
+dialogue."""
+SORRY = "Sorry, I couldn't reach my reminder file just now. Please try again in a moment."
+
+
+def _spoken_failures(method: Callable[..., str]) -> Callable[..., str]:
+    """Turn a storage failure inside a dialogue method into a reply that can be spoken."""
+
+    @functools.wraps(method)
+    def guarded(self: ReminderService, *args: Any, **kwargs: Any) -> str:
+        try:
+            return method(self, *args, **kwargs)
+        except _STORE_ERRORS:
+            _LOGGER.exception("%s failed", method.__name__)
+            return SORRY
+        except VoiceHelperError as exc:
+            _LOGGER.error("%s: %s", method.__name__, exc)
+            return "Reminders are not running right now."
+
+    return guarded
 
 
 class ReminderService:
@@ -51,15 +79,25 @@ class ReminderService:
     only moves when tick() is called (tests, simulations); without it, APScheduler's thread fires.
     """
 
-    def __init__(self, settings: Settings, data_dir: Path | None = None,
-                 announce: Callable[[Announcement], None] = lambda a: None,
-                 clock: Callable[[], datetime] | None = None, content_dir: Path | None = None,
-                 *, socket_path: Path | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        data_dir: Path | None = None,
+        announce: Callable[[Announcement], None] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        content_dir: Path | None = None,
+        *,
+        socket_path: Path | None = None,
+    ):
+        if announce is None:
+            # A silent default would lose every reminder without a trace.
+            raise TypeError("ReminderService needs announce: the output channel's hand-over")
         self.settings = settings
         self.zone = zone_for(settings)
         self.directory = reminders_data_dir(data_dir)
-        folder = content_dir or (Path(settings.content_dir) if settings.content_dir
-                                 else DEFAULT_CONTENT_DIR)
+        folder = content_dir or (
+            Path(settings.content_dir) if settings.content_dir else DEFAULT_CONTENT_DIR
+        )
         self.content = load_remind_content(Path(folder))
         self.socket_path = socket_path or socket_path_for(self.directory)
         self._clock = clock
@@ -67,14 +105,14 @@ class ReminderService:
         self._owner = OwnerLock(self.directory)
         self._scheduler: ReminderScheduler | None = None
         self._server: ControlServer | None = None
-        self._breathing: BreathingRunner | None = None
-        self.delivery = Delivery(settings, self.zone, self.content, announce,
-                                 on_breathing=self._breathing_from_reminder)
+        self.delivery = Delivery(
+            settings, self.zone, self.content, announce, on_breathing=self._breathing_from_reminder
+        )
+        self.coach = BreathingCoach(self.content, settings, self.zone, self.delivery.hand_unlogged)
         self.ledger: Ledger | None = None
         self._intake_ledger: Ledger | None = None
         self.book: ReminderBook | None = None
-        self._open_session: Session | None = None
-        self._last_session: Session | None = None
+        self.sessions: PumpingSessions | None = None
 
     # Lifecycle -------------------------------------------------------------------------------
 
@@ -91,9 +129,13 @@ class ReminderService:
         """Own the job store, catch up on what came due while off, open the control socket and
         start firing. The one start-up summary is handed to `announce` and also returned."""
         with self._lock:
+            if self._scheduler is not None:
+                return None  # already started
             if not self._owner.acquire(wait=2.0):
-                raise StoreBusy(f"Reminders in {self.directory} are already run by another "
-                                "voice-helper; stop it first.")
+                raise StoreBusy(
+                    f"Reminders in {self.directory} are already run by another "
+                    "voice-helper; stop it first."
+                )
             try:
                 return self._start()
             except BaseException:
@@ -104,24 +146,29 @@ class ReminderService:
         self.ledger = Ledger(self.directory, self.delivery.write_failed)
         # A second connection for the scheduler thread, which must not wait for self._lock.
         self._intake_ledger = Ledger(self.directory, prepared=True)
-        self._scheduler, rebuilt = open_scheduler(self.directory, self.zone, self._fired,
-                                                  self._intake)
+        self._scheduler, rebuilt = open_scheduler(
+            self.directory, self.zone, self._fired, self._intake
+        )
         self.book = ReminderBook(self._scheduler, self.zone)
         self.delivery.attach(self.ledger, self.book)
         now = self.now()
         if rebuilt is not None:
             kept = "one reminder" if rebuilt.kept == 1 else f"{rebuilt.kept} reminders"
-            self.ledger.add_notice(f"My reminder file was damaged, so I rebuilt it and kept "
-                                   f"{kept}. Please check your reminders.", now)
+            self.ledger.add_notice(
+                f"My reminder file was damaged, so I rebuilt it and kept "
+                f"{kept}. Please check your reminders.",
+                now,
+            )
         if self.ledger.rebuilt is not None:
-            self.ledger.add_notice("My pumping log was damaged, so I rebuilt it from what I "
-                                   "could read.", now)
+            self.ledger.add_notice(
+                "My pumping log was damaged, so I rebuilt it from what I could read.", now
+            )
         self._install_quiet_end(now)
         self.ledger.sweep_after_restart(now)
         self.delivery.catch_up(now)
-        sessions = self.ledger.sessions(limit=1)
-        if sessions and sessions[0].ended is None:
-            self._open_session = sessions[0]
+        self.sessions = PumpingSessions(
+            self.settings, self.zone, self.ledger, self.book, self.delivery
+        )
         summary = self.delivery.offer_summary(now, while_off=True)
         self._server = ControlServer(self.socket_path, self._control)
         self._server.start()
@@ -134,8 +181,7 @@ class ReminderService:
 
         Every change is committed as it happens, so there is no state left to save here.
         """
-        if self._breathing is not None:
-            self._breathing.stop()
+        self.coach.stop()
         self._teardown()
 
     def _teardown(self) -> None:
@@ -151,7 +197,7 @@ class ReminderService:
 
     def _close_files(self) -> None:
         self._scheduler = None
-        self.book = None
+        self.book = self.sessions = None
         for ledger in (self.ledger, self._intake_ledger):
             if ledger is not None:
                 ledger.close()
@@ -178,8 +224,9 @@ class ReminderService:
         ledger = self._intake_ledger
         if ledger is not None and due.kind in ("pump", "relax", "breathing", "session_cue"):
             for moment in run_times:
-                ledger.record_due(job_id, moment, due.kind, self.delivery.text_for(due, moment),
-                                  self.now())
+                ledger.record_due(
+                    job_id, moment, due.kind, self.delivery.text_for(due, moment), self.now()
+                )
 
     def mark_spoken(self, job_id: str, due_at: datetime) -> None:
         """The output channel played this announcement: it will never be reported missed."""
@@ -189,8 +236,14 @@ class ReminderService:
 
     # What the dialogue calls -----------------------------------------------------------------
 
-    def set_reminder(self, kind: str, every_minutes: float | None = None,
-                     in_minutes: float | None = None, at: str | None = None) -> str:
+    @_spoken_failures
+    def set_reminder(
+        self,
+        kind: str,
+        every_minutes: float | None = None,
+        in_minutes: float | None = None,
+        at: str | None = None,
+    ) -> str:
         """Add a pump, relax or breathing reminder; the reply says when it comes."""
         kind = _KIND_ALIASES.get(kind, kind)
         if kind not in USER_KINDS:
@@ -204,118 +257,117 @@ class ReminderService:
                     at_time = say_clock(info.next_run, info.next_run, self.zone)
                     return f"Okay. I'll remind you {_TO_DO[kind]} every day {at_time}."
                 if in_minutes is not None:
-                    info = book.add(kind, Schedule(once_at=now + timedelta(minutes=in_minutes)), now)
+                    info = book.add(
+                        kind, Schedule(once_at=now + timedelta(minutes=in_minutes)), now
+                    )
                     assert info.next_run is not None
-                    return (f"Okay. I'll remind you {_TO_DO[kind]} in "
-                            f"{speak_duration(info.next_run - now)}, {say_clock(info.next_run, now, self.zone)}.")
-                every = (timedelta(minutes=every_minutes) if every_minutes is not None else
-                         timedelta(minutes=self.settings.pump_every_minutes) if kind == "pump"
-                         else DEFAULT_RELAX_EVERY)
-                info = book.add(kind, Schedule(every=every, first=self._first_run(kind, every)), now)
+                    when = say_clock(info.next_run, now, self.zone)
+                    wait = speak_duration(info.next_run - now)
+                    return f"Okay. I'll remind you {_TO_DO[kind]} in {wait}, {when}."
+                every = (
+                    timedelta(minutes=every_minutes)
+                    if every_minutes is not None
+                    else timedelta(minutes=self.settings.pump_every_minutes)
+                    if kind == "pump"
+                    else DEFAULT_RELAX_EVERY
+                )
+                info = book.add(
+                    kind, Schedule(every=every, first=self._first_run(kind, every)), now
+                )
             except DurationError as exc:
                 return str(exc)
-            except (StoreLocked, OSError) as exc:
-                _LOGGER.error("could not save a reminder: %s", exc)
-                return "I couldn't save that reminder just now. Please try again in a moment."
         assert info.next_run is not None
-        return (f"Okay. I'll remind you {_TO_DO[kind]} every {speak_duration(every)}. "
-                f"The next one is {say_clock(info.next_run, now, self.zone)}.")
+        return (
+            f"Okay. I'll remind you {_TO_DO[kind]} every {speak_duration(every)}. "
+            f"The next one is {say_clock(info.next_run, now, self.zone)}."
+        )
 
+    @_spoken_failures
     def list_reminders(self) -> str:
         """Say when the next reminder of each kind comes."""
         with self._lock:
             now, infos = self.now(), self._book().reminders()
         said: list[str] = []
-        for kind, name in (("pump", "pump reminder"), ("relax", "relaxation prompt"),
-                           ("breathing", "breathing reminder")):
-            soonest = next((i for i in infos if i.kind == kind and i.next_run
-                            and not i.id.startswith(SESSION_CUE_PREFIX)), None)
+        for kind, name in (
+            ("pump", "pump reminder"),
+            ("relax", "relaxation prompt"),
+            ("breathing", "breathing reminder"),
+        ):
+            soonest = next(
+                (
+                    i
+                    for i in infos
+                    if i.kind == kind and i.next_run and not i.id.startswith(SESSION_CUE_PREFIX)
+                ),
+                None,
+            )
             if soonest is not None and soonest.next_run is not None:
-                said.append(f"Your next {name} is {say_clock(soonest.next_run, now, self.zone)}, "
-                            f"{say_from_now(soonest.next_run, now)}.")
+                said.append(
+                    f"Your next {name} is {say_clock(soonest.next_run, now, self.zone)}, "
+                    f"{say_from_now(soonest.next_run, now)}."
+                )
         return " ".join(said) or "You have no reminders set."
 
+    @_spoken_failures
     def cancel_reminders(self) -> str:
         """Remove every reminder (a running session keeps its cues)."""
         with self._lock:
             removed = self._book().clear()
         if not removed:
             return "You had no reminders set."
-        return "Okay, I've cancelled your reminder." if removed == 1 else (
-            f"Okay, I've cancelled all {removed} of your reminders.")
+        return (
+            "Okay, I've cancelled your reminder."
+            if removed == 1
+            else (f"Okay, I've cancelled all {removed} of your reminders.")
+        )
 
+    @_spoken_failures
     def snooze(self, minutes: float | None = None) -> str:
         """Say the last reminder again later (settings.snooze_minutes when no time is given)."""
         delay = timedelta(minutes=self.settings.snooze_minutes if minutes is None else minutes)
         low, high = SNOOZE_LIMITS
         if not low <= delay <= high:
             said = "0 minutes" if delay <= timedelta(0) else speak_duration(delay)
-            return (f"I can't snooze for {said}. I can snooze for between "
-                    f"{speak_duration(low)} and {speak_duration(high)}.")
+            return (
+                f"I can't snooze for {said}. I can snooze for between "
+                f"{speak_duration(low)} and {speak_duration(high)}."
+            )
         with self._lock:
             last = self.delivery.last_announced()
             if last is None:
                 return "There's no reminder to snooze yet."
             now = self.now()
-            self._book().put(SNOOZE_ID, DueReminder(last.kind, last.text),
-                             DateTrigger(run_date=now + delay, timezone=self.zone), now)
+            self._book().put(
+                SNOOZE_ID,
+                DueReminder(last.kind, last.text),
+                DateTrigger(run_date=now + delay, timezone=self.zone),
+                now,
+            )
         return f"Okay, I'll remind you again in {speak_duration(delay)}."
 
+    @_spoken_failures
     def start_session(self) -> str:
         """Log the start of a pumping session and schedule its cues."""
         with self._lock:
-            now, book = self.now(), self._book()
-            if self._open_session is not None:
-                ago = speak_duration(now - self._open_session.started)
-                return f"You're already pumping. You started {ago} ago."
-            session_id = self._ledger().start_session(now)
-            self._open_session = Session(session_id or -1, now, None)
-            for minutes in sorted(set(self.settings.session_cues_minutes)):
-                book.put(f"{SESSION_CUE_PREFIX}{minutes}", DueReminder("session_cue", str(minutes)),
-                         DateTrigger(run_date=now + timedelta(minutes=minutes), timezone=self.zone),
-                         now)
-            # Provisional: end_session moves it again when counting from the end.
-            book.reanchor("pump-every", now, now)
-            self.delivery.flush_notice(now)
-            prompt = self.delivery.prompt("before", now).text
-        return f"Okay, I'm timing your session. {prompt}"
+            reply = self._sessions().start(self.now())
+            self.delivery.flush_notice(self.now())
+        return reply
 
+    @_spoken_failures
     def end_session(self) -> str:
         """Log the end of the session; the next pump reminder counts from it."""
         with self._lock:
-            now, book = self.now(), self._book()
-            session = self._open_session
-            if session is None:
-                return ("There's no session running. Say I'm starting to pump next time, "
-                        "and I'll time it.")
-            if session.id >= 0:
-                self._ledger().end_session(session.id, now)
-            self._open_session = None
-            self._last_session = Session(session.id, session.started, now)
-            for info in book.reminders():
-                if info.id.startswith(SESSION_CUE_PREFIX):
-                    book.remove(info.id)
-            anchor = session.started if self.settings.count_from == "start" else now
-            following = book.reanchor("pump-every", anchor, now)
-            self.delivery.flush_notice(now)
-        text = f"Okay. That was {speak_duration(now - session.started)} of pumping."
-        if following is not None:
-            text += f" Your next pump reminder is {say_clock(following, now, self.zone)}."
-        return text
+            reply = self._sessions().end(self.now())
+            self.delivery.flush_notice(self.now())
+        return reply
 
+    @_spoken_failures
     def last_session(self) -> str:
         """Say how long ago the last session ended (or that one is running)."""
         with self._lock:
-            now = self.now()
-            if self._open_session is not None:
-                ago = speak_duration(now - self._open_session.started)
-                return f"You started pumping {ago} ago, and you're still going."
-            sessions = self._ledger().sessions(limit=1)
-            last = sessions[0] if sessions else self._last_session
-        if last is None or last.ended is None:
-            return "I don't have any pumping sessions logged yet."
-        return f"You finished pumping {speak_duration(now - last.ended)} ago."
+            return self._sessions().last(self.now())
 
+    @_spoken_failures
     def missed(self) -> str:
         """Summarise what came due unheard; what was already told is repeated briefly."""
         with self._lock:
@@ -323,40 +375,16 @@ class ReminderService:
 
     def start_breathing(self, exercise_id: str | None = None) -> str:
         """Start a guided breathing exercise; return its intro (cues follow through announce)."""
-        exercises = self.content.exercises
-        exercise = exercises.get(exercise_id or self.settings.breathing_exercise)
-        if exercise is None:
-            exercise = next(iter(exercises.values()))
-        self._run_breathing(exercise.id)
-        return exercise.intro
+        return self.coach.start(exercise_id, self.now()).intro
 
     def stop_breathing(self) -> str:
         """Stop the breathing exercise at once."""
-        runner = self._breathing
-        if runner is not None and runner.stop():
+        if self.coach.stop():
             return "Okay, stopping the breathing exercise."
         return "There's no breathing exercise running."
 
-    def _breathing_from_reminder(self, detail: str) -> None:
-        known = detail in self.content.exercises
-        self._run_breathing(detail if known else self.settings.breathing_exercise)
-
-    def _run_breathing(self, exercise_id: str) -> None:
-        exercise = self.content.exercises.get(exercise_id) or next(
-            iter(self.content.exercises.values()))
-        if self._breathing is not None:
-            self._breathing.stop()
-        started = self.now()
-        volume = (self.settings.quiet_hours.quiet_volume
-                  if in_quiet_hours(self.settings.quiet_hours, started, self.zone) else None)
-
-        def emit(cue: Cue) -> None:
-            self.delivery.hand_unlogged(Announcement(
-                "breathing", cue.text, started + timedelta(seconds=cue.offset),
-                f"breathing-{exercise.id}", volume))
-
-        self._breathing = BreathingRunner(exercise, emit)
-        self._breathing.start()
+    def _breathing_from_reminder(self, exercise_id: str) -> None:
+        self.coach.start(exercise_id, self.now())
 
     # Control socket and helpers --------------------------------------------------------------
 
@@ -386,26 +414,19 @@ class ReminderService:
             return {"ok": False, "error": f"bad slots for {method}: {exc}"}
 
     def _first_run(self, kind: str, every: timedelta) -> datetime | None:
-        """Pump reminders count from the last session (its start or end) when that is recent."""
-        if kind != "pump":
-            return None
-        now = self.now()
-        sessions = self._ledger().sessions(limit=1)
-        last = sessions[0] if sessions else self._last_session
-        if last is None or last.ended is None:
-            return None
-        anchor = last.started if self.settings.count_from == "start" else last.ended
-        return anchor + every if anchor + every > now else None
+        return self._sessions().first_run(kind, every, self.now())
 
     def _install_quiet_end(self, now: datetime) -> None:
         quiet, book = self.settings.quiet_hours, self._book()
         if not quiet.enabled:
             book.remove(QUIET_END_ID)
             return
-        from voice_helper.remind.triggers import ClockTimeTrigger
-
-        book.put(QUIET_END_ID, DueReminder("quiet_end"),
-                 ClockTimeTrigger(parse_clock(quiet.end), self.zone), now)
+        book.put(
+            QUIET_END_ID,
+            DueReminder("quiet_end"),
+            ClockTimeTrigger(parse_clock(quiet.end), self.zone),
+            now,
+        )
 
     def _book(self) -> ReminderBook:
         if self.book is None or self._scheduler is None:
@@ -416,3 +437,8 @@ class ReminderService:
         if self.ledger is None:
             raise VoiceHelperError("The reminder service is not started.")
         return self.ledger
+
+    def _sessions(self) -> PumpingSessions:
+        if self.sessions is None:
+            raise VoiceHelperError("The reminder service is not started.")
+        return self.sessions

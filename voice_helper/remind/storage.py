@@ -6,7 +6,6 @@ import logging
 import os
 import shutil
 import sqlite3
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -79,8 +78,10 @@ def is_full_error(exc: BaseException) -> bool:
 
 def locked_message(path: Path) -> str:
     """What to tell the user when a database stays locked."""
-    return (f"{path} is locked by another program (waited {LOCK_WAIT_SECONDS:g} s). "
-            "Close any program that has it open and try again.")
+    return (
+        f"{path} is locked by another program (waited {LOCK_WAIT_SECONDS:g} s). "
+        "Close any program that has it open and try again."
+    )
 
 
 def _problem(path: Path, tables: dict[str, str]) -> str | None:
@@ -210,8 +211,9 @@ def _create(path: Path, tables: dict[str, str]) -> sqlite3.Connection:
     return conn
 
 
-def prepare_database(path: Path, tables: dict[str, str],
-                     keep: RowFilter = lambda table, row: True) -> Rebuilt | None:
+def prepare_database(
+    path: Path, tables: dict[str, str], keep: RowFilter = lambda table, row: True
+) -> Rebuilt | None:
     """Make sure `path` is a sound SQLite file with `tables` (name -> CREATE script), mode 0600.
 
     A damaged or truncated file is moved to `<name>.corrupt-<time>` and rebuilt from the rows that
@@ -252,17 +254,3 @@ def prepare_database(path: Path, tables: dict[str, str],
                     _LOGGER.warning("%s: could not restore a row of %s: %s", path, table, exc)
     conn.close()
     return Rebuilt(path=path, moved_to=moved, kept=kept)
-
-
-def wait_unlocked(action: Callable[[], object], path: Path) -> object:
-    """Run `action`, retrying while the database is locked, then raise StoreLocked."""
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            return action()
-        except sqlite3.OperationalError as exc:
-            if not is_locked_error(exc) or time.monotonic() > deadline:
-                if is_locked_error(exc):
-                    raise StoreLocked(locked_message(path)) from exc
-                raise
-            time.sleep(0.1)

@@ -15,8 +15,21 @@ _NAMES = {
     "relax": ("relaxation prompt", "relaxation prompts"),
     "breathing": ("breathing reminder", "breathing reminders"),
 }
-_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-            "eleven", "twelve")
+_NUMBERS = (
+    "no",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
 
 
 def count_words(amount: int, kind: str) -> str:
@@ -53,7 +66,12 @@ def summarize(items: list[Occurrence], now: datetime, zone: tzinfo, lead: str) -
     pumps = [item for item in items if item.kind == "pump"]
     if pumps:
         last = max(pumps, key=lambda item: item.due_at)
-        which = ("It" if len(items) == 1 else "The last one" if len(pumps) == len(items)
-                 else "The last pump reminder")
+        which = (
+            "It"
+            if len(items) == 1
+            else "The last one"
+            if len(pumps) == len(items)
+            else "The last pump reminder"
+        )
         text += f" {which} was {say_clock(last.due_at, now, zone)}."
     return text
