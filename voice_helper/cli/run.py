@@ -49,17 +49,19 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _frames(args: argparse.Namespace, settings: Settings) -> tuple[Any, Any]:
-    """The audio source: a file, raw stdin, or the microphone (returned so it can be stopped)."""
+def _frames(args: argparse.Namespace, settings: Settings,
+            stop: threading.Event) -> tuple[Any, bool]:
+    """The audio source: a file, raw stdin, or the microphone (reopened whenever it is lost)."""
+    from voice_helper.assistant.microphone import reconnecting_frames
     from voice_helper.listen import audio
 
     if args.input:
-        return audio.file_frames(Path(args.input)), None
+        return audio.file_frames(Path(args.input)), False
     if args.raw_stdin:
-        return audio.raw_frames(), None
-    microphone = audio.Microphone(settings.input_device)
-    microphone.start()
-    return microphone.frames(), microphone
+        return audio.raw_frames(), False
+    audio.Microphone(settings.input_device)  # fail now, with advice, if there is none at all
+    frames = reconnecting_frames(lambda: audio.Microphone(settings.input_device), stop)
+    return frames, True
 
 
 def run_assistant(args: argparse.Namespace) -> int:
@@ -69,10 +71,11 @@ def run_assistant(args: argparse.Namespace) -> int:
     settings = settings_for(args)
     content = load_checked_content(args)
     output = Path(args.output) if args.output else None
-    frames, microphone = _frames(args, settings)
+    stop = threading.Event()
+    frames, live = _frames(args, settings, stop)
     running = build(settings, content, output_dir=output,
                     with_reminders=not args.no_reminders, paced_output=args.realtime,
-                    echo_cancel=microphone is not None and output is None)
+                    echo_cancel=live and output is None)
     _LOGGER.info("speech engine: %s", running.engine_reason)
 
     def on_term(_signum: int, _frame: Any) -> None:
@@ -82,15 +85,14 @@ def run_assistant(args: argparse.Namespace) -> int:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, on_term)
     try:
-        running.assistant.run(frames, realtime=args.realtime or microphone is not None)
+        running.assistant.run(frames, realtime=args.realtime or live)
     except Terminated:
         _LOGGER.info("SIGTERM: stopping")
         running.assistant.stop()
     finally:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one clean stop, not two
-        if microphone is not None:
-            microphone.stop()
+        stop.set()
         running.close()
     return 0
 
