@@ -29,7 +29,7 @@ class EchoSettings:
     """Longest speaker-to-microphone delay searched (sound servers buffer a lot)."""
     lead_s: float = 0.3
     """How far the microphone clock may run ahead of the playback timestamps."""
-    taps: int = 24
+    taps: int = 64
     """Filter length around the delay, in samples."""
     fit_s: float = 0.6
     """Audio used to fit the filter."""
@@ -60,6 +60,10 @@ class EchoCanceller:
         """Reference timeline at 16 kHz; index 0 is wall time self._ref_t0."""
         self._ref_t0 = clock()
         self._clip_end: float | None = None
+        self._clip_start = 0.0
+        self._clip_rate = 0
+        self._clip_in = 0
+        self._clip_tail = np.zeros(0, np.float32)
         self._mic: deque[np.ndarray] = deque(maxlen=int(self.settings.fit_s * 1000 / 30) + 1)
         self._mic_offset: float | None = None
         self._filter: np.ndarray | None = None
@@ -69,14 +73,27 @@ class EchoCanceller:
 
     def add_reference(self, samples: np.ndarray, rate: int, played_at: float) -> None:
         """Record a chunk that the speaker is about to play (from the channel's hook)."""
-        chunk = _resample(np.asarray(samples, np.float32).reshape(-1), rate)
+        chunk = np.asarray(samples, np.float32).reshape(-1)
         with self._lock:
             # Chunks of one clip follow each other without gaps; a late timestamp starts anew.
-            start = played_at
-            if self._clip_end is not None and abs(played_at - self._clip_end) < 0.1:
-                start = self._clip_end
-            self._clip_end = start + chunk.size / SAMPLE_RATE
-            self._write_ref(start, chunk)
+            if (self._clip_end is None or rate != self._clip_rate
+                    or abs(played_at - self._clip_end) >= 0.1):
+                self._clip_start, self._clip_rate, self._clip_in = played_at, rate, 0
+                self._clip_tail = np.zeros(0, np.float32)
+            first_in = self._clip_in - self._clip_tail.size
+            source = np.concatenate([self._clip_tail, chunk])
+            self._clip_in += chunk.size
+            self._clip_end = self._clip_start + self._clip_in / rate
+            # Resample at exact positions on the clip's own time line (no per-chunk rounding).
+            begin_t = self._clip_start + (self._clip_in - chunk.size) / rate
+            first = int(np.ceil((begin_t - self._ref_t0) * SAMPLE_RATE))
+            last = int(np.ceil((self._clip_end - self._ref_t0) * SAMPLE_RATE))
+            if last > first:
+                times = self._ref_t0 + np.arange(first, last) / SAMPLE_RATE
+                positions = (times - self._clip_start) * rate - first_in
+                values = np.interp(positions, np.arange(source.size), source).astype(np.float32)
+                self._write_ref(self._ref_t0 + first / SAMPLE_RATE, values)
+            self._clip_tail = chunk[-1:]
 
     def _write_ref(self, start: float, chunk: np.ndarray) -> None:
         end_index = int(round((start - self._ref_t0) * SAMPLE_RATE)) + chunk.size
