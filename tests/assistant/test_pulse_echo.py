@@ -54,12 +54,6 @@ def _converse(sink_name: str, tmp_path, say_stop_after_s: float | None):
 
 @pytest.fixture
 def pulse_env(pulse_null_sink, monkeypatch):  # noqa: F811
-    info = subprocess.run(["pactl", "info"], capture_output=True, text=True, timeout=20,
-                          env={"PATH": "/usr/bin:/bin", "HOME": "/root"}).stdout
-    server = next((line.split(":", 1)[1].strip() for line in info.splitlines()
-                   if line.startswith("Server String:")), None)
-    if server:  # our private XDG_RUNTIME_DIR would hide the daemon's socket from libpulse
-        monkeypatch.setenv("PULSE_SERVER", server)
     monkeypatch.setenv("PULSE_SINK", pulse_null_sink)
     monkeypatch.setenv("PULSE_SOURCE", f"{pulse_null_sink}.monitor")
     return pulse_null_sink

@@ -61,7 +61,7 @@ def test_two_utterances_in_silence(two_commands: tuple[np.ndarray, list]) -> Non
 def test_two_utterances_in_pump_noise(two_commands: tuple[np.ndarray, list], tmp_path: Path,
                                       kind: str, level_db: float) -> None:
     stream, truth = two_commands
-    noisy = stream + _pump(kind, level_db, stream.size, tmp_path)
+    noisy = stream + _pump(kind, level_db, stream.size, tmp_path, swing=0.2)
     _check_found(list(utterances(frames_from_samples(noisy))), truth)
 
 

@@ -25,6 +25,9 @@ BARGE_IN_CHECK_FRAMES = 4
 """While speaking, re-transcribe the speech heard so far every this many frames (120 ms)."""
 BARGE_IN_MIN_FRAMES = 8
 """Frames of speech needed before a stop word can be recognised (240 ms)."""
+BARGE_IN_WINDOW_S = 1.2
+"""Only the latest audio is searched for a stop word: a long stretch of our own echo before
+it would otherwise drown it in other words."""
 
 
 @dataclass
@@ -112,6 +115,8 @@ class Assistant:
         if frames < BARGE_IN_MIN_FRAMES or frames % BARGE_IN_CHECK_FRAMES:
             return
         audio = self.endpointer.current_audio()
+        if audio is not None:
+            audio = audio[-int(BARGE_IN_WINDOW_S * 16000):]
         if audio is not None and self._is_stop(audio):
             self._cut()
             self.endpointer.reset()
@@ -149,8 +154,10 @@ class Assistant:
     def _on_utterance(self, utterance: Utterance, emitted_s: float, paced: bool) -> None:
         tail_s = self.endpointer.settings.tail_ms / 1000
         speech_end_s = max(utterance.start_s, utterance.end_s - tail_s)
-        if self._speech_started_while_speaking and self._busy():
-            if self._is_stop(utterance.samples):
+        if self._speech_started_while_speaking:
+            # Begun over our own voice: it may be our echo, so it can only ever be a stop word.
+            self._speech_started_while_speaking = False
+            if self._busy() and self._is_stop(utterance.samples):
                 self._cut()
             return
         emitted_wall = time.monotonic()

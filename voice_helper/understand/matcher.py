@@ -12,12 +12,24 @@ from rapidfuzz.distance import Levenshtein
 from voice_helper.understand.intent import Intent
 from voice_helper.understand.normalize import normalize
 from voice_helper.understand.numbers import find_spans
+from voice_helper.understand.sounds import sound_key, sound_string
 from voice_helper.understand.templates import DURATION, NUMBER, IntentTemplates, Sentence
 
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_MIN_SIMILARITY = 0.75
-"""Word-level similarity (1 - edit distance / length) below which an utterance is rejected."""
+"""Word-level similarity (1 - edit distance / length) a near match needs, with its slot words."""
+DEFAULT_MIN_SOUND_SIMILARITY = 0.7
+"""Similarity of the sound-spellings (letters) a near match needs when words were misheard."""
+DEFAULT_MIN_MARGIN = 0.05
+"""How much nearer the best meaning must be than the next different meaning (else: ask again)."""
+_UNHEARD_VALUE_PENALTY = 0.05
+"""Taken off a sound match whose slot words ("stress", "pump") were not heard as such."""
+_VALUE_SOUND_SIMILARITY = 0.5
+"""How alike a misheard slot word must sound to the real one."""
+_CANDIDATES = 40
+"""Nearest sentences looked at, by words and by sounds each."""
+_PLACEHOLDER_SOUNDS = {DURATION: "#", NUMBER: "%"}
 
 
 @dataclass(frozen=True)
@@ -55,13 +67,25 @@ class _Vocabulary:
 
 
 class IntentMatcher:
-    """Nearest-sentence intent matching over the expanded templates."""
+    """Nearest-sentence intent matching over the expanded templates.
 
-    def __init__(self, templates: IntentTemplates, min_similarity: float = DEFAULT_MIN_SIMILARITY):
+    A transcript is compared with every template sentence twice: word by word (exact words,
+    as typed or heard right) and by sound-spelling letter by letter (words misheard as
+    similar-sounding ones: "remind me to come every three hours"). The nearest sentence wins
+    only if it is near enough and clearly nearer than any sentence with a different meaning;
+    otherwise the utterance is rejected and the assistant asks again rather than guess.
+    """
+
+    def __init__(self, templates: IntentTemplates, min_similarity: float = DEFAULT_MIN_SIMILARITY,
+                 min_sound_similarity: float = DEFAULT_MIN_SOUND_SIMILARITY,
+                 min_margin: float = DEFAULT_MIN_MARGIN):
         self.templates = templates
         self.min_similarity = min_similarity
+        self.min_sound_similarity = min_sound_similarity
+        self.min_margin = min_margin
         self._vocab = _Vocabulary()
         self._encoded = [self._vocab.encode(s.tokens, grow=True) for s in templates.sentences]
+        self._sounds = [sound_string(s.tokens, _PLACEHOLDER_SOUNDS) for s in templates.sentences]
         self._exact: dict[str, list[int]] = {}
         for index, code in enumerate(self._encoded):
             self._exact.setdefault(code, []).append(index)
@@ -82,11 +106,13 @@ class IntentMatcher:
         if not tokens:
             return Match(text, None, 0.0)
         first = self._match_tokens(text, tokens, allowed)
-        if first.intent is not None or first.score >= self.min_similarity:
+        if first.intent is not None:
             return first
         trimmed = _strip_courtesy(tokens)
         if trimmed and trimmed != tokens:
-            return self._match_tokens(text, trimmed, allowed)
+            second = self._match_tokens(text, trimmed, allowed)
+            if second.intent is not None or second.score > first.score:
+                return second
         return first
 
     def _match_tokens(self, text: str, tokens: list[str], allowed: set[str] | None) -> Match:
@@ -96,34 +122,74 @@ class IntentMatcher:
             sentence = self.templates.sentences[index]
             if allowed is None or sentence.intent in allowed:
                 return self._result(text, sentence, values, 1.0)
-        candidates = {i: code for i, code in enumerate(self._encoded)
-                      if allowed is None or self.templates.sentences[i].intent in allowed}
-        if not candidates:
+        ranked = self._rank(reduced, query, allowed)
+        if not ranked:
             return Match(text, None, 0.0)
-        near = process.extract(query, candidates, scorer=Levenshtein.normalized_similarity,
-                               score_cutoff=self.min_similarity, limit=20)
+        best, acceptable, index = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        sentence = self.templates.sentences[index]
+        if acceptable and best - runner_up >= self.min_margin:
+            return self._result(text, sentence, values, best)
+        _LOGGER.debug("rejected %r: nearest %r %.2f, next meaning %.2f", text,
+                      " ".join(sentence.tokens), best, runner_up)
+        return Match(text, None, best, " ".join(sentence.tokens))
+
+    def _rank(self, reduced: list[str], query: str,
+              allowed: set[str] | None) -> list[tuple[float, bool, int]]:
+        """(score, acceptable, sentence index) of the nearest sentence of each meaning, best first.
+
+        Acceptable: near enough word for word with every slot word heard, or near enough in
+        sound with every slot word sounding like something heard. Unacceptable sentences still
+        count as rival meanings.
+        """
+        sounds = sound_string(reduced, _PLACEHOLDER_SOUNDS)
+        words = {i: c for i, c in enumerate(self._encoded)
+                 if allowed is None or self.templates.sentences[i].intent in allowed}
+        if not words:
+            return []
+        near = process.extract(query, words, scorer=Levenshtein.normalized_similarity,
+                               limit=_CANDIDATES, score_cutoff=0.5)
+        near += process.extract(sounds, {i: self._sounds[i] for i in words},
+                                scorer=Levenshtein.normalized_similarity, limit=_CANDIDATES,
+                                score_cutoff=0.5)
         present = set(reduced)
-        for _, score, index in near:
+        by_meaning: dict[tuple, tuple[float, bool, int]] = {}
+        for index in {i for *_, i in near}:
             sentence = self.templates.sentences[index]
-            # Near enough overall but the words naming the slot value were misheard
-            # ("tell me about the dress"): better to ask again than to guess the value.
-            if sentence.value_tokens <= present:
-                return self._result(text, sentence, values, float(score))
-        if near:
-            _, score, index = near[0]
-            return Match(text, None, float(score), " ".join(self.templates.sentences[index].tokens))
-        return Match(text, None, 0.0)
+            word_score = Levenshtein.normalized_similarity(query, self._encoded[index])
+            sound_score = Levenshtein.normalized_similarity(sounds, self._sounds[index])
+            heard_values = sentence.value_tokens <= present
+            # A slot word heard as another word ("tell me about the dress") is weaker evidence
+            # than one heard as itself, and must at least sound like the real one.
+            score = max(word_score, sound_score) - (0.0 if heard_values else _UNHEARD_VALUE_PENALTY)
+            acceptable = (word_score >= self.min_similarity and heard_values) or (
+                sound_score >= self.min_sound_similarity
+                and (heard_values or _values_sound_heard(sentence.value_tokens, reduced)))
+            meaning = (sentence.intent, sentence.slots, sentence.number_slots)
+            if meaning not in by_meaning or score > by_meaning[meaning][0]:
+                by_meaning[meaning] = (score, acceptable, index)
+        return sorted(by_meaning.values(), key=lambda item: item[0], reverse=True)
 
     def _result(self, text: str, sentence: Sentence, values: list[tuple[str, float]],
                 score: float) -> Match:
         slots = dict(sentence.slots)
         wanted = [t for t in sentence.tokens if t in (DURATION, NUMBER)]
-        if len(values) < len(wanted):
-            # The sentence needs a number the transcript lacks: acting on a guess is worse than asking.
+        heard = [kind for kind, _ in values]
+        # A number the sentence lacks or has no room for ("snooze four ten minutes"), or a bare
+        # number where a duration belongs: acting on a guess is worse than asking.
+        if len(heard) != len(wanted) or any(want == DURATION and kind != DURATION
+                                            for want, kind in zip(wanted, heard)):
             return Match(text, None, score, " ".join(sentence.tokens))
         for name, (_, value) in zip(sentence.number_slots, values):
             slots[name] = int(round(value))
         return Match(text, Intent(sentence.intent, slots), score, " ".join(sentence.tokens))
+
+
+def _values_sound_heard(values: frozenset[str], tokens: list[str]) -> bool:
+    """True when each slot word sounds like some word of the transcript ("dress" for "stress")."""
+    keys = [sound_key(token) for token in tokens]
+    return all(max((Levenshtein.normalized_similarity(sound_key(value), key) for key in keys),
+                   default=0.0) >= _VALUE_SOUND_SIMILARITY for value in values)
 
 
 _LEADING_COURTESY = (

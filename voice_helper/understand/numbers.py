@@ -63,6 +63,10 @@ def parse_number(tokens: list[str], i: int) -> tuple[float, int] | None:
         rest = _parse_below_hundred(tokens, end)
         if rest:
             value, end = value + rest[0], rest[1]
+    # "two point five": recognisers write a spoken 2.5 out in words.
+    if tokens[end : end + 1] == ["point"] and end + 1 < len(tokens) \
+            and tokens[end + 1] in _UNITS and _UNITS[tokens[end + 1]] < 10:
+        return value + _UNITS[tokens[end + 1]] / 10, end + 2
     return float(value), end
 
 
