@@ -18,6 +18,7 @@ from voice_helper.listen.endpoint import Endpointer, Utterance
 from voice_helper.listen.transcript import SpeechEngine
 from voice_helper.speak.channel import Priority, SpeechChannel, SpokenUtterance
 from voice_helper.speak.channel import Utterance as Speech
+from voice_helper.understand.grammar import grammar_phrases
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ BARGE_IN_CHECK_FRAMES = 4
 """While speaking, re-transcribe the speech heard so far every this many frames (120 ms)."""
 BARGE_IN_MIN_FRAMES = 8
 """Frames of speech needed before a stop word can be recognised (240 ms)."""
+STOP_ONLY = frozenset({"stop"})
+"""While the assistant speaks, only a stop command is listened for."""
 BARGE_IN_WINDOW_S = 1.2
 """Only the latest audio is searched for a stop word: a long stretch of our own echo before
 it would otherwise drown it in other words."""
@@ -61,6 +64,8 @@ class Assistant:
         self._turn_ids = iter(range(1, 10**9))
         self._speech_started_while_speaking = False
         self._frames_in_speech = 0
+        self._grammars: dict[tuple[frozenset[str], bool], list[str]] = {}
+        self._grammar_for: tuple[frozenset[str], bool] | None = None
         self._last_frame_end_s = 0.0
         self._last_frame_wall = time.monotonic()
         self.stopped = threading.Event()
@@ -121,9 +126,25 @@ class Assistant:
             self._cut()
             self.endpointer.reset()
 
-    def _transcribe(self, samples: np.ndarray) -> str:
+    def _narrow(self, allowed: frozenset[str], wake: bool = False) -> None:
+        """Hold a grammar engine (vosk) to the phrases of the intents that make sense now."""
+        key = (allowed, wake)
+        if key == self._grammar_for:
+            return
+        phrases = self._grammars.get(key)
+        if phrases is None:
+            phrases = grammar_phrases(self.turns.matcher.templates, set(allowed))
+            if wake and self.turns.wake_tokens:
+                phrases.insert(0, " ".join(self.turns.wake_tokens))
+            self._grammars[key] = phrases
+        self.engine.set_phrases(phrases)
+        self._grammar_for = key
+
+    def _transcribe(self, samples: np.ndarray, allowed: frozenset[str] | None = None) -> str:
         """Recognise speech; a recogniser that fails is logged and recreated, never fatal."""
         try:
+            expected = frozenset(self.turns.dialogue.expected_intents())
+            self._narrow(allowed or expected, wake=allowed is None and not self.turns.awake())
             return self.engine.transcribe(samples).text
         except Exception:
             self.engine_failures += 1
@@ -136,7 +157,7 @@ class Assistant:
             return ""
 
     def _is_stop(self, samples: np.ndarray) -> bool:
-        text = self._transcribe(samples)
+        text = self._transcribe(samples, STOP_ONLY)
         stop = self.turns.is_stop(text)
         _LOGGER.debug("heard while speaking: %r (stop=%s)", text, stop)
         return stop
