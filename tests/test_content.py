@@ -36,7 +36,7 @@ def _error(directory: Path) -> str:
 
 def test_shipped_content_is_valid_and_complete():
     content = load_content(DEFAULT_CONTENT_DIR)
-    assert [c.id for c in content.causes][0] == "pump_setup"
+    assert content.causes[0].id == "pump_setup"
     assert set(REQUIRED_CAUSES) <= {c.id for c in content.causes}
     assert "doctor or midwife today" in content.red_flag_advice
     assert all(len(step.split()) <= 30 for c in content.causes for step in c.remedy)

@@ -89,7 +89,7 @@ def load_yaml(path: Path) -> Any:
     if not text.strip():
         raise YamlProblems([Problem(path, 1, "(file)", "is empty")])
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: no object tags
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -123,9 +123,9 @@ def _type_name(t: type | tuple[type, ...]) -> str:
 def _is_type(value: Any, t: type | tuple[type, ...]) -> bool:
     if isinstance(value, bool) and t is not bool and not (isinstance(t, tuple) and bool in t):
         return False
-    if t is float or (isinstance(t, tuple) and float in t):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return True
+    wants_float = t is float or (isinstance(t, tuple) and float in t)
+    if wants_float and isinstance(value, int) and not isinstance(value, bool):
+        return True
     return isinstance(value, t)
 
 

@@ -2,11 +2,11 @@
 
 import numpy as np
 
+from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.assistant.build import build
 from voice_helper.assistant.demo import make_recording
 from voice_helper.config import Settings
 from voice_helper.content import load_content
-from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.listen.audio import SAMPLE_RATE, frames_from_samples
 from voice_helper.listen.wavfile import load_wav_16k
 

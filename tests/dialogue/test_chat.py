@@ -25,7 +25,7 @@ def chat(*lines: str) -> list[str]:
     """Run the real CLI with these lines on stdin; return its stdout lines."""
     result = subprocess.run(
         [sys.executable, "-m", "voice_helper", "chat"], input="\n".join(lines) + "\n",
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=60, check=False,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()

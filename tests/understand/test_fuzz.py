@@ -1,5 +1,6 @@
 """Property tests: no input makes understanding or content loading crash."""
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def test_any_word_salad_gives_an_intent_or_none_with_whole_minutes(words):
 @given(st.lists(WORDS, max_size=10))
 def test_number_spans_never_overlap(words):
     spans = find_spans(words)
-    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
     assert all(span.value >= 0 for span in spans)
 
 

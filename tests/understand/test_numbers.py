@@ -18,12 +18,12 @@ def test_spoken_duration_in_minutes(text, minutes):
 
 
 def test_bare_number_is_not_a_duration():
-    (span,) = find_spans("snooze for ten".split())
+    (span,) = find_spans(["snooze", "for", "ten"])
     assert (span.value, span.is_duration, span.start) == (10, False, 2)
 
 
 def test_words_that_are_not_numbers_are_left_alone():
-    assert find_spans("a nan and inf of an".split()) == []
+    assert find_spans(["a", "nan", "and", "inf", "of", "an"]) == []
 
 
 def test_every_grammar_duration_phrase_parses_whole():

@@ -47,7 +47,7 @@ class EchoSettings:
 def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
     if rate == SAMPLE_RATE:
         return samples.astype(np.float32)
-    count = int(round(samples.size * SAMPLE_RATE / rate))
+    count = round(samples.size * SAMPLE_RATE / rate)
     positions = np.arange(count) * (rate / SAMPLE_RATE)
     return np.interp(positions, np.arange(samples.size), samples).astype(np.float32)
 
@@ -102,20 +102,20 @@ class EchoCanceller:
             self._clip_tail = chunk[-1:]
 
     def _write_ref(self, start: float, chunk: np.ndarray) -> None:
-        end_index = int(round((start - self._ref_t0) * SAMPLE_RATE)) + chunk.size
+        end_index = round((start - self._ref_t0) * SAMPLE_RATE) + chunk.size
         if end_index > self._ref.size:  # slide the timeline forward
             shift = end_index - self._ref.size
             self._ref = np.roll(self._ref, -shift)
             self._ref[-shift:] = 0
             self._ref_t0 += shift / SAMPLE_RATE
-        begin = int(round((start - self._ref_t0) * SAMPLE_RATE))
+        begin = round((start - self._ref_t0) * SAMPLE_RATE)
         lo = max(0, begin)
         if lo < begin + chunk.size:
             self._ref[lo : begin + chunk.size] = chunk[lo - begin :]
 
     def _reference(self, end_t: float, count: int) -> np.ndarray:
         """Reference samples for the wall-time window of `count` samples ending at end_t."""
-        end = int(round((end_t - self._ref_t0) * SAMPLE_RATE))
+        end = round((end_t - self._ref_t0) * SAMPLE_RATE)
         out = np.zeros(count, np.float32)
         lo, hi = max(0, end - count), min(self._ref.size, end)
         if hi > lo:

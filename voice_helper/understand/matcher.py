@@ -118,10 +118,12 @@ class IntentMatcher:
     def _match_tokens(self, text: str, tokens: list[str], allowed: set[str] | None) -> Match:
         reduced, values = _replace_numbers(tokens)
         query = self._vocab.encode(reduced, grow=False)
-        for index in self._exact.get(query, []):
-            sentence = self.templates.sentences[index]
-            if allowed is None or sentence.intent in allowed:
-                return self._result(text, sentence, values, 1.0)
+        # Number words can also be plain words of a sentence ("go back one").
+        for code, heard in ((query, values), (self._vocab.encode(tokens, grow=False), [])):
+            for index in self._exact.get(code, []):
+                sentence = self.templates.sentences[index]
+                if allowed is None or sentence.intent in allowed:
+                    return self._result(text, sentence, heard, 1.0)
         ranked = self._rank(reduced, query, allowed)
         if not ranked:
             return Match(text, None, 0.0)
@@ -181,7 +183,7 @@ class IntentMatcher:
                                             for want, kind in zip(wanted, heard)):
             return Match(text, None, score, " ".join(sentence.tokens))
         for name, (_, value) in zip(sentence.number_slots, values):
-            slots[name] = int(round(value))
+            slots[name] = round(value)
         return Match(text, Intent(sentence.intent, slots), score, " ".join(sentence.tokens))
 
 
