@@ -9,7 +9,7 @@ from pathlib import Path
 
 from voice_helper.errors import ContentError
 from voice_helper.understand.templates import IntentTemplates, parse_templates
-from voice_helper.yamlfile import Checker, Field, YamlProblems, load_yaml
+from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -104,11 +104,15 @@ def _check_speakable(checker: Checker, text: str, path: str, line: int) -> None:
 
 
 def _load(path: Path, problems: list) -> object | None:
+    """The parsed file, or None after adding its problems (a file of only comments is one)."""
     try:
-        return load_yaml(path)
+        raw = load_yaml(path)
     except YamlProblems as exc:
         problems.extend(exc.problems)
         return None
+    if raw is None:
+        problems.append(Problem(path, 1, "(top)", "should be a mapping of keys, got nothing"))
+    return raw
 
 
 def _parse_troubleshooting(path: Path, raw: object, checker: Checker) -> dict | None:

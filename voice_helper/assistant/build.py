@@ -65,7 +65,8 @@ def build(settings: Settings, content: Content, *, output_dir: Path | None = Non
     echo = EchoCanceller() if echo_cancel else None
     assistant = Assistant(engine, turns, channel, transcript,
                           frame_filter=echo.process if echo else None,
-                          engine_factory=lambda: choose_engine(settings)[0])
+                          engine_factory=lambda: choose_engine(settings)[0],
+                          only_echo=echo.only_echo if echo else None)
     if echo is not None:
         channel.on_play_chunk = echo.add_reference
     channel.on_started = assistant.on_started

@@ -50,9 +50,11 @@ class Assistant:
     def __init__(self, engine: SpeechEngine, turns: TurnTaker, channel: SpeechChannel,
                  transcript: TranscriptLog | None = None, endpointer: Endpointer | None = None,
                  frame_filter: Callable[[Frame], Frame] | None = None,
-                 engine_factory: Callable[[], SpeechEngine] | None = None):
+                 engine_factory: Callable[[], SpeechEngine] | None = None,
+                 only_echo: Callable[[], bool] | None = None):
         self.engine = engine
         self.engine_factory = engine_factory
+        self.only_echo = only_echo
         self.engine_failures = 0
         self.turns = turns
         self.channel = channel
@@ -119,6 +121,8 @@ class Assistant:
         frames = self._frames_in_speech
         if frames < BARGE_IN_MIN_FRAMES or frames % BARGE_IN_CHECK_FRAMES:
             return
+        if self.only_echo is not None and self.only_echo():
+            return  # nothing but the remains of our own voice: not worth recognising
         audio = self.endpointer.current_audio()
         if audio is not None:
             audio = audio[-int(BARGE_IN_WINDOW_S * 16000):]

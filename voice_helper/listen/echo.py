@@ -70,6 +70,7 @@ class EchoCanceller:
         self._clip_in = 0
         self._clip_tail = np.zeros(0, np.float32)
         self._last_echo_power: np.ndarray | None = None
+        self._recent_power: deque[tuple[float, float]] = deque(maxlen=6)
         self._mic: deque[np.ndarray] = deque(maxlen=int(self.settings.fit_s * 1000 / 30) + 1)
         self._mic_offset: float | None = None
         self._filter: np.ndarray | None = None
@@ -140,6 +141,7 @@ class EchoCanceller:
             window = self._reference(end_t, max_delay + 2 * s.taps + history)
         window = window.astype(np.float32)
         if not np.any(window[-(max_delay + mic.size + s.taps):]):
+            self._recent_power.clear()
             return frame  # nothing played lately; the last filter is kept for the next clip
         self._frames += 1
         if self._filter is None or self._frames % s.refit_every == 0:
@@ -149,8 +151,22 @@ class EchoCanceller:
         recent = self._design(window, mic.size)
         estimate = recent @ self._filter
         residual = self._suppress(mic - estimate, estimate)
+        power = float(np.mean(residual**2)), float(np.mean(estimate**2))
+        self._recent_power.append(power)
         pcm = np.clip(residual * 32768.0, -32768, 32767).astype(np.int16)
         return Frame(pcm, frame.start_s)
+
+    def only_echo(self, margin_db: float = 3.0) -> bool:
+        """True while the last ~180 ms hold nothing but what is left of our own voice.
+
+        The user's voice adds power the echo estimate does not explain; without it the
+        residual stays well below the estimate, and there is nothing worth recognising.
+        """
+        if len(self._recent_power) < self._recent_power.maxlen:
+            return False
+        residual = sum(p[0] for p in self._recent_power)
+        echo = sum(p[1] for p in self._recent_power)
+        return echo > 0 and residual * 10 ** (margin_db / 10) < echo
 
     def _suppress(self, residual: np.ndarray, estimate: np.ndarray) -> np.ndarray:
         """Gate frequency bins where the echo estimate outweighs what is left after subtraction.

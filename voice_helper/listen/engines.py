@@ -63,9 +63,11 @@ def pick_engine(settings: Settings) -> EngineChoice:
 def load_engine(choice: EngineChoice) -> SpeechEngine:
     """Load the chosen engine; raise ModelMissing with what to run when it cannot be loaded."""
     if choice.name == "vosk":
+        from voice_helper.listen.models import check_installed
         from voice_helper.listen.vosk_engine import VoskEngine
 
         assert choice.model_dir is not None
+        check_installed(choice.model_dir)
         return VoskEngine(choice.model_dir)
     from voice_helper.listen.moonshine_engine import MoonshineEngine
 

@@ -190,6 +190,25 @@ def verify_model(model_dir: Path) -> list[str]:
     return problems
 
 
+def check_installed(model_dir: Path) -> None:
+    """Refuse a stamped model whose files are missing or have changed size (no hashing, so it
+    is quick enough for every start); a model installed by hand has no stamp to check."""
+    stamp = read_stamp(model_dir)
+    if stamp is None:
+        return
+    problems = []
+    for rel, record in sorted(stamp.files.items()):
+        path = model_dir / rel
+        if not path.is_file():
+            problems.append(f"{rel} is missing")
+        elif path.stat().st_size != record["size"]:
+            problems.append(f"{rel} has {path.stat().st_size} bytes, expected {record['size']}")
+    if problems:
+        raise ModelMissing(f"The model at {model_dir} is not as it was installed "
+                           f"({'; '.join(problems[:3])}); run `voice-helper models verify`, "
+                           f"then `voice-helper models fetch --force`.")
+
+
 def model_status(model_dir: Path) -> ModelStatus:
     """A quick look (no hashing) at one model directory."""
     name = model_dir.name

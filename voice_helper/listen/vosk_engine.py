@@ -18,6 +18,12 @@ _LOGGER = logging.getLogger(__name__)
 FETCH_HINT = "run `voice-helper models fetch` to install the English model"
 UNKNOWN_WORD = "[unk]"
 _CHUNK_SAMPLES = 8000
+RECREATE_AFTER_UTTERANCES = 200
+"""A fresh KaldiRecognizer after this many utterances: the memory of an always-on recogniser
+creeps up with the decoder and adaptation state it keeps, and a new one from the loaded model
+costs milliseconds."""
+RECREATE_AFTER_AUDIO_S = 30 * 60.0
+"""... or after this much decoded audio, whichever comes first."""
 
 
 def vosk_model_problems(path: Path) -> list[str]:
@@ -43,8 +49,16 @@ class VoskEngine(SpeechEngine):
 
     name = "vosk"
 
-    def __init__(self, model_dir: Path | str):
+    def __init__(self, model_dir: Path | str, *,
+                 recreate_after_utterances: int = RECREATE_AFTER_UTTERANCES,
+                 recreate_after_audio_s: float = RECREATE_AFTER_AUDIO_S):
         self.model_dir = Path(model_dir)
+        self.recreate_after_utterances = recreate_after_utterances
+        self.recreate_after_audio_s = recreate_after_audio_s
+        self.recreated = 0
+        """Recognisers replaced on schedule so far."""
+        self._utterances = 0
+        self._audio_s = 0.0
         problems = vosk_model_problems(self.model_dir)
         if problems:
             raise ModelMissing(f"No usable vosk model at {self.model_dir} ({'; '.join(problems)});"
@@ -106,14 +120,31 @@ class VoskEngine(SpeechEngine):
         return kept
 
     def _new_recognizer(self) -> Any:
-        if self.grammar is None:
-            recognizer = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE)
-        else:
-            entries = self.grammar + ([UNKNOWN_WORD] if self.has_unknown_word else [])
-            recognizer = self._vosk.KaldiRecognizer(
-                self._model, SAMPLE_RATE, json.dumps(entries, ensure_ascii=False))
+        self._utterances, self._audio_s = 0, 0.0
+        try:
+            if self.grammar is None:
+                recognizer = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE)
+            else:
+                entries = self.grammar + ([UNKNOWN_WORD] if self.has_unknown_word else [])
+                recognizer = self._vosk.KaldiRecognizer(
+                    self._model, SAMPLE_RATE, json.dumps(entries, ensure_ascii=False))
+        except Exception as exc:  # a truncated graph loads as a model but fails here
+            raise ModelMissing(f"The vosk model at {self.model_dir} could not be used; it may be "
+                               f"damaged: run `voice-helper models verify`, then "
+                               f"`voice-helper models fetch --force`.") from exc
         recognizer.SetWords(True)
         return recognizer
+
+    def _recreate_when_due(self, seconds: float) -> None:
+        """Count decoded audio; replace the recogniser when the schedule says so."""
+        self._utterances += 1
+        self._audio_s += seconds
+        if (self._utterances >= self.recreate_after_utterances
+                or self._audio_s >= self.recreate_after_audio_s):
+            _LOGGER.debug("new vosk recogniser after %d utterances, %.0f s of audio",
+                          self._utterances, self._audio_s)
+            self._recognizer = self._new_recognizer()
+            self.recreated += 1
 
     def transcribe(self, samples: np.ndarray) -> Transcript:
         """Decode one utterance and return its text and mean word confidence."""
@@ -121,6 +152,7 @@ class VoskEngine(SpeechEngine):
         for start in range(0, pcm.size, _CHUNK_SAMPLES):
             self._recognizer.AcceptWaveform(pcm[start:start + _CHUNK_SAMPLES].tobytes())
         result = json.loads(self._recognizer.FinalResult())
+        self._recreate_when_due(pcm.size / SAMPLE_RATE)
         words = [w for w in result.get("result", []) if w.get("word") != UNKNOWN_WORD]
         text = " ".join(w for w in str(result.get("text", "")).split() if w != UNKNOWN_WORD)
         confidence = (float(np.mean([float(w.get("conf", 0.0)) for w in words]))
