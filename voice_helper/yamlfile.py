@@ -95,7 +95,7 @@ def load_yaml(path: Path) -> Any:
         line = mark.line + 1 if mark else 0
         what = exc.problem or str(exc)
         if "\t" in what or "\\t" in what or "tab" in what:
-            what += " (use spaces, not tabs, to indent)"
+            what += " (indent with spaces, not tabs)"
         raise YamlProblems([Problem(path, line, "(syntax)", f"malformed YAML: {what}")]) from exc
     except yaml.YAMLError as exc:
         raise YamlProblems([Problem(path, 0, "(syntax)", f"malformed YAML: {exc}")]) from exc
@@ -114,9 +114,10 @@ class Field:
 
 def _type_name(t: type | tuple[type, ...]) -> str:
     names = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-             list: "a list", dict: "a mapping", type(None): "empty (null)"}
+             list: "a list", dict: "a mapping"}
     if isinstance(t, tuple):
-        return " or ".join(names.get(x, x.__name__) for x in t)
+        named = " or ".join(names.get(x, x.__name__) for x in t if x is not type(None))
+        return f"{named} (or left out)" if type(None) in t else named
     return names.get(t, t.__name__)
 
 
