@@ -86,7 +86,7 @@ def test_tabs_name_the_line_and_say_to_use_spaces(content: Path, name: str,
     line = tabbed[: tabbed.index(b"\t")].count(b"\n") + 1
     message = _refused(content)
     assert f"{path}:{line}: (syntax): malformed YAML" in message
-    assert "use spaces, not tabs" in message
+    assert "spaces, not tabs" in message
 
 
 def test_the_cli_refuses_with_one_message_and_run_does_not_start(

@@ -73,27 +73,39 @@ def run_assistant(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     stop = threading.Event()
     frames, live = _frames(args, settings, stop)
-    running = build(settings, content, output_dir=output,
-                    with_reminders=not args.no_reminders, paced_output=args.realtime,
-                    echo_cancel=live and output is None)
-    _LOGGER.info("speech engine: %s", running.engine_reason)
+    listening = threading.Event()
 
     def on_term(_signum: int, _frame: Any) -> None:
-        # Raised in the main thread, so even a blocking read of stdin or the microphone ends.
-        raise Terminated
+        stop.set()
+        if listening.is_set():
+            listening.clear()  # raised once only
+            # Raised in the main thread, so even a blocking read of stdin or the microphone ends.
+            raise Terminated
+        # During start-up only note it: start-up finishes, then everything is closed in order.
 
-    if threading.current_thread() is threading.main_thread():
+    main_thread = threading.current_thread() is threading.main_thread()
+    if main_thread:
         signal.signal(signal.SIGTERM, on_term)
+    running = None
     try:
-        running.assistant.run(frames, realtime=args.realtime or live)
+        running = build(settings, content, output_dir=output,
+                        with_reminders=not args.no_reminders, paced_output=args.realtime,
+                        echo_cancel=live and output is None)
+        _LOGGER.info("speech engine: %s", running.engine_reason)
+        listening.set()
+        if not stop.is_set():
+            running.assistant.run(frames, realtime=args.realtime or live)
     except Terminated:
         _LOGGER.info("SIGTERM: stopping")
-        running.assistant.stop()
+        if running is not None:
+            running.assistant.stop()
     finally:
-        if threading.current_thread() is threading.main_thread():
+        listening.clear()
+        if main_thread:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one clean stop, not two
         stop.set()
-        running.close()
+        if running is not None:
+            running.close()
     return 0
 
 

@@ -46,7 +46,7 @@ class EndpointSettings:
     start (1 s); speech already under way then is still caught from its first frame."""
     end_window: int = 24
     """Frames looked at when deciding that speech has ended (720 ms). Measured with
-    benchmarks/speech_bench.py: 16 frames with end_voiced_max 1 answer ~250 ms sooner and never
+    benchmarks/speech_bench.py: 16 frames with end_voiced_max 1 answer ~170 ms sooner and never
     split "an hour and a half", but a swelling pump switched on after silence then becomes a
     train of short "utterances" that never teach the background (below 22 frames)."""
     end_voiced_max: int = 2

@@ -216,8 +216,16 @@ class ReminderService:
     def _fired(self, job_id: str, due: DueReminder, run_times: list[datetime]) -> None:
         """Hand-over executor callback (scheduler's worker thread)."""
         with self._lock:
-            if self.ledger is not None:
+            if self.ledger is None:
+                return
+            try:
                 self.delivery.deliver(job_id, due, run_times, self.now())
+            except Exception:
+                # Run times never handed over would sit unreported until the next start:
+                # count them missed now, so "what did I miss" says so; later ones still run.
+                _LOGGER.exception("delivering %s failed; counting it as missed", job_id)
+                for moment in run_times:
+                    self.ledger.set_state(job_id, moment, "missed", self.now(), only_from=("due",))
 
     def _intake(self, job_id: str, due: DueReminder, run_times: list[datetime]) -> None:
         """Scheduler thread, before the store moves on: note the run times as due."""
