@@ -12,22 +12,36 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
+import wave
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from benchmarks.mix import SAMPLE_RATE, mix_sequence, pump_noise  # noqa: E402
-from benchmarks.speech_set import Case, build_cases, load_case_audio  # noqa: E402
+from benchmarks.mix import SAMPLE_RATE, pump_noise
+from benchmarks.speech_set import Case, build_cases
 
-REPLIES_WHEN_IDLE = ("troubleshoot", "ask_cause", "urgent_symptom", "help", "start_breathing",
-                     "set_reminder", "list_reminders", "cancel_reminders", "start_session",
-                     "end_session", "last_session", "missed")
+REPLIES_WHEN_IDLE = (
+    "troubleshoot",
+    "ask_cause",
+    "urgent_symptom",
+    "help",
+    "start_breathing",
+    "set_reminder",
+    "list_reminders",
+    "cancel_reminders",
+    "start_session",
+    "end_session",
+    "last_session",
+    "missed",
+)
 """Intents that get a spoken reply with no conversation open (so every utterance is timed)."""
 GAP_S = 3.0
 """Pump noise between utterances: room for the reply before the next command."""
@@ -36,8 +50,11 @@ GAP_S = 3.0
 def memory_mb() -> dict[str, float]:
     """Resident memory now and at its peak, in MB."""
     status = Path("/proc/self/status").read_text()
-    values = {line.split(":")[0]: float(line.split()[1]) / 1024 for line in status.splitlines()
-              if line.startswith(("VmRSS", "VmHWM"))}
+    values = {
+        line.split(":")[0]: float(line.split()[1]) / 1024
+        for line in status.splitlines()
+        if line.startswith(("VmRSS", "VmHWM"))
+    }
     return {"rss_mb": round(values["VmRSS"], 1), "peak_rss_mb": round(values["VmHWM"], 1)}
 
 
@@ -73,8 +90,13 @@ def _assistant(engine: Any, out_dir: Path, endpoint: dict[str, Any]) -> tuple[An
     from voice_helper.content import load_content
     from voice_helper.listen.endpoint import Endpointer, EndpointSettings
 
-    running = build(Settings(engine="moonshine"), load_content(DEFAULT_CONTENT_DIR),
-                    output_dir=out_dir, engine=engine, with_reminders=False)
+    running = build(
+        Settings(engine="moonshine"),
+        load_content(DEFAULT_CONTENT_DIR),
+        output_dir=out_dir,
+        engine=engine,
+        with_reminders=False,
+    )
     running.assistant.endpointer = Endpointer(EndpointSettings(**endpoint))
     starts: list[tuple[Any, float]] = []
     hook = running.channel.on_started
@@ -88,19 +110,43 @@ def _assistant(engine: Any, out_dir: Path, endpoint: dict[str, Any]) -> tuple[An
     return running, starts
 
 
-def measure_latency(engine: _Timed, count: int, condition: str, endpoint: dict[str, Any]
-                    ) -> dict[str, Any]:
-    """Replay `count` commands in pump noise, paced in real time; time each first reply."""
-    from voice_helper.listen.audio import frames_from_samples
+def prepare(directory: Path, count: int, conditions: list[str], idle_seconds: float) -> None:
+    """Write the streams to replay as WAV files (kept out of the measured process's memory)."""
+    from benchmarks.mix import mix_sequence
+    from benchmarks.speech_set import load_case_audio
 
+    directory.mkdir(parents=True, exist_ok=True)
     cases = latency_cases(count)
-    stream, spans = mix_sequence([load_case_audio(c) for c in cases], condition, GAP_S, seed=11)
+    for condition in conditions:
+        stream, spans = mix_sequence([load_case_audio(c) for c in cases], condition, GAP_S, seed=11)
+        _write_wav(directory / f"latency-{condition}.wav", stream)
+        (directory / f"latency-{condition}.json").write_text(
+            json.dumps({"spans": spans, "texts": [c.text for c in cases]})
+        )
+    _write_wav(directory / "idle.wav", pump_noise(idle_seconds, -30.0, seed=5))
+
+
+def _write_wav(path: Path, samples: np.ndarray) -> None:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+def measure_latency(
+    engine: _Timed, directory: Path, condition: str, endpoint: dict[str, Any]
+) -> dict[str, Any]:
+    """Replay the prepared commands in pump noise, paced in real time; time each first reply."""
+    from voice_helper.listen.audio import file_frames
+
+    plan = json.loads((directory / f"latency-{condition}.json").read_text())
+    spans, texts = plan["spans"], plan["texts"]
     with tempfile.TemporaryDirectory() as tmp:
         running, starts = _assistant(engine, Path(tmp), endpoint)
         engine.calls.clear()
         started_wall = time.monotonic()
-        pcm = (stream * 32767).astype(np.int16)
-        running.assistant.run(frames_from_samples(pcm), realtime=True)
+        running.assistant.run(file_frames(directory / f"latency-{condition}.wav"), realtime=True)
         running.close()
     first_audio: dict[Any, float] = {}
     for turn, wall in starts:
@@ -112,12 +158,14 @@ def measure_latency(engine: _Timed, count: int, condition: str, endpoint: dict[s
         until = started_wall + spans[index + 1][0] if index + 1 < len(spans) else float("inf")
         reply = next((w for w in replies if heard_at < w < until), None)
         if reply is None:
-            missing.append(cases[index].text)
+            missing.append(texts[index])
         else:
             latencies.append((reply - heard_at) * 1000)
     asr = np.array([spent for _, spent in engine.calls]) * 1000
     return {
-        "condition": condition, "utterances": len(cases), "replied": len(latencies),
+        "condition": condition,
+        "utterances": len(spans),
+        "replied": len(latencies),
         "no_reply": missing,
         "latency_ms": [round(x) for x in latencies],
         "median_ms": round(float(np.median(latencies))) if latencies else None,
@@ -136,53 +184,88 @@ def endpoint_hangover_ms(endpoint: dict[str, Any]) -> int:
     return int((settings.end_window - settings.end_voiced_max) * FRAME_MS)
 
 
-def measure_idle(engine: _Timed, seconds: float, endpoint: dict[str, Any]) -> dict[str, Any]:
+def measure_idle(engine: _Timed, directory: Path, endpoint: dict[str, Any]) -> dict[str, Any]:
     """CPU share of one core while the loop listens to pump noise, paced in real time."""
-    from voice_helper.listen.audio import frames_from_samples
+    from voice_helper.listen.audio import file_frames
 
-    noise = pump_noise(seconds, -30.0, seed=5)
     with tempfile.TemporaryDirectory() as tmp:
-        running, starts = _assistant(engine, Path(tmp), endpoint)
+        running, _ = _assistant(engine, Path(tmp), endpoint)
         engine.calls.clear()
-        pcm = (noise * 32767).astype(np.int16)
+        frames = file_frames(directory / "idle.wav")
         cpu0, wall0 = time.process_time(), time.monotonic()
-        running.assistant.run(frames_from_samples(pcm), realtime=True)
+        running.assistant.run(frames, realtime=True)
         cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
         turns = [e for e in running.assistant.transcript.events if e.get("event") == "turn"]
         running.close()
-    return {"seconds": round(wall, 1), "cpu_percent_of_one_core": round(100 * cpu / wall, 1),
-            "utterances_heard_in_noise": len(engine.calls),
-            "actions_in_noise": sum(1 for t in turns if t.get("intent"))}
+    return {
+        "seconds": round(wall, 1),
+        "cpu_percent_of_one_core": round(100 * cpu / wall, 1),
+        "utterances_heard_in_noise": len(engine.calls),
+        "actions_in_noise": sum(1 for t in turns if t.get("intent")),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Measure and write the JSON."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", required=True, type=Path)
+    """Prepare the audio in a helper process, then measure in this one and write the JSON."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--out", type=Path)
     parser.add_argument("--utterances", type=int, default=24)
     parser.add_argument("--idle-seconds", type=float, default=60.0)
     parser.add_argument("--conditions", default="10dB")
     parser.add_argument("--endpoint", default="{}", help="EndpointSettings overrides as JSON")
+    parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    conditions = args.conditions.split(",")
+    if args.prepare:
+        prepare(args.prepare, args.utterances, conditions, args.idle_seconds)
+        return 0
+    if args.out is None:
+        parser.error("--out is required")
     endpoint = json.loads(args.endpoint)
+    with tempfile.TemporaryDirectory() as audio_dir:
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--prepare",
+                audio_dir,
+                "--utterances",
+                str(args.utterances),
+                "--idle-seconds",
+                str(args.idle_seconds),
+                "--conditions",
+                args.conditions,
+            ],
+            check=True,
+        )
+        result = measure(Path(audio_dir), conditions, endpoint)
+    args.out.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+def measure(audio_dir: Path, conditions: list[str], endpoint: dict[str, Any]) -> dict[str, Any]:
+    """Load the engine, then replay the prepared streams through the Assistant loop."""
     before = memory_mb()
+    load_before = os.getloadavg()[0]
     from voice_helper.listen.moonshine_engine import MoonshineEngine
 
     engine = _Timed(MoonshineEngine())
     engine.transcribe(np.zeros(SAMPLE_RATE, np.int16))
-    loaded = memory_mb()
-    result: dict[str, Any] = {"memory_before_engine": before, "memory_engine_loaded": loaded,
-                              "latency": {}}
-    for condition in args.conditions.split(","):
-        result["latency"][condition] = measure_latency(engine, args.utterances, condition,
-                                                       endpoint)
-    calls = [c for c in engine.calls]
-    result["idle"] = measure_idle(engine, args.idle_seconds, endpoint)
+    result: dict[str, Any] = {
+        "memory_before_engine": before,
+        "memory_engine_loaded": memory_mb(),
+        "latency": {},
+    }
+    for condition in conditions:
+        result["latency"][condition] = measure_latency(engine, audio_dir, condition, endpoint)
+    calls = list(engine.calls)
+    result["idle"] = measure_idle(engine, audio_dir, endpoint)
     result["memory_end"] = memory_mb()
+    # Other work on the machine slows recognition; the 1-minute load average says how much.
+    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     if calls:
         result["rtf"] = round(sum(s for _, s in calls) / sum(a for a, _ in calls), 3)
-    args.out.write_text(json.dumps(result, indent=2))
-    return 0
+    return result
 
 
 if __name__ == "__main__":

@@ -60,10 +60,12 @@ def active_power(speech: np.ndarray) -> float:
 @lru_cache(maxsize=8)
 def pump_bank(index: int, seconds: float = 60.0) -> np.ndarray:
     """One of four pumps (cycle rate 0.7-1.5 Hz, motor 50-60 Hz), at -30 dBFS RMS."""
-    settings = (PumpSettings(cycles_per_s=0.75, motor_hz=50.0),
-                PumpSettings(cycles_per_s=1.0, motor_hz=55.0, whine_hz=2600.0),
-                PumpSettings(cycles_per_s=1.25, motor_hz=60.0, whine_hz=1900.0),
-                PumpSettings(cycles_per_s=1.45, motor_hz=58.0, stroke_db=-3.0))[index % 4]
+    settings = (
+        PumpSettings(cycles_per_s=0.75, motor_hz=50.0),
+        PumpSettings(cycles_per_s=1.0, motor_hz=55.0, whine_hz=2600.0),
+        PumpSettings(cycles_per_s=1.25, motor_hz=60.0, whine_hz=1900.0),
+        PumpSettings(cycles_per_s=1.45, motor_hz=58.0, stroke_db=-3.0),
+    )[index % 4]
     return pump_noise(seconds, -30.0, settings, seed=100 + index)
 
 
@@ -96,12 +98,14 @@ def mix(speech: np.ndarray, condition: str, seed: int) -> Mixed:
         noise_power = float(np.mean(noise**2))
         target = active_power(speech) / 10 ** (snr_db / 10)
         stream += noise * np.sqrt(target / noise_power)
-    return Mixed(np.clip(stream, -1, 1).astype(np.float32), LEAD_S,
-                 LEAD_S + speech.size / SAMPLE_RATE)
+    return Mixed(
+        np.clip(stream, -1, 1).astype(np.float32), LEAD_S, LEAD_S + speech.size / SAMPLE_RATE
+    )
 
 
-def mix_sequence(speeches: list[np.ndarray], condition: str, gap_s: float, seed: int
-                 ) -> tuple[np.ndarray, list[tuple[float, float]]]:
+def mix_sequence(
+    speeches: list[np.ndarray], condition: str, gap_s: float, seed: int
+) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """Many utterances in one continuous stream of pump noise; returns (stream, speech spans)."""
     rng = np.random.default_rng(seed)
     pieces, spans, position = [], [], int(LEAD_S * SAMPLE_RATE)
@@ -110,7 +114,8 @@ def mix_sequence(speeches: list[np.ndarray], condition: str, gap_s: float, seed:
         first, last = np.flatnonzero(mask)[[0, -1]] if mask.any() else (0, speech.size // _FRAME)
         clip = speech[first * _FRAME : (last + 1) * _FRAME].astype(np.float64)
         clip *= 10 ** ((SPEECH_DBFS + rng.uniform(-3.0, 3.0)) / 20) / np.sqrt(
-            max(active_power(clip), 1e-12))
+            max(active_power(clip), 1e-12)
+        )
         pieces.append((position, clip))
         spans.append((position / SAMPLE_RATE, (position + clip.size) / SAMPLE_RATE))
         position += clip.size + int(gap_s * SAMPLE_RATE)

@@ -47,12 +47,17 @@ class PumpSettings:
     bed_db: float = -26.0
 
 
-def pump_noise(seconds: float, rms_dbfs: float = -30.0, settings: PumpSettings | None = None,
-               seed: int = 0, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+def pump_noise(
+    seconds: float,
+    rms_dbfs: float = -30.0,
+    settings: PumpSettings | None = None,
+    seed: int = 0,
+    sample_rate: int = SAMPLE_RATE,
+) -> np.ndarray:
     """`seconds` of pump noise as float32 in -1..1, scaled to an overall RMS of `rms_dbfs`."""
     s = settings or PumpSettings()
     rng = np.random.default_rng(seed)
-    n = int(round(seconds * sample_rate))
+    n = round(seconds * sample_rate)
     t = np.arange(n) / sample_rate
     phase = _cycle_phase(n, s, rng, sample_rate)
     pulling = phase < s.stroke_fraction
@@ -89,8 +94,7 @@ def _smooth(x: np.ndarray, width: int) -> np.ndarray:
     return np.convolve(x, kernel, mode="same")
 
 
-def _cycle_phase(n: int, s: PumpSettings, rng: np.random.Generator,
-                 sample_rate: int) -> np.ndarray:
+def _cycle_phase(n: int, s: PumpSettings, rng: np.random.Generator, sample_rate: int) -> np.ndarray:
     """Phase 0..1 within the current suction cycle for every sample."""
     phase = np.zeros(n)
     position = int(rng.uniform(0, sample_rate / s.cycles_per_s))  # start mid-cycle
@@ -104,8 +108,9 @@ def _cycle_phase(n: int, s: PumpSettings, rng: np.random.Generator,
     return phase
 
 
-def _hum(t: np.ndarray, load: np.ndarray, s: PumpSettings, rng: np.random.Generator,
-         sample_rate: int) -> np.ndarray:
+def _hum(
+    t: np.ndarray, load: np.ndarray, s: PumpSettings, rng: np.random.Generator, sample_rate: int
+) -> np.ndarray:
     """Motor rotation and its harmonics; pitch sags and level rises under load."""
     wobble = 1.0 + 0.004 * np.sin(2 * np.pi * 0.3 * t + rng.uniform(0, 2 * np.pi))
     freq = s.motor_hz * wobble * (1.0 - 0.03 * load)
@@ -120,8 +125,9 @@ def _hum(t: np.ndarray, load: np.ndarray, s: PumpSettings, rng: np.random.Genera
     return _normalised(hum) * (0.45 + 0.55 * load)
 
 
-def _whine(t: np.ndarray, load: np.ndarray, s: PumpSettings, rng: np.random.Generator,
-           sample_rate: int) -> np.ndarray:
+def _whine(
+    t: np.ndarray, load: np.ndarray, s: PumpSettings, rng: np.random.Generator, sample_rate: int
+) -> np.ndarray:
     """Gear and brush whine a few kHz up, dipping in pitch and rising in level under load."""
     freq = s.whine_hz * (1.0 - 0.06 * load)
     ph = 2 * np.pi * np.cumsum(freq) / sample_rate
@@ -130,16 +136,18 @@ def _whine(t: np.ndarray, load: np.ndarray, s: PumpSettings, rng: np.random.Gene
     return _normalised(whine) * (0.5 + 0.5 * load)
 
 
-def _stroke(n: int, load: np.ndarray, pulling: np.ndarray, rng: np.random.Generator,
-            sample_rate: int) -> np.ndarray:
+def _stroke(
+    n: int, load: np.ndarray, pulling: np.ndarray, rng: np.random.Generator, sample_rate: int
+) -> np.ndarray:
     """Air hissing through the valve while the vacuum builds."""
     hiss = _normalised(_band_noise(n, 300.0, 4000.0, rng, sample_rate))
     envelope = np.where(pulling, load, 0.0)
     return hiss * _smooth(envelope, int(0.02 * sample_rate))
 
 
-def _releases(n: int, phase: np.ndarray, s: PumpSettings,
-              rng: np.random.Generator, sample_rate: int) -> np.ndarray:
+def _releases(
+    n: int, phase: np.ndarray, s: PumpSettings, rng: np.random.Generator, sample_rate: int
+) -> np.ndarray:
     """A puff of air and a low thump where each stroke lets go of the vacuum."""
     out = np.zeros(n)
     puff_len = int(0.12 * sample_rate)
@@ -155,8 +163,9 @@ def _releases(n: int, phase: np.ndarray, s: PumpSettings,
     return out
 
 
-def _band_noise(n: int, low: float, high: float, rng: np.random.Generator,
-                sample_rate: int) -> np.ndarray:
+def _band_noise(
+    n: int, low: float, high: float, rng: np.random.Generator, sample_rate: int
+) -> np.ndarray:
     spectrum = np.fft.rfft(rng.normal(0, 1, n))
     freqs = np.fft.rfftfreq(n, 1 / sample_rate)
     spectrum[(freqs < low) | (freqs > high)] = 0

@@ -8,6 +8,7 @@ them, so changing only the matcher re-scores in seconds.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -47,14 +48,32 @@ class Front:
     """none, or the name of a suppressor in benchmarks.denoise."""
 
     def key(self) -> str:
-        """Stable text describing this front end, for the cache key."""
-        return json.dumps({"endpoint": dataclasses.asdict(self.endpoint), "denoise": self.denoise,
-                           "noise": NOISE_VERSION}, sort_keys=True)
+        """Stable text describing this front end, for the cache key (code included)."""
+        return json.dumps(
+            {
+                "endpoint": dataclasses.asdict(self.endpoint),
+                "denoise": self.denoise,
+                "noise": NOISE_VERSION,
+                "code": _code_version(),
+            },
+            sort_keys=True,
+        )
+
+
+@functools.cache
+def _code_version() -> str:
+    """Hash of the code that turns a stream into transcripts: any edit re-recognises."""
+    from voice_helper.listen import endpoint, moonshine_engine
+
+    digest = hashlib.sha1()
+    for module in (endpoint, moonshine_engine):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def cache_key(case: Case, condition: str, front: Front) -> str:
     """What a transcript depends on."""
-    text = "\n".join((case.voice, case.text, condition, front.key()))
+    text = f"{case.voice}\n{case.text}\n{condition}\n{front.key()}"
     return hashlib.sha1(text.encode()).hexdigest()
 
 
@@ -105,12 +124,16 @@ def _work(job: tuple[str, Case, str]) -> tuple[str, dict[str, Any]]:
     assert _FRONT is not None
     mixed = mix(load_case_audio(case), condition, seed_for(case.voice, case.text, condition))
     heard = hear_stream(mixed.samples, _ENGINE, _FRONT)
-    return key, {"key": key, "texts": heard.texts, "audio_s": heard.audio_s,
-                 "asr_s": heard.asr_s}
+    return key, {"key": key, "texts": heard.texts, "audio_s": heard.audio_s, "asr_s": heard.asr_s}
 
 
-def recognise_all(jobs: list[tuple[Case, str]], front: Front, workers: int,
-                  use_cache: bool = True, progress: bool = True) -> dict[str, dict[str, Any]]:
+def recognise_all(
+    jobs: list[tuple[Case, str]],
+    front: Front,
+    workers: int,
+    use_cache: bool = True,
+    progress: bool = True,
+) -> dict[str, dict[str, Any]]:
     """Transcripts of every (case, condition), by cache key; new ones are appended to the cache."""
     cache = load_cache() if use_cache else {}
     todo = []
@@ -123,13 +146,20 @@ def recognise_all(jobs: list[tuple[Case, str]], front: Front, workers: int,
         TRANSCRIPT_CACHE.parent.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_init_worker, initargs=(front,)) as pool, \
-                TRANSCRIPT_CACHE.open("a") as out:
+        with (
+            context.Pool(workers, initializer=_init_worker, initargs=(front,)) as pool,
+            TRANSCRIPT_CACHE.open("a") as out,
+        ):
             for done, (key, entry) in enumerate(pool.imap_unordered(_work, todo, chunksize=4), 1):
                 cache[key] = entry
                 out.write(json.dumps(entry) + "\n")
                 if progress and (done % 200 == 0 or done == len(todo)):
-                    print(f"  recognised {done}/{len(todo)} streams "
-                          f"({time.monotonic() - started:.0f} s)", flush=True)
-    return {cache_key(case, condition, front): cache[cache_key(case, condition, front)]
-            for case, condition in jobs}
+                    print(
+                        f"  recognised {done}/{len(todo)} streams "
+                        f"({time.monotonic() - started:.0f} s)",
+                        flush=True,
+                    )
+    return {
+        cache_key(case, condition, front): cache[cache_key(case, condition, front)]
+        for case, condition in jobs
+    }

@@ -37,14 +37,18 @@ class Tally:
 
     def rates(self) -> dict[str, Any]:
         """Percentages, rounded for the table."""
+
         def pct(part: int, whole: int) -> float | None:
             return round(100.0 * part / whole, 1) if whole else None
 
-        return {"commands": self.commands, "exact_pct": pct(self.exact, self.commands),
-                "wrong_pct": pct(self.wrong, self.commands),
-                "no_action_pct": pct(self.commands - self.exact - self.wrong, self.commands),
-                "noncommands": self.noncommands,
-                "false_action_pct": pct(self.false_actions, self.noncommands)}
+        return {
+            "commands": self.commands,
+            "exact_pct": pct(self.exact, self.commands),
+            "wrong_pct": pct(self.wrong, self.commands),
+            "no_action_pct": pct(self.commands - self.exact - self.wrong, self.commands),
+            "noncommands": self.noncommands,
+            "false_action_pct": pct(self.false_actions, self.noncommands),
+        }
 
 
 def understand(matcher: IntentMatcher, text: str) -> Intent | None:
@@ -65,8 +69,11 @@ def verdict(case: Case, intents: list[Intent | None]) -> str:
     return "false_action" if acted else "ignored"
 
 
-def score(cases: list[tuple[Case, str]], texts_of: Callable[[Case, str], list[str]],
-          matcher: IntentMatcher) -> dict[tuple[str, str], Tally]:
+def score(
+    cases: list[tuple[Case, str]],
+    texts_of: Callable[[Case, str], list[str]],
+    matcher: IntentMatcher,
+) -> dict[tuple[str, str], Tally]:
     """Tallies by (split, condition); texts_of gives the transcripts of (case, condition)."""
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
     for case, condition in cases:
@@ -82,11 +89,39 @@ def score(cases: list[tuple[Case, str]], texts_of: Callable[[Case, str], list[st
             tally.noncommands += 1
             tally.false_actions += result == "false_action"
         if result not in ("exact", "ignored"):
-            tally.failures.append({
-                "kind": case.kind, "voice": case.voice, "said": case.text, "heard": texts,
-                "expected": [case.intent, dict(case.slots)] if case.intent else None,
-                "got": [[i.name, i.slots] if i else None for i in intents], "verdict": result})
+            tally.failures.append(
+                {
+                    "kind": case.kind,
+                    "voice": case.voice,
+                    "said": case.text,
+                    "heard": texts,
+                    "expected": [case.intent, dict(case.slots)] if case.intent else None,
+                    "got": [[i.name, i.slots] if i else None for i in intents],
+                    "verdict": result,
+                }
+            )
     return tallies
 
 
 assert IDLE_IGNORED < set(INTENT_NAMES)
+
+
+def by_voice(
+    cases: list[tuple[Case, str]],
+    texts_of: Callable[[Case, str], list[str]],
+    matcher: IntentMatcher,
+) -> dict[str, dict[str, float | None]]:
+    """Exact intent+slots accuracy on commands per speaker (both rates) and condition."""
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for case, condition in cases:
+        if case.kind != "command":
+            continue
+        speaker = ":".join(case.voice.split(":")[:2])
+        intents = [understand(matcher, text) for text in texts_of(case, condition)]
+        tally = counts[(f"{case.split}/{speaker}", condition)]
+        tally[0] += verdict(case, intents) == "exact"
+        tally[1] += 1
+    table: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for (speaker, condition), (exact, total) in sorted(counts.items()):
+        table[speaker][condition] = round(100.0 * exact / total, 1) if total else None
+    return dict(table)

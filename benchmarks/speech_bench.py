@@ -26,30 +26,41 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.mix import CONDITIONS  # noqa: E402
-from benchmarks.recognise import Front, cache_key, recognise_all  # noqa: E402
-from benchmarks.report import markdown  # noqa: E402
-from benchmarks.score import score  # noqa: E402
-from benchmarks.speech_set import BENCH_DIR, build_cases, synthesise_missing  # noqa: E402
-from voice_helper.listen.endpoint import EndpointSettings  # noqa: E402
-from voice_helper.understand.matcher import IntentMatcher  # noqa: E402
+from benchmarks.mix import CONDITIONS
+from benchmarks.recognise import Front, cache_key, recognise_all
+from benchmarks.report import markdown
+from benchmarks.score import by_voice, score
+from benchmarks.speech_set import BENCH_DIR, Case, build_cases, synthesise_missing
+from voice_helper.listen.endpoint import EndpointSettings
+from voice_helper.understand.matcher import IntentMatcher
 
 RESULTS_DIR = BENCH_DIR / "results"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
-    parser = argparse.ArgumentParser(description="Speech benchmark: accuracy and latency "
-                                     "through a breast pump's noise.")
+    parser = argparse.ArgumentParser(
+        description="Speech benchmark: accuracy and latency through a breast pump's noise."
+    )
     parser.add_argument("--quick", action="store_true", help="a ~2 minute subset")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--no-cache", action="store_true",
-                        help="re-synthesise nothing cached, but re-recognise every stream")
-    parser.add_argument("--skip-live", action="store_true",
-                        help="skip the real-time loop (latency, memory, idle CPU)")
-    parser.add_argument("--endpoint", default="{}",
-                        help='EndpointSettings overrides as JSON, e.g. \'{"end_window": 12}\'')
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="re-synthesise nothing cached, but re-recognise every stream",
+    )
+    parser.add_argument(
+        "--skip-live",
+        action="store_true",
+        help="skip the real-time loop (latency, memory, idle CPU)",
+    )
+    parser.add_argument(
+        "--endpoint",
+        default="{}",
+        help="EndpointSettings overrides as JSON, e.g. '{\"end_window\": 12}'",
+    )
     parser.add_argument("--denoise", default="none", help="noise suppressor before recognition")
+    parser.add_argument("--split", choices=("tuned", "heldout"), help="only this part of the set")
     parser.add_argument("--tag", default="", help="suffix for the result file names")
     return parser.parse_args(argv)
 
@@ -61,8 +72,12 @@ def machine() -> dict[str, Any]:
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}"}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,18 +86,25 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     overrides = json.loads(args.endpoint)
     front = Front(EndpointSettings(**overrides), args.denoise)
-    cases = build_cases(quick=args.quick)
-    synthesised = synthesise_missing([(c.text, c.voice) for c in cases
-                                      if not c.voice.startswith("human:")])
-    print(f"{len(cases)} cases ({synthesised} clips synthesised, "
-          f"{time.monotonic() - started:.0f} s)", flush=True)
+    cases = [c for c in build_cases(quick=args.quick) if args.split in (None, c.split)]
+    synthesised = synthesise_missing(
+        [(c.text, c.voice) for c in cases if not c.voice.startswith("human:")]
+    )
+    print(
+        f"{len(cases)} cases ({synthesised} clips synthesised, {time.monotonic() - started:.0f} s)",
+        flush=True,
+    )
     jobs = [(case, condition) for case in cases for condition in CONDITIONS]
     transcripts = recognise_all(jobs, front, args.workers, use_cache=not args.no_cache)
     recognised_s = time.monotonic() - started
 
     matcher = IntentMatcher.from_content()
-    tallies = score(jobs, lambda c, cond: transcripts[cache_key(c, cond, front)]["texts"],
-                    matcher)
+
+    def texts_of(case: Case, condition: str) -> list[str]:
+        return list(transcripts[cache_key(case, condition, front)]["texts"])
+
+    tallies = score(jobs, texts_of, matcher)
+    voices = by_voice(jobs, texts_of, matcher)
     text_jobs = [(case, "text") for case in cases if not case.voice.startswith("human:")]
     text_jobs = list({(c.split, c.kind, c.text): (c, cond) for c, cond in text_jobs}.values())
     tallies.update(score(text_jobs, lambda c, _: [c.text], matcher))
@@ -99,13 +121,16 @@ def main(argv: list[str] | None = None) -> int:
         "front": {"endpoint": asdict(front.endpoint), "denoise": front.denoise},
         "min_similarity": matcher.min_similarity,
         "counts": {"cases": len(cases), "streams": len(jobs)},
-        "groups": {f"{split}/{cond}": tally.rates()
-                   for (split, cond), tally in sorted(tallies.items())},
+        "groups": {
+            f"{split}/{cond}": tally.rates() for (split, cond), tally in sorted(tallies.items())
+        },
+        "voices": voices,
         "offline_rtf": round(asr_s / audio_s, 3) if audio_s else None,
         "live": live,
         "seconds": {"recognition": round(recognised_s), "total": round(time.monotonic() - started)},
-        "failures": {f"{split}/{cond}": tally.failures
-                     for (split, cond), tally in sorted(tallies.items())},
+        "failures": {
+            f"{split}/{cond}": tally.failures for (split, cond), tally in sorted(tallies.items())
+        },
     }
     name = "speech_bench" + ("_quick" if args.quick else "") + (f"_{args.tag}" if args.tag else "")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -121,12 +146,18 @@ def run_live(quick: bool, endpoint: dict[str, Any]) -> dict[str, Any] | None:
     """The real-time loop in its own process (for honest memory and CPU numbers)."""
     out = RESULTS_DIR / ".live.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, str(BENCH_DIR / "live_bench.py"), "--out", str(out),
-               "--endpoint", json.dumps(endpoint)]
+    command = [
+        sys.executable,
+        str(BENCH_DIR / "live_bench.py"),
+        "--out",
+        str(out),
+        "--endpoint",
+        json.dumps(endpoint),
+    ]
     if quick:
-        command += ["--utterances", "8", "--idle-seconds", "20"]
+        command += ["--utterances", "6", "--idle-seconds", "15"]
     print("real-time loop: latency, memory, idle CPU ...", flush=True)
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, check=False, capture_output=True, text=True)
     if done.returncode != 0:
         print(done.stderr[-3000:], file=sys.stderr)
         return None

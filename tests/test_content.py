@@ -112,3 +112,12 @@ def test_content_check_command(content_copy, capsys):
     _break(content_copy / "troubleshooting.yaml", "    name: stress\n", "    name: 3\n")
     assert main(["content", "check", str(content_copy)]) == 2
     assert "causes[3].name: should be text" in capsys.readouterr().err
+
+
+def test_sentence_group_without_sentences_is_named(content_copy):
+    path = content_copy / "intents.yaml"
+    _break(path, "    - sentences:\n        - it hurts when i pump\n",
+           "    - sentence:\n        - it hurts when i pump\n")
+    message = _error(content_copy)
+    assert "intents.ask_cause[" in message and "unknown key" in message
+    assert "sentences: missing required field" in message

@@ -82,9 +82,15 @@ def parse_templates(raw: Any, cause_names: dict[str, tuple[str, ...]],
             item_line = groups.item_lines[index]
             if isinstance(group, str):
                 group_sentences, fixed = [group], {}
-            elif checker.mapping(group, _GROUP_SCHEMA, f"{path}[{index}]", item_line):
+            elif isinstance(group, dict):
+                before = len(checker.problems)
+                checker.mapping(group, _GROUP_SCHEMA, f"{path}[{index}]", item_line)
+                if len(checker.problems) > before:
+                    continue
                 group_sentences, fixed = list(group["sentences"]), dict(group.get("slots") or {})
             else:
+                checker.add(item_line, f"{path}[{index}]",
+                            "should be a sentence, or a mapping with sentences and slots")
                 continue
             if intent == "ask_cause" and "cause" in fixed and fixed["cause"] not in cause_names:
                 checker.add(item_line, f"{path}[{index}].slots.cause",
