@@ -79,8 +79,8 @@ def test_malformed_yaml_names_the_line(content_copy):
 
 def test_bad_template_is_named(content_copy):
     path = content_copy / "intents.yaml"
-    _break(path, "    - (tell me|talk) about {cause}", "    - (tell me|talk) about {cause")
-    line = _line_of(path, "talk) about {cause")
+    _break(path, "    - (tell me|talk) about [my] {cause}", "    - (tell me|talk) about [my] {cause")
+    line = _line_of(path, "talk) about [my] {cause")
     assert f"intents.yaml:{line}: intents.ask_cause[0]: bad template" in _error(content_copy)
 
 

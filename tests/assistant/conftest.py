@@ -8,12 +8,9 @@ from voice_helper.assistant.demo import make_recording
 
 
 @pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    """Reminders, config and sockets live in a temporary home."""
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("VOICE_HELPER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+def private_dirs(private_home):
+    """Every assistant test keeps its reminders and config in a temporary home."""
+    return private_home
 
 
 @pytest.fixture

@@ -20,6 +20,17 @@ def _speech_end_s(samples: np.ndarray, after_s: float) -> float:
     return (start + loud[-1]) / SAMPLE_RATE
 
 
+def _replay_paced(audio: np.ndarray, tmp_path):
+    """Run the assistant on audio paced in real time, replies "played" at real speed."""
+    running = build(Settings(), CONTENT, output_dir=tmp_path / "out", with_reminders=False,
+                    paced_output=True)
+    try:
+        running.assistant.run(frames_from_samples(audio), realtime=True)
+    finally:
+        running.close()
+    return running
+
+
 def test_stop_said_during_a_reply_cuts_it_quickly(tmp_path):
     question = load_wav_16k(make_recording(["why is no milk coming out"], tmp_path / "q.wav"))
     stop = load_wav_16k(make_recording(["stop"], tmp_path / "s.wav"))
@@ -27,12 +38,7 @@ def test_stop_said_during_a_reply_cuts_it_quickly(tmp_path):
     gap = np.zeros(int(SAMPLE_RATE * 3.5), np.float32)
     audio = np.concatenate([question, gap, stop, np.zeros(SAMPLE_RATE * 2, np.float32)])
     stop_end_s = _speech_end_s(audio, question.size / SAMPLE_RATE + gap.size / SAMPLE_RATE)
-    running = build(Settings(), CONTENT, output_dir=tmp_path / "out", with_reminders=False,
-                    paced_output=True)
-    try:
-        running.assistant.run(frames_from_samples(audio), realtime=True)
-    finally:
-        running.close()
+    running = _replay_paced(audio, tmp_path)
     events = running.assistant.transcript.events
     (barge,) = [e for e in events if e["event"] == "barge_in"]
     print(f"cut {1000 * (barge['at_s'] - stop_end_s):.0f} ms after the end of 'stop'")
@@ -47,12 +53,7 @@ def test_stop_said_during_a_reply_cuts_it_quickly(tmp_path):
 def test_the_reply_does_not_interrupt_itself_without_a_stop(tmp_path):
     question = load_wav_16k(make_recording(["why is no milk coming out"], tmp_path / "q.wav"))
     audio = np.concatenate([question, np.zeros(SAMPLE_RATE * 14, np.float32)])
-    running = build(Settings(), CONTENT, output_dir=tmp_path / "out", with_reminders=False,
-                    paced_output=True)
-    try:
-        running.assistant.run(frames_from_samples(audio), realtime=True)
-    finally:
-        running.close()
+    running = _replay_paced(audio, tmp_path)
     events = running.assistant.transcript.events
     assert [e["event"] for e in events] == ["turn"]
     assert running.assistant.turns.dialogue.active is True

@@ -12,13 +12,7 @@ CONTENT = load_content(DEFAULT_CONTENT_DIR)
 QUESTIONS = [c.question for c in CONTENT.causes]
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    """Each conversation keeps its reminders and config in its own temporary home."""
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("VOICE_HELPER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+pytestmark = pytest.mark.usefixtures("private_home")
 
 
 def chat(*lines: str) -> list[str]:

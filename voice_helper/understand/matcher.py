@@ -17,11 +17,11 @@ from voice_helper.understand.templates import DURATION, NUMBER, IntentTemplates,
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_MIN_SIMILARITY = 0.75
+DEFAULT_MIN_SIMILARITY = 0.85
 """Word-level similarity (1 - edit distance / length) a near match needs, with its slot words."""
 DEFAULT_MIN_SOUND_SIMILARITY = 0.7
 """Similarity of the sound-spellings (letters) a near match needs when words were misheard."""
-DEFAULT_MIN_MARGIN = 0.05
+DEFAULT_MIN_MARGIN = 0.15
 """How much nearer the best meaning must be than the next different meaning (else: ask again)."""
 _UNHEARD_VALUE_PENALTY = 0.05
 """Taken off a sound match whose slot words ("stress", "pump") were not heard as such."""
