@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from voice_helper.config import Settings
@@ -15,8 +16,8 @@ from voice_helper.speak.channel import Priority, SpeechChannel, SpokenUtterance,
 _LOGGER = logging.getLogger(__name__)
 
 
-def start_reminders(settings: Settings, content: Content, channel: SpeechChannel
-                    ) -> ReminderService:
+def start_reminders(settings: Settings, content: Content, channel: SpeechChannel,
+                    data_dir: Path | None = None) -> ReminderService:
     """Start the reminder service with every announcement going to the channel."""
 
     def announce(announcement: Announcement) -> None:
@@ -26,7 +27,8 @@ def start_reminders(settings: Settings, content: Content, channel: SpeechChannel
             volume=announcement.volume,
         ))
 
-    service = ReminderService(settings, announce=announce, content_dir=content.directory)
+    service = ReminderService(settings, data_dir, announce=announce,
+                              content_dir=content.directory)
     summary = service.start()
     if summary:
         _LOGGER.info("start-up summary: %s", summary)

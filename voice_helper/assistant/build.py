@@ -45,7 +45,7 @@ class Running:
 def build(settings: Settings, content: Content, *, output_dir: Path | None = None,
           engine: SpeechEngine | None = None, with_reminders: bool = True,
           sink: Sink | None = None, paced_output: bool = False,
-          echo_cancel: bool = False) -> Running:
+          echo_cancel: bool = False, reminders_dir: Path | None = None) -> Running:
     """Wire the parts together; output_dir selects numbered WAV files instead of the speaker."""
     reason = "given by the caller"
     if engine is None:
@@ -58,7 +58,7 @@ def build(settings: Settings, content: Content, *, output_dir: Path | None = Non
         sink = SoundDeviceSink(settings.output_device)
     channel = SpeechChannel(SpeechSynthesizer(VoiceSettings.from_settings(settings)), sink,
                             reminder_wait_seconds=settings.reminder_wait_seconds)
-    reminders = _reminders(settings, content, channel) if with_reminders else None
+    reminders = _reminders(settings, content, channel, reminders_dir) if with_reminders else None
     dialogue = Dialogue(content, reminders=reminders)
     turns = TurnTaker(matcher, dialogue, settings.wake_phrase, settings.wake_idle_seconds)
     transcript = TranscriptLog(output_dir / "transcript.jsonl" if output_dir else None)
@@ -74,11 +74,12 @@ def build(settings: Settings, content: Content, *, output_dir: Path | None = Non
     return Running(assistant, channel, engine, reason, reminders)
 
 
-def _reminders(settings: Settings, content: Content, channel: SpeechChannel) -> Any:
+def _reminders(settings: Settings, content: Content, channel: SpeechChannel,
+               data_dir: Path | None) -> Any:
     """The reminder service, announcing through the channel."""
     from voice_helper.assistant.announce import start_reminders
 
-    return start_reminders(settings, content, channel)
+    return start_reminders(settings, content, channel, data_dir)
 
 
 def _chain(on_finished: Any, reminders: Any) -> Any:

@@ -119,7 +119,7 @@ DEMO_LINES = (
     "yes",
     "next",
     "stop",
-    "tell me about stress",
+    "I feel stressed",
     "I have a fever",
     "remind me to pump every two and a half hours",
     "when is my next reminder",
@@ -139,8 +139,9 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"The parent's side of the conversation: {recording}")
     from voice_helper.assistant.build import build
 
+    # The demo keeps its reminders in its own folder, away from the parent's real ones.
     running = build(settings, content, output_dir=output / "replies",
-                    with_reminders=_demo_reminders(settings, output))
+                    reminders_dir=(output / "data").resolve())
     try:
         from voice_helper.listen.audio import file_frames
 
@@ -158,11 +159,3 @@ def run_demo(args: argparse.Namespace) -> int:
             print(f"           [{event['reply_file']}, {event['latency_ms']} ms after speech]")
     print(f"\nReplies and transcript.jsonl are in {output / 'replies'}")
     return 0
-
-
-def _demo_reminders(settings: Settings, output: Path) -> bool:
-    """The demo keeps its reminders in its own folder, away from the real ones."""
-    import os
-
-    os.environ["VOICE_HELPER_DATA_DIR"] = str((output / "data").resolve())
-    return True
