@@ -26,6 +26,11 @@ BARGE_IN_CHECK_FRAMES = 4
 """While speaking, re-transcribe the speech heard so far every this many frames (120 ms)."""
 BARGE_IN_MIN_FRAMES = 8
 """Frames of speech needed before a stop word can be recognised (240 ms)."""
+EARLY_END_FRAMES = 10
+"""After this many quiet frames (300 ms) an utterance that is already a complete command is
+answered at once, instead of waiting out the endpointer's full closing window."""
+NUMBER_INTENTS = frozenset({"set_reminder", "snooze"})
+"""Never answered early: "every two hours ... and a half" may still be coming."""
 STOP_ONLY = frozenset({"stop"})
 """While the assistant speaks, only a stop command is listened for."""
 BARGE_IN_WINDOW_S = 1.2
@@ -113,6 +118,27 @@ class Assistant:
                 self._check_barge_in()
         if utterance is not None:
             self._on_utterance(utterance, frame.end_s, paced)
+        elif (self.endpointer.trailing_silence_frames == EARLY_END_FRAMES
+              and not self._speech_started_while_speaking):
+            self._try_early_end(frame, paced)
+
+    def _try_early_end(self, frame: Frame, paced: bool) -> None:
+        """Answer now if what was said so far is already, word for word, a whole command."""
+        audio = self.endpointer.current_audio()
+        if audio is None:
+            return
+        started = time.monotonic()
+        text = self._transcribe(audio)
+        match = self.turns.matcher.match(text)
+        intent = match.intent
+        if (intent is None or match.score < 1.0 or intent.name in NUMBER_INTENTS
+                or intent.name not in self.turns.dialogue.expected_intents()
+                or not self.turns.awake()):
+            return
+        utterance = self.endpointer.take_current()
+        if utterance is not None:
+            _LOGGER.debug("answered early: %r", text)
+            self._on_utterance(utterance, frame.end_s, paced, heard=text, started=started)
 
     def _busy(self) -> bool:
         return self.channel.speaking.is_set() or bool(self.channel.pending())
@@ -176,7 +202,8 @@ class Assistant:
         at_s = self._last_frame_end_s + time.monotonic() - self._last_frame_wall
         self.transcript.write({"event": "barge_in", "at_s": round(at_s, 3)})
 
-    def _on_utterance(self, utterance: Utterance, emitted_s: float, paced: bool) -> None:
+    def _on_utterance(self, utterance: Utterance, emitted_s: float, paced: bool,
+                      heard: str | None = None, started: float | None = None) -> None:
         tail_s = self.endpointer.settings.tail_ms / 1000
         speech_end_s = max(utterance.start_s, utterance.end_s - tail_s)
         if self._speech_started_while_speaking:
@@ -185,8 +212,9 @@ class Assistant:
             if self._busy() and self._is_stop(utterance.samples):
                 self._cut()
             return
-        emitted_wall = time.monotonic()
-        heard = self._transcribe(utterance.samples)
+        emitted_wall = started if started is not None else time.monotonic()
+        if heard is None:
+            heard = self._transcribe(utterance.samples)
         turn = self.turns.take(heard)
         _LOGGER.info("heard %r -> %s", heard, turn.intent)
         pending = _PendingTurn(turn, speech_end_s, emitted_s, emitted_wall,

@@ -217,6 +217,24 @@ class Endpointer:
             self._background.extend(self._energies)
         return self._finish(trim=ended)
 
+    @property
+    def trailing_silence_frames(self) -> int:
+        """Unvoiced frames at the end of the utterance in progress (0 when none is)."""
+        count = 0
+        for voiced in reversed(self._end_flags):
+            if voiced:
+                break
+            count += 1
+        return count if self._speech else 0
+
+    def take_current(self) -> Utterance | None:
+        """End the utterance in progress now (the caller decided it is complete)."""
+        if not self._speech:
+            return None
+        frames = self._speech
+        self.reset()
+        return Utterance(concatenate(frames), frames[0].start_s, frames[-1].end_s)
+
     def current_audio(self) -> np.ndarray | None:
         """The speech collected so far in the utterance in progress (for early stop words)."""
         return concatenate(self._speech) if self._speech else None
