@@ -102,4 +102,7 @@ def test_a_failing_recogniser_is_recreated_and_the_next_command_works(tmp_path):
         running.close()
     turns = [e for e in running.assistant.transcript.events if e["event"] == "turn"]
     assert running.assistant.engine_failures == 1
-    assert [t["intent"] for t in turns] == [None, "troubleshoot"]
+    # The failure hits the first recognition (the early look or the whole utterance); either way
+    # the recogniser is recreated and the second command is understood.
+    assert len(turns) == 2 and turns[-1]["intent"] == "troubleshoot"
+    assert turns[0]["intent"] in (None, "troubleshoot")
