@@ -131,9 +131,8 @@ class Assistant:
         text = self._transcribe(audio)
         match = self.turns.matcher.match(text)
         intent = match.intent
-        if (intent is None or match.score < 1.0 or intent.name in NUMBER_INTENTS
-                or intent.name not in self.turns.dialogue.expected_intents()
-                or not self.turns.awake()):
+        if (self.turns.dialogue.accepted(intent) is None or match.score < 1.0
+                or intent.name in NUMBER_INTENTS or not self.turns.awake()):
             return
         utterance = self.endpointer.take_current()
         if utterance is not None:
@@ -204,8 +203,6 @@ class Assistant:
 
     def _on_utterance(self, utterance: Utterance, emitted_s: float, paced: bool,
                       heard: str | None = None, started: float | None = None) -> None:
-        tail_s = self.endpointer.settings.tail_ms / 1000
-        speech_end_s = max(utterance.start_s, utterance.end_s - tail_s)
         if self._speech_started_while_speaking:
             # Begun over our own voice: it may be our echo, so it can only ever be a stop word.
             self._speech_started_while_speaking = False
@@ -213,6 +210,8 @@ class Assistant:
                 self._cut()
             return
         emitted_wall = started if started is not None else time.monotonic()
+        tail_s = self.endpointer.settings.tail_ms / 1000
+        speech_end_s = max(utterance.start_s, utterance.end_s - tail_s)
         if heard is None:
             heard = self._transcribe(utterance.samples)
         turn = self.turns.take(heard)

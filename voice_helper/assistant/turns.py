@@ -60,9 +60,7 @@ class TurnTaker:
                 self._keep_awake()
                 return Turn(text, None, [Reply("Yes?")], 1.0, woke=True)
         match = self.matcher.match(" ".join(tokens))
-        intent = match.intent
-        if intent is not None and intent.name not in self.dialogue.expected_intents():
-            intent = None  # e.g. a "yes" said to someone else while no question is open
+        intent = self.dialogue.accepted(match.intent)  # a "yes" said to someone else: None
         replies = self.dialogue.handle(intent)
         if intent is not None or woke or self.dialogue.active:
             self._keep_awake()

@@ -66,10 +66,15 @@ class Dialogue:
             return set(INTENT_NAMES) - {"yes", "no", "next", "back"}
         return set(INTENT_NAMES)
 
+    def accepted(self, intent: Intent | None) -> Intent | None:
+        """The intent if it makes sense now, else None (e.g. "yes" with no question open)."""
+        if intent is not None and intent.name not in self.expected_intents():
+            return None
+        return intent
+
     def handle(self, intent: Intent | None) -> list[Reply]:
         """The replies to one utterance; an empty list means stay silent."""
-        if intent is not None and intent.name not in self.expected_intents():
-            intent = None
+        intent = self.accepted(intent)
         replies = self._dispatch(intent)
         if replies:
             self.state.last_said = " ".join(r.text for r in replies if r.text)
