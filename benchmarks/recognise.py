@@ -46,6 +46,8 @@ class Front:
     endpoint: EndpointSettings
     denoise: str = "none"
     """none, or the name of a suppressor in benchmarks.denoise."""
+    grammar: bool = True
+    """Moonshine's second, grammar-held decoding (off: its free transcript only)."""
 
     def key(self) -> str:
         """Stable text describing this front end, for the cache key (code included)."""
@@ -53,6 +55,7 @@ class Front:
             {
                 "endpoint": dataclasses.asdict(self.endpoint),
                 "denoise": self.denoise,
+                "grammar": self.grammar,
                 "noise": NOISE_VERSION,
                 "code": _code_version(),
             },
@@ -62,12 +65,20 @@ class Front:
 
 @functools.cache
 def _code_version() -> str:
-    """Hash of the code that turns a stream into transcripts: any edit re-recognises."""
-    from voice_helper.listen import endpoint, moonshine_engine
+    """Hash of the code and templates that turn a stream into transcripts: any edit re-recognises."""
+    from voice_helper import DEFAULT_CONTENT_DIR
+    from voice_helper.listen import (
+        constrained,
+        endpoint,
+        moonshine_engine,
+        moonshine_model,
+        token_grammar,
+    )
 
     digest = hashlib.sha1()
-    for module in (endpoint, moonshine_engine):
+    for module in (endpoint, moonshine_engine, moonshine_model, constrained, token_grammar):
         digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update((Path(DEFAULT_CONTENT_DIR) / "intents.yaml").read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -97,6 +108,12 @@ def _init_worker(front: Front) -> None:
     from voice_helper.listen.moonshine_engine import MoonshineEngine
 
     _ENGINE = MoonshineEngine()
+    if front.grammar:
+        from voice_helper.understand.grammar import recognition_grammar
+        from voice_helper.understand.matcher import IntentMatcher
+
+        matcher = IntentMatcher.from_content()
+        _ENGINE.set_grammar(recognition_grammar(matcher.templates, meaning=matcher.meaning))
     _FRONT = front
 
 

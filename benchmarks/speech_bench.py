@@ -60,6 +60,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="EndpointSettings overrides as JSON, e.g. '{\"end_window\": 12}'",
     )
     parser.add_argument("--denoise", default="none", help="noise suppressor before recognition")
+    parser.add_argument(
+        "--no-grammar", action="store_true", help="Moonshine's free transcript only (the old way)"
+    )
     parser.add_argument("--split", choices=("tuned", "heldout"), help="only this part of the set")
     parser.add_argument("--tag", default="", help="suffix for the result file names")
     return parser.parse_args(argv)
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     overrides = json.loads(args.endpoint)
-    front = Front(EndpointSettings(**overrides), args.denoise)
+    front = Front(EndpointSettings(**overrides), args.denoise, grammar=not args.no_grammar)
     cases = [c for c in build_cases(quick=args.quick) if args.split in (None, c.split)]
     synthesised = synthesise_missing(
         [(c.text, c.voice) for c in cases if not c.voice.startswith("human:")]
@@ -118,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "machine": machine(),
         "command": " ".join(["benchmarks/speech_bench.py", *(argv or sys.argv[1:])]),
-        "front": {"endpoint": asdict(front.endpoint), "denoise": front.denoise},
+        "front": {
+            "endpoint": asdict(front.endpoint),
+            "denoise": front.denoise,
+            "grammar": front.grammar,
+        },
         "min_similarity": matcher.min_similarity,
         "counts": {"cases": len(cases), "streams": len(jobs)},
         "groups": {

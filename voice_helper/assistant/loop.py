@@ -15,10 +15,10 @@ from voice_helper.assistant.transcript import TranscriptLog
 from voice_helper.assistant.turns import Turn, TurnTaker
 from voice_helper.listen.audio import Frame
 from voice_helper.listen.endpoint import Endpointer, Utterance
-from voice_helper.listen.transcript import SpeechEngine
+from voice_helper.listen.transcript import RecognitionGrammar, SpeechEngine
 from voice_helper.speak.channel import Priority, SpeechChannel, SpokenUtterance
 from voice_helper.speak.channel import Utterance as Speech
-from voice_helper.understand.grammar import grammar_phrases
+from voice_helper.understand.grammar import recognition_grammar
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class Assistant:
         self._turn_ids = iter(range(1, 10**9))
         self._speech_started_while_speaking = False
         self._frames_in_speech = 0
-        self._grammars: dict[tuple[frozenset[str], bool], list[str]] = {}
+        self._grammars: dict[tuple[frozenset[str], bool], RecognitionGrammar] = {}
         self._grammar_for: tuple[frozenset[str], bool] | None = None
         self._last_frame_end_s = 0.0
         self._last_frame_wall = time.monotonic()
@@ -156,17 +156,18 @@ class Assistant:
             self.endpointer.reset()
 
     def _narrow(self, allowed: frozenset[str], wake: bool = False) -> None:
-        """Hold a grammar engine (vosk) to the phrases of the intents that make sense now."""
+        """Hold the engine to the sentences of the intents that make sense now."""
         key = (allowed, wake)
         if key == self._grammar_for:
             return
-        phrases = self._grammars.get(key)
-        if phrases is None:
-            phrases = grammar_phrases(self.turns.matcher.templates, set(allowed))
+        grammar = self._grammars.get(key)
+        if grammar is None:
+            grammar = recognition_grammar(self.turns.matcher.templates, set(allowed),
+                                          meaning=self.turns.matcher.meaning)
             if wake and self.turns.wake_tokens:
-                phrases.insert(0, " ".join(self.turns.wake_tokens))
-            self._grammars[key] = phrases
-        self.engine.set_phrases(phrases)
+                grammar = grammar.with_sentence(tuple(self.turns.wake_tokens))
+            self._grammars[key] = grammar
+        self.engine.set_grammar(grammar)
         self._grammar_for = key
 
     def _transcribe(self, samples: np.ndarray, allowed: frozenset[str] | None = None) -> str:

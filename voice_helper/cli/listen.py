@@ -111,7 +111,7 @@ def run_hear(args: argparse.Namespace) -> int:
     """Transcribe each file with one engine and print text, intent and slots, in order."""
     from voice_helper.listen.engines import choose_engine
     from voice_helper.listen.wavfile import load_wav_16k
-    from voice_helper.understand.grammar import grammar_phrases
+    from voice_helper.understand.grammar import recognition_grammar
     from voice_helper.understand.matcher import IntentMatcher
 
     settings = load_settings(Path(args.config) if args.config else None)
@@ -124,7 +124,7 @@ def run_hear(args: argparse.Namespace) -> int:
     content = Path(args.content or settings.content_dir or DEFAULT_CONTENT_DIR)
     matcher = IntentMatcher.from_content(content)
     engine, reason = choose_engine(settings)
-    engine.set_phrases(grammar_phrases(matcher.templates))
+    engine.set_grammar(recognition_grammar(matcher.templates, meaning=matcher.meaning))
     failures = 0
     for name in args.files:
         record: dict[str, Any] = {"file": name}

@@ -1,72 +1,157 @@
-"""The Moonshine engine: tiny English weights shipped inside the moonshine-voice wheel."""
+"""The Moonshine engine: tiny English weights shipped inside the moonshine-voice wheel.
+
+Each utterance is decoded twice from one pass of the encoder: freely (what Moonshine thinks was
+said) and held to the grammar of the commands that make sense now. The grammar sentence wins when
+Moonshine finds it nearly as likely as its own guess, it is not much shorter than that guess, and
+no sentence with another meaning comes close; otherwise the free transcript is returned and the
+intent matcher judges it. That keeps "snooze" from turning into "sews" over a pump, while speech
+that is no command still reads as what it is.
+"""
 
 from __future__ import annotations
 
 import logging
-import time
-from typing import Any
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from voice_helper.errors import ModelMissing
 from voice_helper.listen.audio import SAMPLE_RATE, to_float32
-from voice_helper.listen.transcript import SpeechEngine, Transcript
+from voice_helper.listen.constrained import best_in_grammar
+from voice_helper.listen.moonshine_model import Decoded, MoonshineModel
+from voice_helper.listen.token_grammar import TokenGrammar, compile_grammar
+from voice_helper.listen.transcript import RecognitionGrammar, SpeechEngine, Transcript
+from voice_helper.understand.normalize import normalize
+
+MeaningOf = Callable[[str], Hashable]
+"""Text -> a value equal for sentences that would do the same thing."""
 
 _LOGGER = logging.getLogger(__name__)
 
 _REINSTALL = "reinstall it with: pip install --force-reinstall moonshine-voice==0.1.0"
 _MIN_SAMPLES = SAMPLE_RATE // 10  # shorter than 100 ms cannot hold a word
+_COMPILED_KEPT = 16
+
+
+@dataclass(frozen=True)
+class GrammarAcceptance:
+    """When a grammar sentence is taken over Moonshine's free transcript (tuned split only)."""
+
+    max_gap: float = 5.0
+    """How much less likely (natural log) than the free transcript the sentence may be."""
+    min_length_ratio: float = 0.5
+    """Its tokens over the free transcript's: a short sentence must not explain long speech."""
+    min_margin: float = 2.0
+    """How much likelier than the best sentence with another meaning it must be."""
+
+
+def model_directory(model_name: str = "tiny-en") -> Path:
+    """Where the moonshine-voice wheel keeps the weights."""
+    try:
+        from moonshine_voice import get_model_path
+    except (ImportError, OSError) as exc:
+        raise ModelMissing(f"The moonshine-voice package cannot be loaded ({exc}); "
+                           f"{_REINSTALL}") from exc
+    path = Path(get_model_path(model_name))
+    for name in ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin"):
+        if not (path / name).is_file():
+            raise ModelMissing(f"The Moonshine {model_name} weights are missing from "
+                               f"{path} ({name}); {_REINSTALL}")
+    return path
 
 
 class MoonshineEngine(SpeechEngine):
-    """Free-form English speech to text with Moonshine tiny."""
+    """English speech to text with Moonshine tiny, held to a grammar when one is given."""
 
     name = "moonshine"
 
-    def __init__(self, model_name: str = "tiny-en"):
-        started = time.monotonic()
+    def __init__(self, model_name: str = "tiny-en", acceptance: GrammarAcceptance | None = None):
+        path = model_directory(model_name)
         try:
-            from moonshine_voice import ModelArch, Transcriber, get_model_path
-        except (ImportError, OSError) as exc:
-            raise ModelMissing(f"The moonshine-voice package cannot be loaded ({exc}); "
-                               f"{_REINSTALL}") from exc
-        model_path = get_model_path(model_name)
-        if not (model_path / "encoder_model.ort").is_file():
-            raise ModelMissing(f"The Moonshine {model_name} weights are missing from "
-                               f"{model_path}; {_REINSTALL}")
-        try:
-            self._transcriber: Any = Transcriber(str(model_path), ModelArch.TINY)
-            self._force_update = int(Transcriber.MOONSHINE_FLAG_FORCE_UPDATE)
-        except Exception as exc:  # MoonshineError, or a ctypes failure
-            raise ModelMissing(f"The Moonshine {model_name} model at {model_path} could not be "
+            self._model = MoonshineModel(path)
+        except ModelMissing:
+            raise
+        except Exception as exc:  # a damaged model file
+            raise ModelMissing(f"The Moonshine {model_name} model at {path} could not be "
                                f"loaded ({exc}); {_REINSTALL}") from exc
-        self.load_seconds = time.monotonic() - started
+        self.acceptance = acceptance or GrammarAcceptance()
+        self._meaning_of: MeaningOf = _same_words
+        self._grammar: TokenGrammar | None = None
+        self._compiled: dict[RecognitionGrammar, TokenGrammar] = {}
+        self.load_seconds = self._model.load_seconds
         _LOGGER.info("moonshine %s loaded in %.2f s", model_name, self.load_seconds)
 
     def transcribe(self, samples: np.ndarray) -> Transcript:
-        """Recognise one utterance; Moonshine reports no confidence."""
+        """Recognise one utterance; the confidence is how sure the grammar choice was, if any."""
         audio = to_float32(samples)
         if audio.size < _MIN_SAMPLES:
             return Transcript(text="", confidence=None, engine=self.name)
-        # A fresh stream per utterance: transcribe_without_streaming keeps state between calls
-        # and then prefixes hallucinated words ("Thank you", "The first") to later utterances.
-        stream = self._transcriber.create_stream()
-        try:
-            stream.start()
-            stream.add_audio(audio.tolist(), SAMPLE_RATE)
-            stream.stop()
-            result = stream.update_transcription(self._force_update)
-        finally:
-            stream.close()
-        text = " ".join(line.text.strip() for line in result.lines if line.text.strip())
-        return Transcript(text=text, confidence=None, engine=self.name)
+        states = self._model.encode(audio)
+        limit = self._model.max_tokens(audio.size / SAMPLE_RATE)
+        free = self._model.greedy(states, limit)
+        free_text = self._model.tokenizer.decode(free.tokens)
+        if self._grammar is None:
+            return Transcript(text=free_text, confidence=None, engine=self.name)
+        choices = best_in_grammar(self._model, states, self._grammar, limit)
+        chosen = self._accept(free, choices)
+        if chosen is None:
+            return Transcript(text=free_text, confidence=None, engine=self.name)
+        return Transcript(text=self._model.tokenizer.decode(chosen.tokens),
+                          confidence=float(np.exp(min(0.0, free.log_prob - chosen.log_prob))),
+                          engine=self.name, in_grammar=True)
+
+    def _accept(self, free: Decoded, choices: list[Decoded]) -> Decoded | None:
+        """The best grammar sentence if it passes the acceptance rules, else None."""
+        if not choices:
+            return None
+        best = choices[0]
+        rules = self.acceptance
+        if free.log_prob - best.log_prob > rules.max_gap:
+            return None
+        if len(best.tokens) < rules.min_length_ratio * max(1, len(free.tokens)):
+            return None
+        meaning = self._meaning(best)
+        for other in choices[1:]:
+            if best.log_prob - other.log_prob >= rules.min_margin:
+                break
+            if self._meaning(other) != meaning:
+                return None
+        return best
+
+    def _meaning(self, decoded: Decoded) -> Hashable:
+        return self._meaning_of(self._model.tokenizer.decode(decoded.tokens))
+
+    def set_grammar(self, grammar: RecognitionGrammar | None) -> None:
+        """Hold the second decoding to these sentences (None: free decoding only)."""
+        if grammar is None:
+            self._grammar = None
+            return
+        self._meaning_of = grammar.meaning or _same_words
+        compiled = self._compiled.get(grammar)
+        if compiled is None:
+            if len(self._compiled) >= _COMPILED_KEPT:
+                self._compiled.pop(next(iter(self._compiled)))
+            compiled = compile_grammar(grammar, self._model.tokenizer)
+            self._compiled[grammar] = compiled
+        self._grammar = compiled
 
     def set_phrases(self, phrases: list[str] | None) -> None:
-        """Moonshine cannot be held to a grammar; the intent matcher does the narrowing."""
+        """A flat phrase list: each phrase is a whole sentence."""
+        if phrases is None:
+            self.set_grammar(None)
+        else:
+            self.set_grammar(RecognitionGrammar(tuple(tuple(p.lower().split()) for p in phrases)))
 
     def reset(self) -> None:
         """Nothing to reset: each utterance is decoded on its own."""
 
     def close(self) -> None:
-        """Free the native model."""
-        self._transcriber.close()
+        """Drop the model sessions."""
+        self._grammar = None
+        self._compiled.clear()
+
+
+def _same_words(text: str) -> Hashable:
+    return tuple(normalize(text))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,6 +19,50 @@ class Transcript:
     """0..1 when the engine reports one (vosk), else None (moonshine)."""
     engine: str
     """Name of the engine that produced it: "vosk" or "moonshine"."""
+    in_grammar: bool = False
+    """The text is a sentence of the grammar the engine was given (Moonshine's grammar pass)."""
+
+
+@dataclass(frozen=True)
+class RecognitionGrammar:
+    """What a recogniser may expect to hear: whole sentences whose slots name phrase lists."""
+
+    sentences: tuple[tuple[str, ...], ...]
+    """Lower-case words; a word that names a slot stands for any phrase of that slot."""
+    slots: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(slot marker, its phrases): ("<duration>", ("ten minutes", "an hour", ...))."""
+    meaning: Callable[[str], Hashable] | None = field(default=None, compare=False, hash=False)
+    """Text -> a value equal for sentences that would do the same thing (None: same words)."""
+
+    @property
+    def slot_phrases(self) -> dict[str, tuple[str, ...]]:
+        """Slot marker -> its phrases."""
+        return dict(self.slots)
+
+    def with_sentence(self, words: tuple[str, ...]) -> RecognitionGrammar:
+        """The same grammar, one sentence more (a wake phrase)."""
+        return RecognitionGrammar((words, *self.sentences), self.slots, self.meaning)
+
+    def phrases(self) -> list[str]:
+        """A flat phrase list: sentences cut at their slots, plus every slot phrase (vosk)."""
+        slots = self.slot_phrases
+        found: dict[str, None] = {}
+        for sentence in self.sentences:
+            part: list[str] = []
+            for word in sentence:
+                if word in slots:
+                    if part:
+                        found[" ".join(part)] = None
+                    part = []
+                else:
+                    part.append(word)
+            if part:
+                found[" ".join(part)] = None
+        used = {word for sentence in self.sentences for word in sentence if word in slots}
+        for name, phrases in self.slots:
+            if name in used:
+                found.update(dict.fromkeys(phrases))
+        return list(found)
 
 
 class SpeechEngine(ABC):
@@ -33,6 +78,10 @@ class SpeechEngine(ABC):
     @abstractmethod
     def set_phrases(self, phrases: list[str] | None) -> None:
         """Limit recognition to these phrases (None: anything); engines may ignore it."""
+
+    def set_grammar(self, grammar: RecognitionGrammar | None) -> None:
+        """Expect these sentences (None: anything); by default as a flat phrase list."""
+        self.set_phrases(None if grammar is None else grammar.phrases())
 
     @abstractmethod
     def reset(self) -> None:

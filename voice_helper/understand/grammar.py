@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+
+from voice_helper.listen.transcript import RecognitionGrammar
 from voice_helper.understand.numbers import duration_phrases
 from voice_helper.understand.templates import DURATION, NUMBER, IntentTemplates
 
@@ -9,28 +12,20 @@ _BARE_NUMBERS = ("five", "ten", "fifteen", "twenty", "thirty", "forty five", "si
 
 
 def grammar_phrases(templates: IntentTemplates, allowed: set[str] | None = None) -> list[str]:
-    """Unique phrases for the allowed intents; number placeholders split the sentence.
+    """Unique phrases for the allowed intents (vosk); number placeholders split the sentence.
 
     vosk decodes any sequence of the listed phrases, so "remind me to pump every" plus
     "three hours" covers every duration without multiplying the sentences by each one.
     """
-    phrases: dict[str, None] = {}
-    needs_durations = needs_numbers = False
-    for sentence in templates.for_intents(allowed):
-        part: list[str] = []
-        for token in sentence.tokens:
-            if token in (DURATION, NUMBER):
-                needs_durations |= token == DURATION
-                needs_numbers |= token == NUMBER
-                if part:
-                    phrases[" ".join(part)] = None
-                part = []
-            else:
-                part.append(token)
-        if part:
-            phrases[" ".join(part)] = None
-    if needs_durations:
-        phrases.update(dict.fromkeys(duration_phrases()))
-    if needs_numbers:
-        phrases.update(dict.fromkeys(_BARE_NUMBERS))
-    return list(phrases)
+    return recognition_grammar(templates, allowed).phrases()
+
+
+def recognition_grammar(
+    templates: IntentTemplates,
+    allowed: set[str] | None = None,
+    meaning: Callable[[str], Hashable] | None = None,
+) -> RecognitionGrammar:
+    """Whole sentences of the allowed intents, their number placeholders as slots."""
+    sentences = tuple(dict.fromkeys(s.tokens for s in templates.for_intents(allowed)))
+    slots = ((DURATION, tuple(duration_phrases())), (NUMBER, _BARE_NUMBERS))
+    return RecognitionGrammar(sentences, slots, meaning)

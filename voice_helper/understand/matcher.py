@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -99,6 +100,13 @@ class IntentMatcher:
         content = load_content(content_dir or DEFAULT_CONTENT_DIR)
         assert content.templates is not None
         return cls(content.templates)
+
+    def meaning(self, text: str) -> tuple[str, tuple[tuple[str, Any], ...]] | None:
+        """What a sentence would do: (intent, slots), or None; equal for same-acting sentences."""
+        intent = self.match(text).intent
+        if intent is None:
+            return None
+        return intent.name, tuple(sorted(intent.slots.items()))
 
     def match(self, text: str, allowed: set[str] | None = None) -> Match:
         """Return the intent of the nearest allowed sentence, or a rejection."""
