@@ -38,7 +38,7 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' >&2 || true
   extra=""; [ "${1:-}" = "--test" ] && extra="[test]"
   .venv/bin/python -m pip install -q -e ".$extra" 2>&1 | grep -v '^WARNING: Location' >&2 || true
-  .venv/bin/python -c "import voice_helper, vosk, moonshine_voice, pyttsx3, apscheduler" \
+  .venv/bin/python -c "import voice_helper, vosk, moonshine_voice, onnxruntime, pyttsx3, apscheduler" \
     || { echo "setup: installing the Python packages failed (see above)" >&2; exit 1; }
   rm -f .venv/.installed-*; touch "$stamp"
 fi
