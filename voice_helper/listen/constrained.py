@@ -17,28 +17,38 @@ class _Hypothesis:
     states: frozenset[State]
 
 
+def ranking(decoded: Decoded, length_bonus: float) -> float:
+    """Log-probability plus a bonus per token, so short sentences do not win by being short."""
+    return decoded.log_prob + length_bonus * len(decoded.tokens)
+
+
 def best_in_grammar(
-    model: MoonshineModel, states: np.ndarray, grammar: TokenGrammar, limit: int, beam: int = 6
+    model: MoonshineModel,
+    states: np.ndarray,
+    grammar: TokenGrammar,
+    limit: int,
+    beam: int = 8,
+    length_bonus: float = 0.0,
 ) -> list[Decoded]:
-    """Grammar sentences the audio may say, likeliest first (none if none fits in `limit` tokens)."""
+    """Grammar sentences the audio may say, best ranked first (none if none fits in `limit`)."""
     log_probs, cache = model.start(states)
     hypotheses = [_Hypothesis([], 0.0, grammar.start())]
     finished: list[Decoded] = []
-    best: Decoded | None = None
-    for _ in range(limit + 1):
+    best_rank = -np.inf
+    for step in range(limit + 1):
         candidates: list[tuple[float, int, int, frozenset[State]]] = []
         for row, hypothesis in enumerate(hypotheses):
             for token, next_states in grammar.allowed(hypothesis.states).items():
                 score = hypothesis.log_prob + float(log_probs[row, token])
                 if token == grammar.end_token:
                     finished.append(Decoded(hypothesis.tokens, score))
-                    if best is None or score > best.log_prob:
-                        best = finished[-1]
+                    best_rank = max(best_rank, ranking(finished[-1], length_bonus))
                 else:
                     candidates.append((score, row, token, next_states))
-        candidates.sort(key=lambda candidate: -candidate[0])
-        candidates = candidates[:beam]
-        if not candidates or (best is not None and candidates[0][0] <= best.log_prob):
+        candidates = _recombined(candidates, hypotheses, grammar)[:beam]
+        # Each token more can add at most the bonus: stop once no hypothesis can catch up.
+        reachable = length_bonus * (limit + 1 - step)
+        if not candidates or candidates[0][0] + length_bonus * (step + 1) + reachable <= best_rank:
             break
         hypotheses = [
             _Hypothesis(hypotheses[row].tokens + [token], score, next_states)
@@ -47,4 +57,21 @@ def best_in_grammar(
         rows = [row for _, row, _, _ in candidates]
         tokens = np.array([token for _, _, token, _ in candidates], dtype=np.int64)
         log_probs, cache = model.step(tokens, states, select_rows(cache, rows))
-    return sorted(finished, key=lambda decoded: -decoded.log_prob)
+    return sorted(finished, key=lambda decoded: -ranking(decoded, length_bonus))
+
+
+def _recombined(
+    candidates: list[tuple[float, int, int, frozenset[State]]],
+    hypotheses: list[_Hypothesis],
+    grammar: TokenGrammar,
+) -> list[tuple[float, int, int, frozenset[State]]]:
+    """Best first, keeping one of each sentence that differs only in commas or end marks."""
+    marks = grammar.end_marks | {grammar.comma}
+    kept: dict[tuple, tuple[float, int, int, frozenset[State]]] = {}
+    for candidate in sorted(candidates, key=lambda candidate: -candidate[0]):
+        _, row, token, states = candidate
+        words = tuple(t for t in (*hypotheses[row].tokens, token) if t not in marks)
+        key = (words, states == grammar.ended)
+        if key not in kept:
+            kept[key] = candidate
+    return list(kept.values())

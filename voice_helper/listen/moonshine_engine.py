@@ -19,7 +19,7 @@ import numpy as np
 
 from voice_helper.errors import ModelMissing
 from voice_helper.listen.audio import SAMPLE_RATE, to_float32
-from voice_helper.listen.constrained import best_in_grammar
+from voice_helper.listen.constrained import best_in_grammar, ranking
 from voice_helper.listen.moonshine_model import Decoded, MoonshineModel
 from voice_helper.listen.token_grammar import TokenGrammar, compile_grammar
 from voice_helper.listen.transcript import RecognitionGrammar, SpeechEngine, Transcript
@@ -37,10 +37,17 @@ _COMPILED_KEPT = 16
 
 @dataclass(frozen=True)
 class GrammarAcceptance:
-    """When a grammar sentence is taken over Moonshine's free transcript (tuned split only)."""
+    """How the grammar pass searches, and when its sentence beats the free transcript.
 
-    max_gap: float = 5.0
-    """How much less likely (natural log) than the free transcript the sentence may be."""
+    Chosen on the benchmark's tuned split only (benchmarks/README: the sweep).
+    """
+
+    beam: int = 8
+    """Hypotheses kept per token."""
+    length_bonus: float = 1.0
+    """Added per token to the log-probability, so "It's" does not beat "snooze for ten"."""
+    max_gap: float = 6.0
+    """How much lower (natural log, bonus included) than the free transcript it may rank."""
     min_length_ratio: float = 0.5
     """Its tokens over the free transcript's: a short sentence must not explain long speech."""
     min_margin: float = 2.0
@@ -94,12 +101,15 @@ class MoonshineEngine(SpeechEngine):
         free_text = self._model.tokenizer.decode(free.tokens)
         if self._grammar is None:
             return Transcript(text=free_text, confidence=None, engine=self.name)
-        choices = best_in_grammar(self._model, states, self._grammar, limit)
+        rules = self.acceptance
+        choices = best_in_grammar(self._model, states, self._grammar, limit, rules.beam,
+                                  rules.length_bonus)
         chosen = self._accept(free, choices)
         if chosen is None:
             return Transcript(text=free_text, confidence=None, engine=self.name)
+        gap = ranking(free, rules.length_bonus) - ranking(chosen, rules.length_bonus)
         return Transcript(text=self._model.tokenizer.decode(chosen.tokens),
-                          confidence=float(np.exp(min(0.0, free.log_prob - chosen.log_prob))),
+                          confidence=float(np.exp(-max(0.0, gap))),
                           engine=self.name, in_grammar=True)
 
     def _accept(self, free: Decoded, choices: list[Decoded]) -> Decoded | None:
@@ -108,13 +118,14 @@ class MoonshineEngine(SpeechEngine):
             return None
         best = choices[0]
         rules = self.acceptance
-        if free.log_prob - best.log_prob > rules.max_gap:
+        best_rank = ranking(best, rules.length_bonus)
+        if ranking(free, rules.length_bonus) - best_rank > rules.max_gap:
             return None
         if len(best.tokens) < rules.min_length_ratio * max(1, len(free.tokens)):
             return None
         meaning = self._meaning(best)
         for other in choices[1:]:
-            if best.log_prob - other.log_prob >= rules.min_margin:
+            if best_rank - ranking(other, rules.length_bonus) >= rules.min_margin:
                 break
             if self._meaning(other) != meaning:
                 return None
