@@ -10,4 +10,5 @@ def private_home(tmp_path, monkeypatch):
     monkeypatch.setenv("VOICE_HELPER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return tmp_path

@@ -82,3 +82,12 @@ def test_flat_phrases_cut_sentences_at_their_slots() -> None:
     phrases = GRAMMAR.phrases()
     assert phrases == ["snooze for", "i am done", "yes", "stop", "ten minutes",
                        "an hour and a half"]
+
+
+@pytest.mark.parametrize(("text", "longer"), [
+    ("Snooze for ten minutes.", False), ("Snooze for an hour", True), ("Stop!", False),
+    ("I'm done", False), ("Snooze for", True),
+])
+def test_a_sentence_knows_whether_a_longer_one_starts_with_it(
+        tokenizer: MoonshineTokenizer, graph: TokenGrammar, text: str, longer: bool) -> None:
+    assert graph.may_continue(tokens_of(tokenizer, text)) is longer

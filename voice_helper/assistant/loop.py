@@ -15,7 +15,7 @@ from voice_helper.assistant.transcript import TranscriptLog
 from voice_helper.assistant.turns import Turn, TurnTaker
 from voice_helper.listen.audio import Frame
 from voice_helper.listen.endpoint import Endpointer, Utterance
-from voice_helper.listen.transcript import RecognitionGrammar, SpeechEngine
+from voice_helper.listen.transcript import RecognitionGrammar, SpeechEngine, Transcript
 from voice_helper.speak.channel import Priority, SpeechChannel, SpokenUtterance
 from voice_helper.speak.channel import Utterance as Speech
 from voice_helper.understand.grammar import recognition_grammar
@@ -26,11 +26,14 @@ BARGE_IN_CHECK_FRAMES = 4
 """While speaking, re-transcribe the speech heard so far every this many frames (120 ms)."""
 BARGE_IN_MIN_FRAMES = 8
 """Frames of speech needed before a stop word can be recognised (240 ms)."""
+FINAL_END_FRAMES = 7
+"""After this many quiet frames (210 ms) a grammar sentence that no longer sentence extends
+("snooze for ten minutes") is answered at once, instead of waiting out the closing window."""
 EARLY_END_FRAMES = 10
-"""After this many quiet frames (300 ms) an utterance that is already a complete command is
-answered at once, instead of waiting out the endpointer's full closing window."""
+"""After this many quiet frames (300 ms) any word-for-word command is answered, except one
+with a number that the grammar cannot vouch is finished."""
 NUMBER_INTENTS = frozenset({"set_reminder", "snooze"})
-"""Never answered early: "every two hours ... and a half" may still be coming."""
+"""Answered early only when complete: "every two hours ... and a half" may still be coming."""
 STOP_ONLY = frozenset({"stop"})
 """While the assistant speaks, only a stop command is listened for."""
 BARGE_IN_WINDOW_S = 1.2
@@ -118,26 +121,32 @@ class Assistant:
                 self._check_barge_in()
         if utterance is not None:
             self._on_utterance(utterance, frame.end_s, paced)
-        elif (self.endpointer.trailing_silence_frames == EARLY_END_FRAMES
+        elif (self.endpointer.trailing_silence_frames in (FINAL_END_FRAMES, EARLY_END_FRAMES)
               and not self._speech_started_while_speaking):
-            self._try_early_end(frame, paced)
+            self._try_early_end(frame, paced,
+                                final_only=self.endpointer.trailing_silence_frames
+                                == FINAL_END_FRAMES)
 
-    def _try_early_end(self, frame: Frame, paced: bool) -> None:
+    def _try_early_end(self, frame: Frame, paced: bool, final_only: bool) -> None:
         """Answer now if what was said so far is already, word for word, a whole command."""
         audio = self.endpointer.current_audio()
         if audio is None:
             return
         started = time.monotonic()
-        text = self._transcribe(audio)
-        match = self.turns.matcher.match(text)
+        heard = self._recognise(audio)
+        match = self.turns.matcher.match(heard.text)
         intent = match.intent
+        finished = heard.in_grammar and not heard.may_continue
         if (self.turns.dialogue.accepted(intent) is None or match.score < 1.0
-                or intent.name in NUMBER_INTENTS or not self.turns.awake()):
+                or not self.turns.awake() or (final_only and not finished)
+                or (intent.name in NUMBER_INTENTS and not finished)):
             return
+        quiet_s = self.endpointer.trailing_silence_frames * (frame.end_s - frame.start_s)
         utterance = self.endpointer.take_current()
         if utterance is not None:
-            _LOGGER.debug("answered early: %r", text)
-            self._on_utterance(utterance, frame.end_s, paced, heard=text, started=started)
+            _LOGGER.debug("answered early: %r", heard.text)
+            self._on_utterance(utterance, frame.end_s, paced, heard=heard.text, started=started,
+                               speech_end_s=frame.end_s - quiet_s)
 
     def _busy(self) -> bool:
         return self.channel.speaking.is_set() or bool(self.channel.pending())
@@ -171,20 +180,25 @@ class Assistant:
         self._grammar_for = key
 
     def _transcribe(self, samples: np.ndarray, allowed: frozenset[str] | None = None) -> str:
+        """The words heard; empty if the recogniser failed."""
+        return self._recognise(samples, allowed).text
+
+    def _recognise(self, samples: np.ndarray, allowed: frozenset[str] | None = None) -> Transcript:
         """Recognise speech; a recogniser that fails is logged and recreated, never fatal."""
         try:
             expected = frozenset(self.turns.dialogue.expected_intents())
             self._narrow(allowed or expected, wake=allowed is None and not self.turns.awake())
-            return self.engine.transcribe(samples).text
+            return self.engine.transcribe(samples)
         except Exception:
             self.engine_failures += 1
             _LOGGER.exception("the recogniser failed; recreating it")
             if self.engine_factory is not None:
                 try:
                     self.engine = self.engine_factory()
+                    self._grammar_for = None  # the new engine has no grammar yet
                 except Exception:
                     _LOGGER.exception("could not recreate the recogniser; will retry")
-            return ""
+            return Transcript(text="", confidence=None, engine="failed")
 
     def _is_stop(self, samples: np.ndarray) -> bool:
         text = self._transcribe(samples, STOP_ONLY)
@@ -203,7 +217,8 @@ class Assistant:
         self.transcript.write({"event": "barge_in", "at_s": round(at_s, 3)})
 
     def _on_utterance(self, utterance: Utterance, emitted_s: float, paced: bool,
-                      heard: str | None = None, started: float | None = None) -> None:
+                      heard: str | None = None, started: float | None = None,
+                      speech_end_s: float | None = None) -> None:
         if self._speech_started_while_speaking:
             # Begun over our own voice: it may be our echo, so it can only ever be a stop word.
             self._speech_started_while_speaking = False
@@ -211,8 +226,9 @@ class Assistant:
                 self._cut()
             return
         emitted_wall = started if started is not None else time.monotonic()
-        tail_s = self.endpointer.settings.tail_ms / 1000
-        speech_end_s = max(utterance.start_s, utterance.end_s - tail_s)
+        if speech_end_s is None:
+            tail_s = self.endpointer.settings.tail_ms / 1000
+            speech_end_s = max(utterance.start_s, utterance.end_s - tail_s)
         if heard is None:
             heard = self._transcribe(utterance.samples)
         turn = self.turns.take(heard)
@@ -277,6 +293,7 @@ class Assistant:
             "reply_file": pending.replies[0]["file"] if pending.replies else None,
             "latency_ms": latency,
             "speech_end_s": round(pending.speech_end_s, 3),
+            "hangover_ms": round((pending.emitted_s - pending.speech_end_s) * 1000),
         })
 
     def _write_announcement(self, spoken: SpokenUtterance) -> None:

@@ -110,7 +110,8 @@ class MoonshineEngine(SpeechEngine):
         gap = ranking(free, rules.length_bonus) - ranking(chosen, rules.length_bonus)
         return Transcript(text=self._model.tokenizer.decode(chosen.tokens),
                           confidence=float(np.exp(-max(0.0, gap))),
-                          engine=self.name, in_grammar=True)
+                          engine=self.name, in_grammar=True,
+                          may_continue=self._grammar.may_continue(chosen.tokens))
 
     def _accept(self, free: Decoded, choices: list[Decoded]) -> Decoded | None:
         """The best grammar sentence if it passes the acceptance rules, else None."""

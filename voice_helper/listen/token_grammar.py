@@ -83,6 +83,19 @@ class TokenGrammar:
                 result[mark] = self.ended
         return result
 
+    def may_continue(self, tokens: list[int]) -> bool:
+        """Whether a longer sentence of the grammar starts with these tokens (marks ignored)."""
+        states = self.start()
+        marks = self.end_marks | {self.comma}
+        for token in tokens:
+            if token in marks:
+                continue
+            moves = self.allowed(states)
+            if token not in moves:
+                return False
+            states = moves[token]
+        return any(token not in marks and token != self.end_token for token in self.allowed(states))
+
     def can_end(self, states: frozenset[State]) -> bool:
         """A whole sentence has been said."""
         return any(node.final and not stack for node, stack in states)

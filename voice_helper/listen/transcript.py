@@ -21,6 +21,9 @@ class Transcript:
     """Name of the engine that produced it: "vosk" or "moonshine"."""
     in_grammar: bool = False
     """The text is a sentence of the grammar the engine was given (Moonshine's grammar pass)."""
+    may_continue: bool = True
+    """A longer grammar sentence starts with these words ("every hour" ... "and a half"), or
+    the engine cannot tell; False only for a grammar sentence that nothing can extend."""
 
 
 @dataclass(frozen=True)
