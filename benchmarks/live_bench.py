@@ -148,19 +148,27 @@ def measure_latency(
         started_wall = time.monotonic()
         running.assistant.run(file_frames(directory / f"latency-{condition}.wav"), realtime=True)
         running.close()
+        log = Path(tmp) / "transcript.jsonl"
+        heard = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     first_audio: dict[Any, float] = {}
     for turn, wall in starts:
         first_audio.setdefault(turn, wall)
-    latencies, missing = [], []
+    latencies, missing, each = [], [], []
     replies = sorted(first_audio.values())
-    for index, (_, end_s) in enumerate(spans):
+    turns = [record for record in heard if record.get("event") == "turn"]
+    for index, (start_s, end_s) in enumerate(spans):
         heard_at = started_wall + end_s
         until = started_wall + spans[index + 1][0] if index + 1 < len(spans) else float("inf")
         reply = next((w for w in replies if heard_at < w < until), None)
+        said_turns = [t for t in turns if start_s - 0.5 <= t["speech_end_s"] <= end_s + 1.0]
+        entry = {"said": texts[index], "heard": [t["heard"] for t in said_turns],
+                 "hangover_ms": [t.get("hangover_ms") for t in said_turns]}
         if reply is None:
             missing.append(texts[index])
         else:
             latencies.append((reply - heard_at) * 1000)
+            entry["latency_ms"] = round(latencies[-1])
+        each.append(entry)
     asr = np.array([spent for _, spent in engine.calls]) * 1000
     return {
         "condition": condition,
@@ -172,6 +180,7 @@ def measure_latency(
         "p95_ms": round(float(np.percentile(latencies, 95))) if latencies else None,
         "asr_median_ms": round(float(np.median(asr))) if asr.size else None,
         "hangover_ms": endpoint_hangover_ms(endpoint),
+        "each": each,
     }
 
 
@@ -256,8 +265,17 @@ def measure(audio_dir: Path, conditions: list[str], endpoint: dict[str, Any]) ->
         "memory_engine_loaded": memory_mb(),
         "latency": {},
     }
-    for condition in conditions:
-        result["latency"][condition] = measure_latency(engine, audio_dir, condition, endpoint)
+    result["latency_warm"] = {}
+    with tempfile.TemporaryDirectory() as cache_home:
+        # Reply clips are cached on disk: the first pass starts with none (cold), the second
+        # finds the replies of the first (warm, as after a day of use).
+        os.environ["XDG_CACHE_HOME"] = cache_home
+        for condition in conditions:
+            result["latency"][condition] = measure_latency(engine, audio_dir, condition, endpoint)
+        for condition in conditions:
+            result["latency_warm"][condition] = measure_latency(
+                engine, audio_dir, condition, endpoint
+            )
     calls = list(engine.calls)
     result["idle"] = measure_idle(engine, audio_dir, endpoint)
     result["memory_end"] = memory_mb()

@@ -34,8 +34,6 @@ EARLY_END_FRAMES = 10
 with a number that the grammar cannot vouch is finished."""
 NUMBER_INTENTS = frozenset({"set_reminder", "snooze"})
 """Answered early only when complete: "every two hours ... and a half" may still be coming."""
-STOP_ONLY = frozenset({"stop"})
-"""While the assistant speaks, only a stop command is listened for."""
 BARGE_IN_WINDOW_S = 1.2
 """Only the latest audio is searched for a stop word: a long stretch of our own echo before
 it would otherwise drown it in other words."""
@@ -201,7 +199,9 @@ class Assistant:
             return Transcript(text="", confidence=None, engine="failed")
 
     def _is_stop(self, samples: np.ndarray) -> bool:
-        text = self._transcribe(samples, STOP_ONLY)
+        # Held to every sentence that makes sense now, not to stop words alone: with nothing to
+        # compete against, any short sound would be forced into "stop".
+        text = self._transcribe(samples)
         stop = self.turns.is_stop(text)
         _LOGGER.debug("heard while speaking: %r (stop=%s)", text, stop)
         return stop

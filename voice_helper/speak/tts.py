@@ -130,6 +130,8 @@ class SpeechSynthesizer:
             raise TtsError(f"Rate {wanted.rate} wpm is not usable; use 60..400 (160 is usual).")
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
+        if self._closed:
+            raise TtsError("The speech synthesizer is closed.")
         key = self.cache.key(text, wanted.voice, wanted.rate, wanted.volume) if self.cache else ""
         if self.cache is not None and self.cache.fetch(key, out_path):
             info = inspect_wav(out_path)
