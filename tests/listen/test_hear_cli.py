@@ -33,6 +33,7 @@ def test_hear_prints_one_line_per_file_in_order(espeak_wav: Callable[..., Path],
     assert lines[0]["intent"] == "set_reminder"
     assert lines[0]["slots"] == {"kind": "pump", "in_minutes": 180}
     assert lines[2]["intent"] == "end_session"
+    assert lines[0]["in_grammar"] is True and lines[2]["in_grammar"] is True
     assert "not a WAV file" in lines[1]["error"] and "is empty" in lines[3]["error"]
     assert all("error" not in lines[i] for i in (0, 2))
     assert result.returncode == 1
@@ -50,6 +51,7 @@ def test_hear_with_vosk_loads_the_model_once_and_exits_zero(espeak_wav: Callable
     assert lines[0]["text"] == "엄마"  # free-form Korean from espeak-ng is right for this word
     assert isinstance(lines[1]["text"], str)
     assert [line["intent"] for line in lines] == [None, None]
+    assert [line["in_grammar"] for line in lines] == [False, False]
     assert result.stderr.count("vosk model loaded") == 1
     assert "no phrase is usable" in result.stderr
 

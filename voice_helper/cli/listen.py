@@ -134,7 +134,8 @@ def run_hear(args: argparse.Namespace) -> int:
             match = matcher.match(transcript.text)
             intent = match.intent
             record.update(text=transcript.text, intent=intent.name if intent else None,
-                          slots=dict(intent.slots) if intent else {})
+                          slots=dict(intent.slots) if intent else {},
+                          in_grammar=transcript.in_grammar)
         except VoiceHelperError as exc:
             failures += 1
             record.update(text=None, intent=None, slots={}, error=str(exc))
