@@ -10,6 +10,7 @@ import pytest
 
 from tests.listen.conftest import Speak, sox_noise
 from voice_helper.listen.moonshine_engine import MoonshineEngine
+from voice_helper.listen.moonshine_model import Decoded
 from voice_helper.understand.grammar import recognition_grammar
 from voice_helper.understand.matcher import IntentMatcher
 
@@ -99,3 +100,40 @@ def test_grammar_file_free_engine_loads_from_the_wheel(tmp_path: Path) -> None:
     engine = MoonshineEngine()
     assert engine.load_seconds < 5
     assert engine.transcribe(np.zeros(800, np.float32)).text == ""
+
+
+def _ranked(engine: MoonshineEngine, text: str, rank: float) -> Decoded:
+    """Moonshine's tokens for a transcript, with a log-probability that ranks it at `rank`."""
+    tokenizer = engine._model.tokenizer
+    tokens: list[int] = []
+    for word in text.split():
+        bare = word.rstrip(".?,")
+        tokens += tokenizer.encode_word(bare)
+        tokens += [tokenizer.piece_id(mark) for mark in word[len(bare):]]
+    return Decoded(tokens, rank - engine.acceptance.length_bonus * len(tokens))
+
+
+def test_a_bare_yes_or_no_must_be_heard_more_clearly(engine: MoonshineEngine) -> None:
+    rules = engine.acceptance
+    gap = (rules.careful_max_gap + rules.max_gap) / 2  # too far for "yes", near enough otherwise
+    free = _ranked(engine, "Yes, please.", 0.0)
+    assert engine._accept(free, [_ranked(engine, "Yes.", -gap)]) is None
+    close = _ranked(engine, "Yes.", 1 - rules.careful_max_gap)
+    assert engine._accept(free, [close]) is close
+    free = _ranked(engine, "Snoop for ten minutes.", 0.0)
+    snooze = _ranked(engine, "Snooze for 10 minutes.", -gap)
+    assert engine._accept(free, [snooze]) is snooze
+    assert engine._accept(free, [_ranked(engine, "Snooze for 10 minutes.", -rules.max_gap - 1)]
+                          ) is None
+
+
+def test_a_rival_meaning_close_behind_means_no_choice(engine: MoonshineEngine) -> None:
+    margin = engine.acceptance.min_margin
+    free = _ranked(engine, "Snooze for 14 minutes.", 0.0)
+    best = _ranked(engine, "Snooze for 14 minutes.", 0.0)
+    same = _ranked(engine, "Snooze for fourteen minutes.", -margin / 4)
+    rival = _ranked(engine, "Snooze for 40 minutes.", -margin / 2)
+    assert engine._accept(free, [best, rival]) is None
+    assert engine._accept(free, [best, same, rival]) is None
+    far = _ranked(engine, "Snooze for 40 minutes.", -margin * 2)
+    assert engine._accept(free, [best, same, far]) is best

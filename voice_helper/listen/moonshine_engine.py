@@ -52,6 +52,10 @@ class GrammarAcceptance:
     """Its tokens over the free transcript's: a short sentence must not explain long speech."""
     min_margin: float = 2.0
     """How much likelier than the best sentence with another meaning it must be."""
+    careful_max_gap: float = 3.0
+    """max_gap for the grammar's careful meanings (a bare yes or no)."""
+    careful_min_margin: float = 3.0
+    """min_margin for the grammar's careful meanings."""
 
 
 def model_directory(model_name: str = "tiny-en") -> Path:
@@ -85,6 +89,7 @@ class MoonshineEngine(SpeechEngine):
                                f"loaded ({exc}); {_REINSTALL}") from exc
         self.acceptance = acceptance or GrammarAcceptance()
         self._meaning_of: MeaningOf = _same_words
+        self._careful: frozenset[Hashable] = frozenset()
         self._grammar: TokenGrammar | None = None
         self._compiled: dict[RecognitionGrammar, TokenGrammar] = {}
         self.load_seconds = self._model.load_seconds
@@ -120,13 +125,16 @@ class MoonshineEngine(SpeechEngine):
         best = choices[0]
         rules = self.acceptance
         best_rank = ranking(best, rules.length_bonus)
-        if ranking(free, rules.length_bonus) - best_rank > rules.max_gap:
+        meaning = self._meaning(best)
+        careful = meaning in self._careful
+        max_gap = rules.careful_max_gap if careful else rules.max_gap
+        min_margin = rules.careful_min_margin if careful else rules.min_margin
+        if ranking(free, rules.length_bonus) - best_rank > max_gap:
             return None
         if len(best.tokens) < rules.min_length_ratio * max(1, len(free.tokens)):
             return None
-        meaning = self._meaning(best)
         for other in choices[1:]:
-            if best_rank - ranking(other, rules.length_bonus) >= rules.min_margin:
+            if best_rank - ranking(other, rules.length_bonus) >= min_margin:
                 break
             if self._meaning(other) != meaning:
                 return None
@@ -141,6 +149,7 @@ class MoonshineEngine(SpeechEngine):
             self._grammar = None
             return
         self._meaning_of = grammar.meaning or _same_words
+        self._careful = grammar.careful
         compiled = self._compiled.get(grammar)
         if compiled is None:
             if len(self._compiled) >= _COMPILED_KEPT:

@@ -36,6 +36,8 @@ class RecognitionGrammar:
     """(slot marker, its phrases): ("<duration>", ("ten minutes", "an hour", ...))."""
     meaning: Callable[[str], Hashable] | None = field(default=None, compare=False, hash=False)
     """Text -> a value equal for sentences that would do the same thing (None: same words)."""
+    careful: frozenset[Hashable] = field(default=frozenset(), compare=False, hash=False)
+    """Meanings a recogniser should be surer of before choosing them (a bare yes or no)."""
 
     @property
     def slot_phrases(self) -> dict[str, tuple[str, ...]]:
@@ -44,7 +46,8 @@ class RecognitionGrammar:
 
     def with_sentence(self, words: tuple[str, ...]) -> RecognitionGrammar:
         """The same grammar, one sentence more (a wake phrase)."""
-        return RecognitionGrammar((words, *self.sentences), self.slots, self.meaning)
+        return RecognitionGrammar((words, *self.sentences), self.slots, self.meaning,
+                                  self.careful)
 
     def phrases(self) -> list[str]:
         """A flat phrase list: sentences cut at their slots, plus every slot phrase (vosk)."""

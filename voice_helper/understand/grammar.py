@@ -8,6 +8,8 @@ from voice_helper.listen.transcript import RecognitionGrammar
 from voice_helper.understand.numbers import duration_phrases
 from voice_helper.understand.templates import DURATION, NUMBER, IntentTemplates
 
+ANSWER_MEANINGS: frozenset[Hashable] = frozenset({("yes", ()), ("no", ())})
+"""A bare yes or no (as IntentMatcher.meaning gives them): short, easily misheard, and acted on."""
 _BARE_NUMBERS = ("five", "ten", "fifteen", "twenty", "thirty", "forty five", "sixty")
 
 
@@ -28,4 +30,4 @@ def recognition_grammar(
     """Whole sentences of the allowed intents, their number placeholders as slots."""
     sentences = tuple(dict.fromkeys(s.tokens for s in templates.for_intents(allowed)))
     slots = ((DURATION, tuple(duration_phrases())), (NUMBER, _BARE_NUMBERS))
-    return RecognitionGrammar(sentences, slots, meaning)
+    return RecognitionGrammar(sentences, slots, meaning, ANSWER_MEANINGS if meaning else frozenset())
