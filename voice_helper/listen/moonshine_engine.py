@@ -39,7 +39,7 @@ _COMPILED_KEPT = 16
 class GrammarAcceptance:
     """How the grammar pass searches, and when its sentence beats the free transcript.
 
-    Chosen on the benchmark's tuned split only (benchmarks/README: the sweep).
+    Chosen on the speech benchmark's tuned split only (README, "What each lever gained").
     """
 
     beam: int = 8
