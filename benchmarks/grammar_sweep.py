@@ -39,12 +39,16 @@ CANDIDATES = [
     *[
         dataclasses.replace(GrammarAcceptance(), max_gap=gap, careful_max_gap=gap,
                             careful_min_margin=2.0)
-        for gap in (4.0, 5.0, 6.0, 7.0, 8.0)
+        for gap in (5.0, 6.0, 7.0, 8.0)
+    ],
+    *[
+        dataclasses.replace(GrammarAcceptance(), max_gap=gap)
+        for gap in (5.0, 6.0, 8.0)
     ],
     *[
         dataclasses.replace(GrammarAcceptance(), careful_max_gap=gap, careful_min_margin=margin)
-        for gap in (0.0, 1.0, 2.0, 3.0, 4.0)
-        for margin in (2.0, 3.0, 4.0)
+        for gap in (1.0, 2.0, 3.0, 4.0)
+        for margin in (2.0, 3.0)
     ],
     dataclasses.replace(GrammarAcceptance(), min_length_ratio=0.0),
     dataclasses.replace(GrammarAcceptance(), min_length_ratio=0.7),

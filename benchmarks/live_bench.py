@@ -265,17 +265,8 @@ def measure(audio_dir: Path, conditions: list[str], endpoint: dict[str, Any]) ->
         "memory_engine_loaded": memory_mb(),
         "latency": {},
     }
-    result["latency_warm"] = {}
-    with tempfile.TemporaryDirectory() as cache_home:
-        # Reply clips are cached on disk: the first pass starts with none (cold), the second
-        # finds the replies of the first (warm, as after a day of use).
-        os.environ["XDG_CACHE_HOME"] = cache_home
-        for condition in conditions:
-            result["latency"][condition] = measure_latency(engine, audio_dir, condition, endpoint)
-        for condition in conditions:
-            result["latency_warm"][condition] = measure_latency(
-                engine, audio_dir, condition, endpoint
-            )
+    for condition in conditions:
+        result["latency"][condition] = measure_latency(engine, audio_dir, condition, endpoint)
     calls = list(engine.calls)
     result["idle"] = measure_idle(engine, audio_dir, endpoint)
     result["memory_end"] = memory_mb()

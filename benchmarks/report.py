@@ -63,16 +63,16 @@ def voice_table(voices: dict[str, dict[str, float | None]]) -> list[str]:
     return lines
 
 
-def _latency_rows(condition: str, lat: dict[str, Any], cache_state: str) -> list[str]:
+def _latency_rows(condition: str, lat: dict[str, Any]) -> list[str]:
     med, p95 = lat["median_ms"], lat["p95_ms"]
     return [
         (
             f"| latency, end of speech to first reply audio, median ({condition} pump, "
-            f"{lat['replied']}/{lat['utterances']} replied; {cache_state}) | {med} ms "
+            f"{lat['replied']}/{lat['utterances']} replied) | {med} ms "
             f"| <= {LATENCY_MEDIAN_MAX} ms{_mark(med is not None and med <= LATENCY_MEDIAN_MAX)} |"
         ),
         (
-            f"| latency p95 ({condition}; {cache_state}) | {p95} ms | <= {LATENCY_P95_MAX} ms"
+            f"| latency p95 ({condition}) | {p95} ms | <= {LATENCY_P95_MAX} ms"
             f"{_mark(p95 is not None and p95 <= LATENCY_P95_MAX)} |"
         ),
     ]
@@ -81,13 +81,8 @@ def _latency_rows(condition: str, lat: dict[str, Any], cache_state: str) -> list
 def live_table(live: dict[str, Any], offline_rtf: float | None) -> list[str]:
     """Latency, real-time factor, memory and idle CPU from the real-time loop."""
     lines = ["| real-time loop | value | target |", "|---|---:|---|"]
-    passes = [("reply clips not cached yet", live["latency"])]
-    if live.get("latency_warm"):
-        passes.append(("same replies again, clips cached", live["latency_warm"]))
-    for cache_state, latency in passes:
-        for condition, lat in latency.items():
-            lines += _latency_rows(condition, lat, cache_state)
     for condition, lat in live["latency"].items():
+        lines += _latency_rows(condition, lat)
         lines += [
             f"| of which endpointer closing window (nominal) | {lat['hangover_ms']} ms | |",
             f"| of which recognition, median per utterance | {lat['asr_median_ms']} ms | |",

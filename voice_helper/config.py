@@ -31,12 +31,6 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
-def cache_dir() -> Path:
-    """Directory for clips of the assistant's own speech: systemd's CACHE_DIRECTORY, else XDG."""
-    given = os.environ.get("CACHE_DIRECTORY", "").split(":")[0]
-    return Path(given) if given else Path(platformdirs.user_cache_dir(APP_NAME))
-
-
 def runtime_dir() -> Path:
     """Directory for the control socket: XDG_RUNTIME_DIR when set, else a private temp dir."""
     base = os.environ.get("XDG_RUNTIME_DIR")

@@ -113,18 +113,30 @@ def _ranked(engine: MoonshineEngine, text: str, rank: float) -> Decoded:
     return Decoded(tokens, rank - engine.acceptance.length_bonus * len(tokens))
 
 
+def _with_log_prob(engine: MoonshineEngine, text: str, log_prob: float) -> Decoded:
+    decoded = _ranked(engine, text, 0.0)
+    return Decoded(decoded.tokens, log_prob)
+
+
 def test_a_bare_yes_or_no_must_be_heard_more_clearly(engine: MoonshineEngine) -> None:
     rules = engine.acceptance
     gap = (rules.careful_max_gap + rules.max_gap) / 2  # too far for "yes", near enough otherwise
     free = _ranked(engine, "Yes, please.", 0.0)
-    assert engine._accept(free, [_ranked(engine, "Yes.", -gap)]) is None
-    close = _ranked(engine, "Yes.", 1 - rules.careful_max_gap)
+    assert engine._accept(free, [_with_log_prob(engine, "Yes.", free.log_prob - gap)]) is None
+    close = _with_log_prob(engine, "Yes.", free.log_prob - rules.careful_max_gap + 1)
     assert engine._accept(free, [close]) is close
     free = _ranked(engine, "Snoop for ten minutes.", 0.0)
-    snooze = _ranked(engine, "Snooze for 10 minutes.", -gap)
+    snooze = _with_log_prob(engine, "Snooze for 10 minutes.", free.log_prob - gap)
     assert engine._accept(free, [snooze]) is snooze
-    assert engine._accept(free, [_ranked(engine, "Snooze for 10 minutes.", -rules.max_gap - 1)]
-                          ) is None
+    too_far = _with_log_prob(engine, "Snooze for 10 minutes.", free.log_prob - rules.max_gap - 1)
+    assert engine._accept(free, [too_far]) is None
+
+
+def test_a_longer_sentence_gets_no_credit_for_its_length(engine: MoonshineEngine) -> None:
+    # A trailing "now" must not become "That's enough" because that has more tokens.
+    free = _with_log_prob(engine, "Now.", -1.0)
+    longer = _with_log_prob(engine, "That's enough.", -1.0 - engine.acceptance.max_gap - 0.5)
+    assert engine._accept(free, [longer]) is None
 
 
 def test_a_rival_meaning_close_behind_means_no_choice(engine: MoonshineEngine) -> None:

@@ -10,14 +10,13 @@ from typing import Any
 from voice_helper.assistant.loop import Assistant
 from voice_helper.assistant.transcript import TranscriptLog
 from voice_helper.assistant.turns import TurnTaker
-from voice_helper.config import Settings, cache_dir
+from voice_helper.config import Settings
 from voice_helper.content import Content
 from voice_helper.dialogue.manager import Dialogue
 from voice_helper.listen.echo import EchoCanceller
 from voice_helper.listen.engines import choose_engine
 from voice_helper.listen.transcript import SpeechEngine
 from voice_helper.speak.channel import SpeechChannel
-from voice_helper.speak.clip_cache import ClipCache
 from voice_helper.speak.paced import PacedWavDirSink
 from voice_helper.speak.sinks import Sink, SoundDeviceSink, WavDirSink
 from voice_helper.speak.tts import SpeechSynthesizer, VoiceSettings
@@ -57,8 +56,7 @@ def build(settings: Settings, content: Content, *, output_dir: Path | None = Non
         sink = PacedWavDirSink(WavDirSink(output_dir)) if paced_output else WavDirSink(output_dir)
     if sink is None:
         sink = SoundDeviceSink(settings.output_device)
-    clips = ClipCache(cache_dir() / "speech")
-    channel = SpeechChannel(SpeechSynthesizer(VoiceSettings.from_settings(settings), cache=clips), sink,
+    channel = SpeechChannel(SpeechSynthesizer(VoiceSettings.from_settings(settings)), sink,
                             reminder_wait_seconds=settings.reminder_wait_seconds)
     reminders = _reminders(settings, content, channel, reminders_dir) if with_reminders else None
     dialogue = Dialogue(content, reminders=reminders)

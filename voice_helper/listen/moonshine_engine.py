@@ -46,8 +46,9 @@ class GrammarAcceptance:
     """Hypotheses kept per token."""
     length_bonus: float = 1.0
     """Added per token to the log-probability, so "It's" does not beat "snooze for ten"."""
-    max_gap: float = 6.0
-    """How much lower (natural log, bonus included) than the free transcript it may rank."""
+    max_gap: float = 7.0
+    """How much less likely (natural log) than the free transcript it may be; no length bonus
+    here, so a long sentence gets no credit for words the free decoding did not hear."""
     min_length_ratio: float = 0.5
     """Its tokens over the free transcript's: a short sentence must not explain long speech."""
     min_margin: float = 2.0
@@ -112,7 +113,7 @@ class MoonshineEngine(SpeechEngine):
         chosen = self._accept(free, choices)
         if chosen is None:
             return Transcript(text=free_text, confidence=None, engine=self.name)
-        gap = ranking(free, rules.length_bonus) - ranking(chosen, rules.length_bonus)
+        gap = free.log_prob - chosen.log_prob
         return Transcript(text=self._model.tokenizer.decode(chosen.tokens),
                           confidence=float(np.exp(-max(0.0, gap))),
                           engine=self.name, in_grammar=True,
@@ -129,7 +130,7 @@ class MoonshineEngine(SpeechEngine):
         careful = meaning in self._careful
         max_gap = rules.careful_max_gap if careful else rules.max_gap
         min_margin = rules.careful_min_margin if careful else rules.min_margin
-        if ranking(free, rules.length_bonus) - best_rank > max_gap:
+        if free.log_prob - best.log_prob > max_gap:
             return None
         if len(best.tokens) < rules.min_length_ratio * max(1, len(free.tokens)):
             return None

@@ -17,7 +17,6 @@ import numpy as np
 
 from voice_helper.config import Settings
 from voice_helper.errors import AudioError, VoiceHelperError
-from voice_helper.speak.clip_cache import ClipCache
 from voice_helper.speak.tts_process import TtsProcess, TtsWorkerError, stop_process
 from voice_helper.speak.wav import inspect_wav, read_wav_mono
 
@@ -82,12 +81,9 @@ def plausible_duration(text: str, rate: int) -> tuple[float, float]:
 class SpeechSynthesizer:
     """Synthesise speech to files, one request at a time, through one engine process."""
 
-    def __init__(self, voice: VoiceSettings | None = None, *, timeout_s: float = 10.0,
-                 cache: ClipCache | None = None) -> None:
+    def __init__(self, voice: VoiceSettings | None = None, *, timeout_s: float = 10.0) -> None:
         self.voice = voice or VoiceSettings()
         self.timeout_s = timeout_s
-        self.cache = cache
-        """Clips already made, by text and voice (None: always synthesise)."""
         self._lock = threading.Lock()
         self._worker: TtsProcess | None = None
         self._finalizer: weakref.finalize | None = None
@@ -130,19 +126,6 @@ class SpeechSynthesizer:
             raise TtsError(f"Rate {wanted.rate} wpm is not usable; use 60..400 (160 is usual).")
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        if self._closed:
-            raise TtsError("The speech synthesizer is closed.")
-        key = self.cache.key(text, wanted.voice, wanted.rate, wanted.volume) if self.cache else ""
-        if self.cache is not None and self.cache.fetch(key, out_path):
-            info = inspect_wav(out_path)
-            return SpeechClip(out_path, text, info.duration_s, info.sample_rate)
-        clip = self._synthesize_checked(text, wanted, out_path)
-        if self.cache is not None:
-            self.cache.store(key, clip.path)
-        return clip
-
-    def _synthesize_checked(self, text: str, wanted: VoiceSettings, out_path: Path) -> SpeechClip:
-        """Synthesise through the engine process, retrying once in a fresh one."""
         problem = ""
         with self._lock:
             if self._closed:
