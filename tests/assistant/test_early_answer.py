@@ -1,6 +1,12 @@
 """A finished command is answered after a short pause; one that may go on waits for the rest."""
 
 import json
+import subprocess
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
 
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.assistant.build import build
@@ -8,6 +14,7 @@ from voice_helper.assistant.loop import EARLY_END_FRAMES, FINAL_END_FRAMES
 from voice_helper.config import Settings
 from voice_helper.content import load_content
 from voice_helper.listen.audio import file_frames
+from voice_helper.listen.wavfile import load_wav_16k
 
 
 def turns_of(recording, tmp_path, *lines):
@@ -37,3 +44,41 @@ def test_a_duration_that_may_go_on_waits_for_the_closing_window(recording, tmp_p
     assert turns[0]["slots"]["every_minutes"] == 120
     # "every two hours" may still become "every two hours and thirty minutes".
     assert turns[0]["hangover_ms"] > (EARLY_END_FRAMES + 1) * 30, turns[0]
+
+
+def spoken_with_a_short_pause(first: str, rest: str, pause_s: float, path):
+    """One sentence with a short pause inside it, as people pause, as a 16 kHz WAV file."""
+    pieces = [np.zeros(16000, np.float32)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, words in enumerate((first, rest)):
+            part = Path(tmp) / f"{index}.wav"
+            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(part), words],
+                           check=True, capture_output=True)
+            pieces.append(load_wav_16k(part))
+            pieces.append(np.zeros(int(16000 * (pause_s if index == 0 else 1.5)), np.float32))
+    audio = np.concatenate(pieces)
+    audio += np.random.default_rng(3).normal(0, 0.001, audio.size).astype(np.float32)
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(16000)
+        handle.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def test_the_rest_of_an_early_answered_sentence_is_not_a_new_command(tmp_path):
+    path = spoken_with_a_short_pause("starting a session", "that's enough", 0.25,
+                                     tmp_path / "paused.wav")
+    out = tmp_path / "out"
+    running = build(Settings(), load_content(DEFAULT_CONTENT_DIR), output_dir=out,
+                    reminders_dir=tmp_path / "reminders")
+    try:
+        running.assistant.run(file_frames(path))
+    finally:
+        running.close()
+    records = [json.loads(line) for line in (out / "transcript.jsonl").read_text().splitlines()]
+    turns = [r for r in records if r["event"] == "turn"]
+    assert [t["intent"] for t in turns] == ["start_session"]
+    assert turns[0]["hangover_ms"] <= (FINAL_END_FRAMES + 1) * 30  # it was answered early
+    rest = [r for r in records if r["event"] == "continuation"]
+    assert len(rest) == 1 and "enough" in rest[0]["heard"].lower()

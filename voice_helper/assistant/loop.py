@@ -32,6 +32,9 @@ FINAL_END_FRAMES = 7
 EARLY_END_FRAMES = 10
 """After this many quiet frames (300 ms) any word-for-word command is answered, except one
 with a number that the grammar cannot vouch is finished."""
+CONTINUATION_S = 0.7
+"""Speech heard this soon after an early answer is the rest of the same sentence ("starting a
+session ... now"): she cannot have heard the reply yet, so it is never a new command."""
 NUMBER_INTENTS = frozenset({"set_reminder", "snooze"})
 """Answered early only when complete: "every two hours ... and a half" may still be coming."""
 BARGE_IN_WINDOW_S = 1.2
@@ -72,6 +75,9 @@ class Assistant:
         self._turn_ids = iter(range(1, 10**9))
         self._speech_started_while_speaking = False
         self._frames_in_speech = 0
+        self._answered_early_at_s: float | None = None
+        self._continuing = False
+        """The utterance in progress began right after an early answer (see CONTINUATION_S)."""
         self._grammars: dict[tuple[frozenset[str], bool], RecognitionGrammar] = {}
         self._grammar_for: tuple[frozenset[str], bool] | None = None
         self._last_frame_end_s = 0.0
@@ -110,7 +116,9 @@ class Assistant:
         was_in_speech = self.endpointer.in_speech
         utterance = self.endpointer.push(frame)
         if self.endpointer.in_speech and not was_in_speech:
-            self._speech_started_while_speaking = self._busy()
+            early = self._answered_early_at_s
+            self._continuing = early is not None and frame.end_s - early < CONTINUATION_S
+            self._speech_started_while_speaking = self._busy() and not self._continuing
             self._frames_in_speech = 0
             self.channel.hold_announcements()
         if self.endpointer.in_speech:
@@ -120,7 +128,7 @@ class Assistant:
         if utterance is not None:
             self._on_utterance(utterance, frame.end_s, paced)
         elif (self.endpointer.trailing_silence_frames in (FINAL_END_FRAMES, EARLY_END_FRAMES)
-              and not self._speech_started_while_speaking):
+              and not self._speech_started_while_speaking and not self._continuing):
             self._try_early_end(frame, paced,
                                 final_only=self.endpointer.trailing_silence_frames
                                 == FINAL_END_FRAMES)
@@ -143,6 +151,7 @@ class Assistant:
         utterance = self.endpointer.take_current()
         if utterance is not None:
             _LOGGER.debug("answered early: %r", heard.text)
+            self._answered_early_at_s = frame.end_s
             self._on_utterance(utterance, frame.end_s, paced, heard=heard.text, started=started,
                                speech_end_s=frame.end_s - quiet_s)
 
@@ -219,6 +228,13 @@ class Assistant:
     def _on_utterance(self, utterance: Utterance, emitted_s: float, paced: bool,
                       heard: str | None = None, started: float | None = None,
                       speech_end_s: float | None = None) -> None:
+        if self._continuing:
+            self._continuing = False
+            tail = self._transcribe(utterance.samples)
+            _LOGGER.info("heard the rest of an early-answered sentence: %r (not a command)", tail)
+            self.transcript.write({"event": "continuation", "heard": tail,
+                                   "start_s": round(utterance.start_s, 3)})
+            return
         if self._speech_started_while_speaking:
             # Begun over our own voice: it may be our echo, so it can only ever be a stop word.
             self._speech_started_while_speaking = False
