@@ -66,9 +66,8 @@ def spoken_with_a_short_pause(first: str, rest: str, pause_s: float, path):
     return path
 
 
-def test_the_rest_of_an_early_answered_sentence_is_not_a_new_command(tmp_path):
-    path = spoken_with_a_short_pause("starting a session", "that's enough", 0.25,
-                                     tmp_path / "paused.wav")
+def replay(path, tmp_path):
+    """Replay a recording through the real assistant; its transcript records."""
     out = tmp_path / "out"
     running = build(Settings(), load_content(DEFAULT_CONTENT_DIR), output_dir=out,
                     reminders_dir=tmp_path / "reminders")
@@ -76,9 +75,22 @@ def test_the_rest_of_an_early_answered_sentence_is_not_a_new_command(tmp_path):
         running.assistant.run(file_frames(path))
     finally:
         running.close()
-    records = [json.loads(line) for line in (out / "transcript.jsonl").read_text().splitlines()]
+    return [json.loads(line) for line in (out / "transcript.jsonl").read_text().splitlines()]
+
+
+def test_the_rest_of_an_early_answered_sentence_is_not_a_new_command(tmp_path):
+    records = replay(spoken_with_a_short_pause("starting a session", "now", 0.25,
+                                               tmp_path / "paused.wav"), tmp_path)
     turns = [r for r in records if r["event"] == "turn"]
     assert [t["intent"] for t in turns] == ["start_session"]
     assert turns[0]["hangover_ms"] <= (FINAL_END_FRAMES + 1) * 30  # it was answered early
     rest = [r for r in records if r["event"] == "continuation"]
-    assert len(rest) == 1 and "enough" in rest[0]["heard"].lower()
+    assert len(rest) == 1 and rest[0]["new_turn"] is False
+
+
+def test_a_sentence_that_means_more_once_finished_becomes_a_new_turn(tmp_path):
+    records = replay(spoken_with_a_short_pause("stop", "the reminders", 0.25,
+                                               tmp_path / "paused.wav"), tmp_path)
+    turns = [r for r in records if r["event"] == "turn"]
+    assert [t["intent"] for t in turns] == ["stop", "cancel_reminders"]
+    assert [r["new_turn"] for r in records if r["event"] == "continuation"] == [True]

@@ -33,8 +33,9 @@ EARLY_END_FRAMES = 10
 """After this many quiet frames (300 ms) any word-for-word command is answered, except one
 with a number that the grammar cannot vouch is finished."""
 CONTINUATION_S = 0.7
-"""Speech heard this soon after an early answer is the rest of the same sentence ("starting a
-session ... now"): she cannot have heard the reply yet, so it is never a new command."""
+"""Speech heard this soon after an early answer is the rest of the same sentence ("tell me more
+... about stress"): she cannot have heard the reply yet. The reply stops, and the whole sentence
+is understood again: the same meaning gets the reply again, a new one becomes a new turn."""
 NUMBER_INTENTS = frozenset({"set_reminder", "snooze"})
 """Answered early only when complete: "every two hours ... and a half" may still be coming."""
 BARGE_IN_WINDOW_S = 1.2
@@ -76,6 +77,9 @@ class Assistant:
         self._speech_started_while_speaking = False
         self._frames_in_speech = 0
         self._answered_early_at_s: float | None = None
+        self._early: tuple[Utterance, Turn] | None = None
+        """The last early-answered utterance and what it led to."""
+        self._early_reply_stopped = False
         self._continuing = False
         """The utterance in progress began right after an early answer (see CONTINUATION_S)."""
         self._grammars: dict[tuple[frozenset[str], bool], RecognitionGrammar] = {}
@@ -118,6 +122,8 @@ class Assistant:
         if self.endpointer.in_speech and not was_in_speech:
             early = self._answered_early_at_s
             self._continuing = early is not None and frame.end_s - early < CONTINUATION_S
+            if self._continuing:
+                self._stop_early_reply()
             self._speech_started_while_speaking = self._busy() and not self._continuing
             self._frames_in_speech = 0
             self.channel.hold_announcements()
@@ -152,8 +158,9 @@ class Assistant:
         if utterance is not None:
             _LOGGER.debug("answered early: %r", heard.text)
             self._answered_early_at_s = frame.end_s
-            self._on_utterance(utterance, frame.end_s, paced, heard=heard.text, started=started,
-                               speech_end_s=frame.end_s - quiet_s)
+            turn = self._on_utterance(utterance, frame.end_s, paced, heard=heard.text,
+                                      started=started, speech_end_s=frame.end_s - quiet_s)
+            self._early = (utterance, turn) if turn is not None else None
 
     def _busy(self) -> bool:
         return self.channel.speaking.is_set() or bool(self.channel.pending())
@@ -225,22 +232,54 @@ class Assistant:
         at_s = self._last_frame_end_s + time.monotonic() - self._last_frame_wall
         self.transcript.write({"event": "barge_in", "at_s": round(at_s, 3)})
 
+    def _stop_early_reply(self) -> None:
+        """She is still talking: stop the reply to the first part (never safety advice)."""
+        if self._early is None or any(r.safety for r in self._early[1].replies):
+            return
+        self._early_reply_stopped = self._busy()
+        self.channel.clear(Priority.REPLY)
+        self.channel.cancel_current()
+
+    def _on_continuation(self, utterance: Utterance) -> Utterance | None:
+        """Understand an early-answered sentence again with its rest; the whole, if it is new."""
+        self._continuing = False
+        if self._early is None:
+            return None
+        first, turn = self._early
+        self._early = None
+        whole = Utterance(np.concatenate([first.samples, utterance.samples]), first.start_s,
+                          utterance.end_s)
+        heard = self._transcribe(whole.samples)
+        meaning = self.turns.matcher.meaning(heard)
+        before = None if turn.intent is None else (
+            turn.intent.name, tuple(sorted(turn.intent.slots.items())))
+        new = meaning is not None and meaning != before
+        _LOGGER.info("heard the rest of an early-answered sentence: %r (%s)", heard,
+                     "a new turn" if new else "same meaning")
+        self.transcript.write({"event": "continuation", "heard": heard, "new_turn": new,
+                               "start_s": round(utterance.start_s, 3)})
+        if new:
+            return whole
+        stopped, self._early_reply_stopped = self._early_reply_stopped, False
+        if stopped:  # the same request: say the stopped reply after all
+            for reply in turn.replies:
+                self.channel.say(Speech(reply.text, Priority.REPLY, "reply", {"resumed": True}))
+        return None
+
     def _on_utterance(self, utterance: Utterance, emitted_s: float, paced: bool,
                       heard: str | None = None, started: float | None = None,
-                      speech_end_s: float | None = None) -> None:
+                      speech_end_s: float | None = None) -> Turn | None:
         if self._continuing:
-            self._continuing = False
-            tail = self._transcribe(utterance.samples)
-            _LOGGER.info("heard the rest of an early-answered sentence: %r (not a command)", tail)
-            self.transcript.write({"event": "continuation", "heard": tail,
-                                   "start_s": round(utterance.start_s, 3)})
-            return
+            whole = self._on_continuation(utterance)
+            if whole is None:
+                return None
+            utterance, heard = whole, None
         if self._speech_started_while_speaking:
             # Begun over our own voice: it may be our echo, so it can only ever be a stop word.
             self._speech_started_while_speaking = False
             if self._busy() and self._is_stop(utterance.samples):
                 self._cut()
-            return
+            return None
         emitted_wall = started if started is not None else time.monotonic()
         if speech_end_s is None:
             tail_s = self.endpointer.settings.tail_ms / 1000
@@ -265,6 +304,7 @@ class Assistant:
         if not paced:
             # Replaying a file faster than real time: let the reply finish before the next words.
             self.channel.wait_idle(timeout=120)
+        return turn
 
     def on_started(self, speech: Speech, started_at: float) -> None:
         """Channel hook: a clip started playing."""
@@ -277,6 +317,8 @@ class Assistant:
     def on_finished(self, spoken: SpokenUtterance) -> None:
         """Channel hook: a clip finished, was cut, or failed."""
         turn_id = spoken.utterance.metadata.get("turn")
+        if spoken.utterance.metadata.get("resumed"):
+            return  # a reply said again after she finished her sentence
         if not turn_id:
             self._write_announcement(spoken)
             return
