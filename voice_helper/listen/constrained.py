@@ -29,8 +29,13 @@ def best_in_grammar(
     limit: int,
     beam: int = 8,
     length_bonus: float = 0.0,
+    floor: float = -np.inf,
 ) -> list[Decoded]:
-    """Grammar sentences the audio may say, best ranked first (none if none fits in `limit`)."""
+    """Grammar sentences the audio may say, best ranked first (none if none fits in `limit`).
+
+    A hypothesis whose log-probability falls below `floor` is dropped: more tokens only lower
+    it, so no sentence it leads to could be taken anyway.
+    """
     log_probs, cache = model.start(states)
     hypotheses = [_Hypothesis([], 0.0, grammar.start())]
     finished: list[Decoded] = []
@@ -43,7 +48,7 @@ def best_in_grammar(
                 if token == grammar.end_token:
                     finished.append(Decoded(hypothesis.tokens, score))
                     best_rank = max(best_rank, ranking(finished[-1], length_bonus))
-                else:
+                elif score >= floor:
                     candidates.append((score, row, token, next_states))
         candidates = _recombined(candidates, hypotheses, grammar)[:beam]
         # Each token more can add at most the bonus: stop once no hypothesis can catch up.

@@ -109,7 +109,7 @@ class MoonshineEngine(SpeechEngine):
             return Transcript(text=free_text, confidence=None, engine=self.name)
         rules = self.acceptance
         choices = best_in_grammar(self._model, states, self._grammar, limit, rules.beam,
-                                  rules.length_bonus)
+                                  rules.length_bonus, floor=free.log_prob - rules.max_gap)
         chosen = self._accept(free, choices)
         if chosen is None:
             return Transcript(text=free_text, confidence=None, engine=self.name)

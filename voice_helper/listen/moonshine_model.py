@@ -161,9 +161,21 @@ class MoonshineModel:
 
 
 def select_rows(cache: list[np.ndarray], rows: list[int]) -> list[np.ndarray]:
-    """The cache of the given hypotheses, in that order."""
+    """The cache of the given hypotheses, in that order.
+
+    The decoder's keys and values are picked row by row; the encoder's are the same for every
+    hypothesis of one utterance, so they are only ever widened, never copied again.
+    """
     index = np.asarray(rows, dtype=np.int64)
-    return [layer[index] for layer in cache]
+    selected = []
+    for position, layer in enumerate(cache):
+        if position % 4 < 2:
+            selected.append(layer[index])
+        elif layer.shape[0] >= len(rows):
+            selected.append(layer[: len(rows)])
+        else:
+            selected.append(np.repeat(layer[:1], len(rows), axis=0))
+    return selected
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
