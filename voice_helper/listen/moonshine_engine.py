@@ -108,8 +108,11 @@ class MoonshineEngine(SpeechEngine):
         if self._grammar is None:
             return Transcript(text=free_text, confidence=None, engine=self.name)
         rules = self.acceptance
+        # Sentences far below anything acceptable are not explored; those within a margin of it
+        # still are, as rivals that can veto a choice (without them 5 dB wrong actions rose).
+        floor = free.log_prob - rules.max_gap - max(rules.min_margin, rules.careful_min_margin)
         choices = best_in_grammar(self._model, states, self._grammar, limit, rules.beam,
-                                  rules.length_bonus, floor=free.log_prob - rules.max_gap)
+                                  rules.length_bonus, floor)
         chosen = self._accept(free, choices)
         if chosen is None:
             return Transcript(text=free_text, confidence=None, engine=self.name)
