@@ -161,8 +161,11 @@ def measure_latency(
         until = started_wall + spans[index + 1][0] if index + 1 < len(spans) else float("inf")
         reply = next((w for w in replies if heard_at < w < until), None)
         said_turns = [t for t in turns if start_s - 0.5 <= t["speech_end_s"] <= end_s + 1.0]
-        entry = {"said": texts[index], "heard": [t["heard"] for t in said_turns],
-                 "hangover_ms": [t.get("hangover_ms") for t in said_turns]}
+        entry = {
+            "said": texts[index],
+            "heard": [t["heard"] for t in said_turns],
+            "hangover_ms": [t.get("hangover_ms") for t in said_turns],
+        }
         if reply is None:
             missing.append(texts[index])
         else:
@@ -222,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-seconds", type=float, default=60.0)
     parser.add_argument("--conditions", default="10dB")
     parser.add_argument("--endpoint", default="{}", help="EndpointSettings overrides as JSON")
+    parser.add_argument("--engine", choices=("moonshine", "vosk"), default="moonshine")
+    parser.add_argument("--vosk-model", default="", help="vosk model folder (with --engine vosk)")
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     conditions = args.conditions.split(",")
@@ -247,18 +252,26 @@ def main(argv: list[str] | None = None) -> int:
             ],
             check=True,
         )
-        result = measure(Path(audio_dir), conditions, endpoint)
+        result = measure(Path(audio_dir), conditions, endpoint, args.engine, args.vosk_model)
     args.out.write_text(json.dumps(result, indent=2))
     return 0
 
 
-def measure(audio_dir: Path, conditions: list[str], endpoint: dict[str, Any]) -> dict[str, Any]:
+def measure(
+    audio_dir: Path,
+    conditions: list[str],
+    endpoint: dict[str, Any],
+    engine_name: str = "moonshine",
+    vosk_model: str = "",
+) -> dict[str, Any]:
     """Load the engine, then replay the prepared streams through the Assistant loop."""
     before = memory_mb()
     load_before = os.getloadavg()[0]
-    from voice_helper.listen.moonshine_engine import MoonshineEngine
+    from benchmarks.recognise import Front, make_engine
+    from voice_helper.listen.endpoint import EndpointSettings
 
-    engine = _Timed(MoonshineEngine())
+    front = Front(EndpointSettings(), engine=engine_name, vosk_model=vosk_model)
+    engine = _Timed(make_engine(front))
     engine.transcribe(np.zeros(SAMPLE_RATE, np.int16))
     result: dict[str, Any] = {
         "memory_before_engine": before,

@@ -48,6 +48,10 @@ class Front:
     """none, or the name of a suppressor in benchmarks.denoise."""
     grammar: bool = True
     """Moonshine's second, grammar-held decoding (off: its free transcript only)."""
+    engine: str = "moonshine"
+    """moonshine, or vosk (with vosk_model)."""
+    vosk_model: str = ""
+    """Folder of the vosk model when engine is vosk (the English one once it can be fetched)."""
 
     def key(self) -> str:
         """Stable text describing this front end, for the cache key (code included)."""
@@ -56,6 +60,8 @@ class Front:
                 "endpoint": dataclasses.asdict(self.endpoint),
                 "denoise": self.denoise,
                 "grammar": self.grammar,
+                "engine": self.engine,
+                "vosk_model": self.vosk_model,
                 "noise": NOISE_VERSION,
                 "code": _code_version(),
             },
@@ -103,11 +109,20 @@ _ENGINE: Any = None
 _FRONT: Front | None = None
 
 
-def _init_worker(front: Front) -> None:
-    global _ENGINE, _FRONT
+def make_engine(front: Front) -> Any:
+    """The recogniser the front names."""
+    if front.engine == "vosk":
+        from voice_helper.listen.vosk_engine import VoskEngine
+
+        return VoskEngine(Path(front.vosk_model))
     from voice_helper.listen.moonshine_engine import MoonshineEngine
 
-    _ENGINE = MoonshineEngine()
+    return MoonshineEngine()
+
+
+def _init_worker(front: Front) -> None:
+    global _ENGINE, _FRONT
+    _ENGINE = make_engine(front)
     if front.grammar:
         from voice_helper.understand.grammar import recognition_grammar
         from voice_helper.understand.matcher import IntentMatcher

@@ -63,6 +63,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-grammar", action="store_true", help="Moonshine's free transcript only (the old way)"
     )
+    parser.add_argument("--engine", choices=("moonshine", "vosk"), default="moonshine")
+    parser.add_argument("--vosk-model", default="", help="vosk model folder (with --engine vosk)")
     parser.add_argument("--split", choices=("tuned", "heldout"), help="only this part of the set")
     parser.add_argument("--tag", default="", help="suffix for the result file names")
     return parser.parse_args(argv)
@@ -88,7 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     overrides = json.loads(args.endpoint)
-    front = Front(EndpointSettings(**overrides), args.denoise, grammar=not args.no_grammar)
+    if args.engine == "vosk" and not args.vosk_model:
+        raise SystemExit("--engine vosk needs --vosk-model DIR (voice-helper models fetch)")
+    front = Front(
+        EndpointSettings(**overrides),
+        args.denoise,
+        grammar=not args.no_grammar,
+        engine=args.engine,
+        vosk_model=args.vosk_model,
+    )
     cases = [c for c in build_cases(quick=args.quick) if args.split in (None, c.split)]
     synthesised = synthesise_missing(
         [(c.text, c.voice) for c in cases if not c.voice.startswith("human:")]
@@ -117,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
     live = None
     if not args.skip_live:
-        live = run_live(args.quick, overrides)
+        live = run_live(args.quick, overrides, front)
     result = {
         "machine": machine(),
         "command": " ".join(["benchmarks/speech_bench.py", *(argv or sys.argv[1:])]),
@@ -125,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
             "endpoint": asdict(front.endpoint),
             "denoise": front.denoise,
             "grammar": front.grammar,
+            "engine": front.engine,
+            "vosk_model": front.vosk_model,
         },
         "min_similarity": matcher.min_similarity,
         "counts": {"cases": len(cases), "streams": len(jobs)},
@@ -149,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_live(quick: bool, endpoint: dict[str, Any]) -> dict[str, Any] | None:
+def run_live(quick: bool, endpoint: dict[str, Any], front: Front) -> dict[str, Any] | None:
     """The real-time loop in its own process (for honest memory and CPU numbers)."""
     out = RESULTS_DIR / ".live.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -160,6 +172,10 @@ def run_live(quick: bool, endpoint: dict[str, Any]) -> dict[str, Any] | None:
         str(out),
         "--endpoint",
         json.dumps(endpoint),
+        "--engine",
+        front.engine,
+        "--vosk-model",
+        front.vosk_model,
     ]
     if quick:
         command += ["--utterances", "6", "--idle-seconds", "15"]
