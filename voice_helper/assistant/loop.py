@@ -54,6 +54,18 @@ class _PendingTurn:
     remaining: int = 0
 
 
+@dataclass
+class _EarlyAnswer:
+    """An utterance answered before the closing window, and what it led to."""
+
+    utterance: Utterance
+    turn: Turn
+    at_s: float
+    """Stream time it was answered."""
+    reply_stopped: bool = False
+    """She went on talking while its reply was under way, so the reply was stopped."""
+
+
 class Assistant:
     """Runs the conversation over a stream of audio frames."""
 
@@ -76,10 +88,8 @@ class Assistant:
         self._turn_ids = iter(range(1, 10**9))
         self._speech_started_while_speaking = False
         self._frames_in_speech = 0
-        self._answered_early_at_s: float | None = None
-        self._early: tuple[Utterance, Turn] | None = None
-        """The last early-answered utterance and what it led to."""
-        self._early_reply_stopped = False
+        self._early: _EarlyAnswer | None = None
+        """The last early-answered utterance, while its rest may still come."""
         self._continuing = False
         """The utterance in progress began right after an early answer (see CONTINUATION_S)."""
         self._grammars: dict[tuple[frozenset[str], bool], RecognitionGrammar] = {}
@@ -120,8 +130,8 @@ class Assistant:
         was_in_speech = self.endpointer.in_speech
         utterance = self.endpointer.push(frame)
         if self.endpointer.in_speech and not was_in_speech:
-            early = self._answered_early_at_s
-            self._continuing = early is not None and frame.end_s - early < CONTINUATION_S
+            early = self._early
+            self._continuing = early is not None and frame.end_s - early.at_s < CONTINUATION_S
             if self._continuing:
                 self._stop_early_reply()
             self._speech_started_while_speaking = self._busy() and not self._continuing
@@ -157,10 +167,9 @@ class Assistant:
         utterance = self.endpointer.take_current()
         if utterance is not None:
             _LOGGER.debug("answered early: %r", heard.text)
-            self._answered_early_at_s = frame.end_s
             turn = self._on_utterance(utterance, frame.end_s, paced, heard=heard.text,
                                       started=started, speech_end_s=frame.end_s - quiet_s)
-            self._early = (utterance, turn) if turn is not None else None
+            self._early = _EarlyAnswer(utterance, turn, frame.end_s) if turn else None
 
     def _busy(self) -> bool:
         return self.channel.speaking.is_set() or bool(self.channel.pending())
@@ -234,34 +243,31 @@ class Assistant:
 
     def _stop_early_reply(self) -> None:
         """She is still talking: stop the reply to the first part (never safety advice)."""
-        if self._early is None or any(r.safety for r in self._early[1].replies):
+        if self._early is None or any(r.safety for r in self._early.turn.replies):
             return
-        self._early_reply_stopped = self._busy()
+        self._early.reply_stopped = self._busy()
         self.channel.clear(Priority.REPLY)
         self.channel.cancel_current()
 
     def _on_continuation(self, utterance: Utterance) -> Utterance | None:
         """Understand an early-answered sentence again with its rest; the whole, if it is new."""
         self._continuing = False
-        if self._early is None:
+        early, self._early = self._early, None
+        if early is None:
             return None
-        first, turn = self._early
-        self._early = None
+        first, turn = early.utterance, early.turn
         whole = Utterance(np.concatenate([first.samples, utterance.samples]), first.start_s,
                           utterance.end_s)
         heard = self._transcribe(whole.samples)
         meaning = self.turns.matcher.meaning(heard)
-        before = None if turn.intent is None else (
-            turn.intent.name, tuple(sorted(turn.intent.slots.items())))
-        new = meaning is not None and meaning != before
+        new = meaning is not None and meaning != (turn.intent.key() if turn.intent else None)
         _LOGGER.info("heard the rest of an early-answered sentence: %r (%s)", heard,
                      "a new turn" if new else "same meaning")
         self.transcript.write({"event": "continuation", "heard": heard, "new_turn": new,
                                "start_s": round(utterance.start_s, 3)})
         if new:
             return whole
-        stopped, self._early_reply_stopped = self._early_reply_stopped, False
-        if stopped:  # the same request: say the stopped reply after all
+        if early.reply_stopped:  # the same request: say the stopped reply after all
             for reply in turn.replies:
                 self.channel.say(Speech(reply.text, Priority.REPLY, "reply", {"resumed": True}))
         return None

@@ -179,13 +179,19 @@ def verify_model(model_dir: Path) -> list[str]:
     if stamp is None:
         return [*problems, (f"{model_dir / STAMP_NAME} is missing or unreadable, so the files "
                             "cannot be checked; run `voice-helper models fetch --force`")]
+    return problems + _stamp_problems(model_dir, stamp, hashed=True)
+
+
+def _stamp_problems(model_dir: Path, stamp: InstallStamp, hashed: bool) -> list[str]:
+    """Files that are missing or differ in size from the stamp (and, if hashed, in SHA-256)."""
+    problems = []
     for rel, record in sorted(stamp.files.items()):
         path = model_dir / rel
         if not path.is_file():
             problems.append(f"{rel} is missing")
         elif path.stat().st_size != record["size"]:
             problems.append(f"{rel} has {path.stat().st_size} bytes, expected {record['size']}")
-        elif hash_file(path) != record["sha256"]:
+        elif hashed and hash_file(path) != record["sha256"]:
             problems.append(f"{rel} has changed (SHA-256 differs)")
     return problems
 
@@ -196,13 +202,7 @@ def check_installed(model_dir: Path) -> None:
     stamp = read_stamp(model_dir)
     if stamp is None:
         return
-    problems = []
-    for rel, record in sorted(stamp.files.items()):
-        path = model_dir / rel
-        if not path.is_file():
-            problems.append(f"{rel} is missing")
-        elif path.stat().st_size != record["size"]:
-            problems.append(f"{rel} has {path.stat().st_size} bytes, expected {record['size']}")
+    problems = _stamp_problems(model_dir, stamp, hashed=False)
     if problems:
         raise ModelMissing(f"The model at {model_dir} is not as it was installed "
                            f"({'; '.join(problems[:3])}); run `voice-helper models verify`, "

@@ -11,7 +11,7 @@ that is no command still reads as what it is.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,11 +22,13 @@ from voice_helper.listen.audio import SAMPLE_RATE, to_float32
 from voice_helper.listen.constrained import best_in_grammar, ranking
 from voice_helper.listen.moonshine_model import Decoded, MoonshineModel
 from voice_helper.listen.token_grammar import TokenGrammar, compile_grammar
-from voice_helper.listen.transcript import RecognitionGrammar, SpeechEngine, Transcript
+from voice_helper.listen.transcript import (
+    MeaningOf,
+    RecognitionGrammar,
+    SpeechEngine,
+    Transcript,
+)
 from voice_helper.understand.normalize import normalize
-
-MeaningOf = Callable[[str], Hashable]
-"""Text -> a value equal for sentences that would do the same thing."""
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from voice_helper.listen.moonshine_model import MoonshineTokenizer
+from voice_helper.listen.moonshine_model import END_TOKEN, MoonshineTokenizer
 from voice_helper.listen.transcript import RecognitionGrammar
 from voice_helper.understand.numbers import parse_number
 
@@ -47,6 +47,10 @@ class TokenGrammar:
     end_marks: frozenset[int]
     comma: int
     ended: frozenset[State] = field(default_factory=lambda: frozenset({(Node(final=True), ())}))
+    _moves: dict[frozenset[State], dict[int, frozenset[State]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    """allowed() by state set: the graph never changes, and every utterance starts at the root."""
 
     def start(self) -> frozenset[State]:
         """Where every sentence begins."""
@@ -68,6 +72,12 @@ class TokenGrammar:
 
     def allowed(self, states: frozenset[State]) -> dict[int, frozenset[State]]:
         """Each token that may come next, and the states it leads to."""
+        moves = self._moves.get(states)
+        if moves is None:
+            moves = self._moves[states] = self._next(states)
+        return moves
+
+    def _next(self, states: frozenset[State]) -> dict[int, frozenset[State]]:
         if states == self.ended:
             return {self.end_token: frozenset()}
         moves: dict[int, set[State]] = {}
@@ -101,7 +111,6 @@ class TokenGrammar:
         return any(node.final and not stack for node, stack in states)
 
 
-
 def compile_grammar(grammar: RecognitionGrammar, tokenizer: MoonshineTokenizer) -> TokenGrammar:
     """Token graph of every sentence, with slot phrases shared between sentences."""
     encode = _WordEncoder(tokenizer)
@@ -116,7 +125,7 @@ def compile_grammar(grammar: RecognitionGrammar, tokenizer: MoonshineTokenizer) 
         for spelling in _spellings(list(sentence), capitalise=True):
             _insert(root, spelling, encode, slots)
     marks = frozenset(tokenizer.piece_id(mark) for mark in _END_MARKS)
-    return TokenGrammar(root, slot_roots, 2, marks, tokenizer.piece_id(","))
+    return TokenGrammar(root, slot_roots, END_TOKEN, marks, tokenizer.piece_id(","))
 
 
 class _WordEncoder:

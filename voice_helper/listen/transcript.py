@@ -26,6 +26,10 @@ class Transcript:
     the engine cannot tell; False only for a grammar sentence that nothing can extend."""
 
 
+MeaningOf = Callable[[str], Hashable]
+"""Text -> a value equal for sentences that would do the same thing."""
+
+
 @dataclass(frozen=True)
 class RecognitionGrammar:
     """What a recogniser may expect to hear: whole sentences whose slots name phrase lists."""
@@ -34,7 +38,7 @@ class RecognitionGrammar:
     """Lower-case words; a word that names a slot stands for any phrase of that slot."""
     slots: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(slot marker, its phrases): ("<duration>", ("ten minutes", "an hour", ...))."""
-    meaning: Callable[[str], Hashable] | None = field(default=None, compare=False, hash=False)
+    meaning: MeaningOf | None = field(default=None, compare=False, hash=False)
     """Text -> a value equal for sentences that would do the same thing (None: same words)."""
     careful: frozenset[Hashable] = field(default=frozenset(), compare=False, hash=False)
     """Meanings a recogniser should be surer of before choosing them (a bare yes or no)."""
@@ -50,7 +54,11 @@ class RecognitionGrammar:
                                   self.careful)
 
     def phrases(self) -> list[str]:
-        """A flat phrase list: sentences cut at their slots, plus every slot phrase (vosk)."""
+        """A flat phrase list: sentences cut at their slots, plus every slot phrase (vosk).
+
+        vosk decodes any sequence of the listed phrases, so "remind me to pump every" plus
+        "three hours" covers every duration without multiplying the sentences by each one.
+        """
         slots = self.slot_phrases
         found: dict[str, None] = {}
         for sentence in self.sentences:

@@ -1,10 +1,10 @@
-"""Recogniser grammars (vosk phrase lists) generated from the same templates as the intents."""
+"""Recogniser grammars generated from the same templates as the intents."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 
-from voice_helper.listen.transcript import RecognitionGrammar
+from voice_helper.listen.transcript import MeaningOf, RecognitionGrammar
 from voice_helper.understand.numbers import duration_phrases
 from voice_helper.understand.templates import DURATION, NUMBER, IntentTemplates
 
@@ -13,19 +13,10 @@ ANSWER_MEANINGS: frozenset[Hashable] = frozenset({("yes", ()), ("no", ())})
 _BARE_NUMBERS = ("five", "ten", "fifteen", "twenty", "thirty", "forty five", "sixty")
 
 
-def grammar_phrases(templates: IntentTemplates, allowed: set[str] | None = None) -> list[str]:
-    """Unique phrases for the allowed intents (vosk); number placeholders split the sentence.
-
-    vosk decodes any sequence of the listed phrases, so "remind me to pump every" plus
-    "three hours" covers every duration without multiplying the sentences by each one.
-    """
-    return recognition_grammar(templates, allowed).phrases()
-
-
 def recognition_grammar(
     templates: IntentTemplates,
     allowed: set[str] | None = None,
-    meaning: Callable[[str], Hashable] | None = None,
+    meaning: MeaningOf | None = None,
 ) -> RecognitionGrammar:
     """Whole sentences of the allowed intents, their number placeholders as slots."""
     sentences = tuple(dict.fromkeys(s.tokens for s in templates.for_intents(allowed)))

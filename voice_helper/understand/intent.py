@@ -23,6 +23,10 @@ class Intent:
     slots: dict[str, Any] = field(default_factory=dict)
     """Values picked out of the sentence, e.g. {"cause": "stress"} or {"every_minutes": 180}."""
 
+    def key(self) -> tuple[str, tuple[tuple[str, Any], ...]]:
+        """A hashable value equal for intents that would do the same thing."""
+        return self.name, tuple(sorted(self.slots.items()))
+
     def to_json(self) -> dict[str, Any]:
         """The intent as the JSON fields printed by `understand` and `hear`."""
         return {"intent": self.name, "slots": dict(self.slots)}

@@ -104,9 +104,7 @@ class IntentMatcher:
     def meaning(self, text: str) -> tuple[str, tuple[tuple[str, Any], ...]] | None:
         """What a sentence would do: (intent, slots), or None; equal for same-acting sentences."""
         intent = self.match(text).intent
-        if intent is None:
-            return None
-        return intent.name, tuple(sorted(intent.slots.items()))
+        return None if intent is None else intent.key()
 
     def match(self, text: str, allowed: set[str] | None = None) -> Match:
         """Return the intent of the nearest allowed sentence, or a rejection."""
