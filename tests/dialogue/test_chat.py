@@ -115,3 +115,43 @@ def test_out_of_range_requests_are_refused_with_a_reason():
     out = chat("remind me to pump every zero minutes", "snooze for nine hundred hours")
     assert out[0].startswith("I can't")
     assert out[1].startswith("I can't")
+
+
+def test_a_crisis_gets_the_crisis_reply_in_or_out_of_the_questions():
+    reply = CONTENT.safety.crisis_reply
+    out = chat("I can't cope anymore", "why is no milk coming out", "I want to hurt myself", "no")
+    assert out[0].startswith(reply.split(",")[0]) and "988" in out[0]
+    assert "emergency number" in out[0] and "didn't catch" not in out[0]
+    assert out[2].startswith(reply.split(",")[0])
+    assert out[3] == CONTENT.prompt("reprompt")  # the questions ended: a bare no is not an answer
+
+
+def test_the_crisis_line_comes_from_the_config(private_home):
+    config = private_home / "config" / "voice-helper" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text("crisis_line: the Samaritans on 116 123\nemergency_number: '999'\n")
+    out = chat("I don't want to be here anymore")
+    assert "the Samaritans on 116 123" in out[0] and "call 999 now" in out[0]
+    assert "988" not in out[0]
+
+
+def test_answers_in_their_own_words():
+    out = chat("why is no milk coming out", "not so much", "I doubt it", "it does yeah")
+    assert out[1:3] == QUESTIONS[1:3]
+    assert out[3].startswith(CONTENT.causes[2].explanation)
+
+
+def test_cancel_all_says_what_would_go_and_waits_for_a_yes():
+    out = chat("remind me to pump every three hours", "cancel all the reminders", "no",
+               "list my reminders", "cancel my reminders", "yes", "list my reminders")
+    assert out[1].startswith("That would remove every reminder.") and "3 hours" in out[1]
+    assert out[2] == CONTENT.meaning_prompt("declined")
+    assert "3 hours" in out[3]
+    assert out[4].startswith("That would remove every reminder.")
+    assert "3 hours" not in out[6]
+
+
+def test_a_missing_number_is_asked_for_again():
+    out = chat("remind me to pump", "every two and a half hours")
+    assert out[0] == CONTENT.meaning_prompt("ask_duration")
+    assert "every 2 and a half hours" in out[1]

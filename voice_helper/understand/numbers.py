@@ -44,8 +44,9 @@ def parse_number(tokens: list[str], i: int) -> tuple[float, int] | None:
         return float(token), i + 1
     value = 0
     end = i
-    if token in ("a", "an", "one") and i + 1 < len(tokens) and tokens[i + 1] == "hundred":
-        value, end = 100, i + 2
+    leading = token in ("a", "an", "one") and i + 1 < len(tokens) and tokens[i + 1] == "hundred"
+    if leading or token == "hundred":  # "a hundred and fifty", or just "hundred and fifty"
+        value, end = 100, i + (2 if leading else 1)
         if end < len(tokens) and tokens[end] == "and" and _is_small(tokens, end + 1):
             end += 1
         rest = _parse_below_hundred(tokens, end)
