@@ -34,7 +34,8 @@ from voice_helper.understand.safety import SafetyDetector  # noqa: E402
 from voice_helper.understand.understander import QUESTION, Understander  # noqa: E402
 
 SENTENCES = DEFAULT_CONTENT_DIR / "sentences"
-TUNED = [SENTENCES / "paraphrases_tuned.yaml", SENTENCES / "paraphrases_train.yaml"]
+TUNED = [SENTENCES / "paraphrases_tuned.yaml", SENTENCES / "paraphrases_train.yaml",
+         SENTENCES / "paraphrases_safety.yaml"]
 HELDOUT = SENTENCES / "paraphrases_heldout.yaml"
 RESULTS = ROOT / "benchmarks" / "results"
 ANSWERS = {"yes", "no", "next", "back"}
@@ -132,7 +133,7 @@ def understand_all(understander: Understander, cases: list[Case]) -> tuple[list[
     return results, (time.perf_counter() - started) * 1000 / max(1, len(cases))
 
 
-def cross_validated(content: Any, paths: list[Path], folds: int = 5,
+def cross_validated(content: Any, paths: list[Path], folds: int = 5, rules: bool = True,
                     **thresholds: float) -> tuple[list[Case], list[Any]]:
     """Each tuned-split sentence understood by a model trained without it."""
     scored = load_cases(paths[0])
@@ -141,7 +142,7 @@ def cross_validated(content: Any, paths: list[Path], folds: int = 5,
     random.Random(1).shuffle(order)
     results: list[Any] = [None] * len(scored)
     base = template_examples(content.templates) + rest
-    detector = SafetyDetector(content.safety)
+    detector = SafetyDetector(content.safety) if rules else None
     for fold in range(folds):
         test = {i for k, i in enumerate(order) if k % folds == fold}
         train = [_example(scored[i]) for i in order if i not in test]
@@ -155,7 +156,7 @@ def cross_validated(content: Any, paths: list[Path], folds: int = 5,
 def _example(case: Case) -> Example | None:
     if case.kind == "reject":
         return Example(case.text, "none")
-    if case.kind != "command" or case.intent in ("crisis", "urgent_symptom"):
+    if case.kind != "command":
         return None
     return Example(case.text, meaning_label(case.intent, case.slots))
 
@@ -183,13 +184,15 @@ def main() -> int:
     parser.add_argument("--ask", type=float, default=None)
     parser.add_argument("--show", action="store_true", help="print failures (tuned split only)")
     parser.add_argument("--tag", default="")
+    parser.add_argument("--no-rules", action="store_true",
+                        help="without the safety rules: what the model's safety net alone catches")
     args = parser.parse_args()
     content = load_content(DEFAULT_CONTENT_DIR)
     thresholds = {k: v for k, v in (("act_probability", args.act), ("ask_probability", args.ask))
                   if v is not None}
     rows, report = [], {}
     if args.split in ("tuned", "both"):
-        cases, results = cross_validated(content, TUNED, **thresholds)
+        cases, results = cross_validated(content, TUNED, rules=not args.no_rules, **thresholds)
         table = score(cases, results)
         rows.append(_row("tuned (5-fold)", table, None))
         report["tuned"] = {"table": table, "failures": failures(cases, results)}

@@ -9,7 +9,11 @@ from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.errors import ContentError
 from voice_helper.understand.safety import SafetyDetector, load_safety, parse_phrase
 
-TUNED = yaml.safe_load((DEFAULT_CONTENT_DIR / "sentences" / "paraphrases_tuned.yaml").read_text())
+_FILES = [yaml.safe_load((DEFAULT_CONTENT_DIR / "sentences" / name).read_text())
+          for name in ("paraphrases_tuned.yaml", "paraphrases_safety.yaml")]
+TUNED = {"tests": [g for f in _FILES for g in f["tests"]],
+         **{key: [t for f in _FILES for t in f.get(key, [])]
+            for key in ("not_crisis", "not_red_flag", "rejects")}}
 DETECTOR = SafetyDetector(load_safety(DEFAULT_CONTENT_DIR / "safety.yaml"))
 
 
@@ -52,6 +56,11 @@ def test_ordinary_talk_raises_no_alarm(text):
 def test_a_warning_sign_inside_another_request_still_wins():
     hit = DETECTOR.check("remind me to pump in an hour, oh and I've got a temperature")
     assert hit is not None and hit.symptom == "a fever or high temperature"
+
+
+def test_someone_elses_fever_is_not_hers_but_the_babys_signs_still_count():
+    assert DETECTOR.check("my friend has a fever so I'm staying in") is None
+    assert DETECTOR.check("my mum has a fever and the baby has had few wet nappies").group == "baby"
 
 
 def test_a_negated_sign_is_not_an_alarm():

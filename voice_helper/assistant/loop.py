@@ -195,7 +195,8 @@ class Assistant:
         grammar = self._grammars.get(key)
         if grammar is None:
             grammar = recognition_grammar(self.turns.matcher.templates, set(allowed),
-                                          meaning=self.turns.matcher.meaning)
+                                          meaning=self.turns.matcher.meaning,
+                                          keep_free=self.turns.matcher.safety_heard)
             if wake and self.turns.wake_tokens:
                 grammar = grammar.with_sentence(tuple(self.turns.wake_tokens))
             self._grammars[key] = grammar

@@ -126,7 +126,8 @@ def run_hear(args: argparse.Namespace) -> int:
     content = Path(args.content or settings.content_dir or DEFAULT_CONTENT_DIR)
     matcher = Understander.from_content(load_content(content), cache_dir=cache_dir())
     engine, reason = choose_engine(settings)
-    engine.set_grammar(recognition_grammar(matcher.templates, meaning=matcher.meaning))
+    engine.set_grammar(recognition_grammar(matcher.templates, meaning=matcher.meaning,
+                                           keep_free=matcher.safety_heard))
     failures = 0
     for name in args.files:
         record: dict[str, Any] = {"file": name}

@@ -11,7 +11,7 @@ that is no command still reads as what it is.
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +94,7 @@ class MoonshineEngine(SpeechEngine):
         self._meaning_of: MeaningOf = _same_words
         self._careful: frozenset[Hashable] = frozenset()
         self._grammar: TokenGrammar | None = None
+        self._keep_free: Callable[[str], bool] | None = None
         self._compiled: dict[RecognitionGrammar, TokenGrammar] = {}
         self.load_seconds = self._model.load_seconds
         _LOGGER.info("moonshine %s loaded in %.2f s", model_name, self.load_seconds)
@@ -107,7 +108,7 @@ class MoonshineEngine(SpeechEngine):
         limit = self._model.max_tokens(audio.size / SAMPLE_RATE)
         free = self._model.greedy(states, limit)
         free_text = self._model.tokenizer.decode(free.tokens)
-        if self._grammar is None:
+        if self._grammar is None or (self._keep_free is not None and self._keep_free(free_text)):
             return Transcript(text=free_text, confidence=None, engine=self.name)
         rules = self.acceptance
         # Sentences far below anything acceptable are not explored; those within a margin of it
@@ -154,6 +155,7 @@ class MoonshineEngine(SpeechEngine):
         if grammar is None:
             self._grammar = None
             return
+        self._keep_free = grammar.keep_free
         self._meaning_of = grammar.meaning or _same_words
         self._careful = grammar.careful
         compiled = self._compiled.get(grammar)

@@ -42,6 +42,8 @@ class RecognitionGrammar:
     """Text -> a value equal for sentences that would do the same thing (None: same words)."""
     careful: frozenset[Hashable] = field(default=frozenset(), compare=False, hash=False)
     """Meanings a recogniser should be surer of before choosing them (a bare yes or no)."""
+    keep_free: Callable[[str], bool] | None = field(default=None, compare=False, hash=False)
+    """Free transcripts no grammar sentence may replace (a crisis or warning sign heard)."""
 
     @property
     def slot_phrases(self) -> dict[str, tuple[str, ...]]:
@@ -51,7 +53,7 @@ class RecognitionGrammar:
     def with_sentence(self, words: tuple[str, ...]) -> RecognitionGrammar:
         """The same grammar, one sentence more (a wake phrase)."""
         return RecognitionGrammar((words, *self.sentences), self.slots, self.meaning,
-                                  self.careful)
+                                  self.careful, self.keep_free)
 
     def phrases(self) -> list[str]:
         """A flat phrase list: sentences cut at their slots, plus every slot phrase (vosk).

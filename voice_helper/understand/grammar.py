@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from voice_helper.listen.transcript import MeaningOf, RecognitionGrammar
 from voice_helper.understand.numbers import duration_phrases
@@ -17,8 +17,14 @@ def recognition_grammar(
     templates: IntentTemplates,
     allowed: set[str] | None = None,
     meaning: MeaningOf | None = None,
+    keep_free: Callable[[str], bool] | None = None,
 ) -> RecognitionGrammar:
-    """Whole sentences of the allowed intents, their number placeholders as slots."""
+    """Whole sentences of the allowed intents, their number placeholders as slots.
+
+    keep_free: free transcripts the grammar must not replace (a crisis or a warning sign
+    heard in them must reach the safety rules as heard, not as the nearest command).
+    """
     sentences = tuple(dict.fromkeys(s.tokens for s in templates.for_intents(allowed)))
     slots = ((DURATION, tuple(duration_phrases())), (NUMBER, _BARE_NUMBERS))
-    return RecognitionGrammar(sentences, slots, meaning, ANSWER_MEANINGS if meaning else frozenset())
+    return RecognitionGrammar(sentences, slots, meaning, ANSWER_MEANINGS if meaning else frozenset(),
+                              keep_free)

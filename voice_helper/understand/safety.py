@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
@@ -37,15 +38,19 @@ class Word:
 
     def matches(self, token: str) -> bool:
         """True when the heard token is this word (or, for long words, a near miss of it)."""
-        if self.prefix:
-            return token.startswith(self.text) or (
-                len(self.text) >= FUZZY_MIN_LETTERS and len(token) >= len(self.text)
-                and Levenshtein.normalized_similarity(token[: len(self.text)], self.text)
-                >= FUZZY_SIMILARITY)
-        if token == self.text:
-            return True
-        return (len(self.text) >= FUZZY_MIN_LETTERS and len(token) >= FUZZY_MIN_LETTERS
-                and Levenshtein.normalized_similarity(token, self.text) >= FUZZY_SIMILARITY)
+        return _word_matches(self.text, self.prefix, token)
+
+
+@lru_cache(maxsize=200_000)
+def _word_matches(text: str, prefix: bool, token: str) -> bool:
+    if prefix:
+        return token.startswith(text) or (
+            len(text) >= FUZZY_MIN_LETTERS and len(token) >= len(text)
+            and Levenshtein.normalized_similarity(token[: len(text)], text) >= FUZZY_SIMILARITY)
+    if token == text:
+        return True
+    return (len(text) >= FUZZY_MIN_LETTERS and len(token) >= FUZZY_MIN_LETTERS
+            and Levenshtein.normalized_similarity(token, text) >= FUZZY_SIMILARITY)
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,10 @@ class Part:
     def find(self, tokens: list[str]) -> list[int]:
         """Start positions where one of the choices appears in tokens."""
         found = []
+        firsts = {words[0] for words in self.choices}
         for start in range(len(tokens)):
+            if not any(w.matches(tokens[start]) for w in firsts):
+                continue
             for words in self.choices:
                 end = start + len(words)
                 if end <= len(tokens) and all(w.matches(t) for w, t in zip(words, tokens[start:end])):
@@ -152,6 +160,8 @@ class SafetyContent:
     groups: tuple[RedFlagGroup, ...]
     ignore: tuple[tuple[str, ...], ...] = ()
     """Word sequences removed before listening for warning signs ("hay fever")."""
+    not_hers: tuple[Phrase, ...] = ()
+    """Phrases that make the signs someone else's ("my friend has"): only the baby's count."""
 
 
 @dataclass(frozen=True)
@@ -183,8 +193,11 @@ class SafetyDetector:
             if phrase.heard_in(tokens):
                 return SafetyHit("crisis", phrase=phrase.source)
         tokens = _without(tokens, self.content.ignore)
+        someone_else = any(p.heard_in(tokens) for p in self.content.not_hers)
         # The painless lump is checked first: "a lump" alone is the infection group's.
         for group in sorted(self.content.groups, key=lambda g: g.id != "lump_that_stays"):
+            if someone_else and group.id != "baby":
+                continue
             for symptom in group.symptoms:
                 for phrase in symptom.phrases:
                     if phrase.heard_in(tokens):
@@ -209,6 +222,7 @@ _SCHEMA = {
     "crisis": Field(dict, schema={"reply": Field(str), "source": Field(str), "heard": _PHRASES}),
     "red_flags": Field(dict, schema={"heard_intro": Field(str),
                                      "ignore": Field(list, required=False, items=str),
+                                     "not_hers": Field(list, required=False, items=str),
                                      "groups": Field(list, items=_GROUP)}),
 }
 CRISIS_PLACEHOLDERS = ("{emergency_number}", "{crisis_line}")
@@ -261,7 +275,9 @@ def parse_safety(path: Path, raw: object, checker: Checker) -> SafetyContent | N
     return SafetyContent(_clean(crisis["reply"]), _clean(crisis["source"]),
                          _phrases(crisis["heard"], "crisis.heard", checker),
                          _clean(flags["heard_intro"]), tuple(groups),
-                         tuple(tuple(normalize(text)) for text in flags.get("ignore", [])))
+                         tuple(tuple(normalize(text)) for text in flags.get("ignore", [])),
+                         _phrases(flags["not_hers"], "red_flags.not_hers", checker)
+                         if "not_hers" in flags else ())
 
 
 def load_safety(path: Path) -> SafetyContent:
