@@ -6,8 +6,11 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from voice_helper.errors import ContentError
+from voice_helper.sources import check_cited, load_sources
+from voice_helper.speech_time import estimate_seconds
 from voice_helper.understand.templates import IntentTemplates, parse_templates
 from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
 
@@ -22,6 +25,17 @@ REQUIRED_CAUSES = (
 MAX_SPOKEN_WORDS = 30
 """Longest sentence a listener can follow by ear."""
 
+REMEDY_CHUNK = 2
+"""Remedy steps read out in one reply before "say next for more"."""
+
+INTRO_SECONDS = 4.0
+"""Longest troubleshooting intro: the first question should start within about 4 s of speech."""
+QUESTION_SECONDS = 8.0
+"""Longest yes/no question: she answers over the pump, often before it ends."""
+REPLY_SECONDS = 20.0
+"""Longest single reply (a remedy chunk with its explanation or help line, a prompt); more
+waits for "next". Estimated from the words (voice_helper/speech_time.py) at the default rate."""
+
 PROMPT_KEYS = (
     "greeting", "reprompt", "reprompt_question", "gave_up", "offer_continue", "more_remedy",
     "end_of_remedy", "moved_on", "nothing_before", "summary_none", "summary_found",
@@ -29,14 +43,16 @@ PROMPT_KEYS = (
     "help_question", "help_remedy", "help_offer",
 )
 
+_SOURCED = {"say": Field(str), "source": Field((str, list))}
+"""An advice line: the words, and the key(s) in sources.yaml it comes from ("seed" included)."""
 _CAUSE_SCHEMA = {
     "id": Field(str),
     "name": Field(str),
     "spoken_names": Field(list, items=str),
     "question": Field(str),
-    "explanation": Field(str),
-    "remedy": Field(list, items=str),
-    "professional_help": Field(str),
+    "explanation": Field(dict, schema=_SOURCED),
+    "remedy": Field(list, items=_SOURCED),
+    "professional_help": Field(dict, schema=_SOURCED),
 }
 _TROUBLESHOOTING_SCHEMA = {
     "intro": Field(str),
@@ -64,6 +80,13 @@ class Cause:
     """Steps to try, one short sentence each."""
     professional_help: str
     """When and where to get professional help."""
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Source keys of each advice line: "explanation", "remedy[0]", ..., "professional_help"."""
+
+    def remedy_chunks(self) -> tuple[tuple[str, ...], ...]:
+        """The remedy steps in the groups read out one reply at a time."""
+        steps = self.remedy
+        return tuple(steps[i : i + REMEDY_CHUNK] for i in range(0, len(steps), REMEDY_CHUNK))
 
 
 @dataclass(frozen=True)
@@ -95,6 +118,14 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
 
 
+def _check_seconds(checker: Checker, text: str, limit: float, path: str, line: int,
+                   what: str) -> None:
+    seconds = estimate_seconds(text)
+    if seconds > limit:
+        checker.add(line, path, f"{what} takes about {seconds:.1f} s to say, more than "
+                    f"{limit:.0f} s; shorten it: {text[:50]!r}...")
+
+
 def _check_speakable(checker: Checker, text: str, path: str, line: int) -> None:
     for sentence in _sentences(text):
         words = len(sentence.split())
@@ -115,7 +146,21 @@ def _load(path: Path, problems: list) -> object | None:
     return raw
 
 
-def _parse_troubleshooting(path: Path, raw: object, checker: Checker) -> dict | None:
+def _sourced_lines(cause: dict) -> list[tuple[str, Any]]:
+    """Each advice line of a cause with its field path: explanation, remedy[i], help."""
+    lines = [("explanation", cause["explanation"])]
+    lines += [(f"remedy[{i}]", step) for i, step in enumerate(cause["remedy"])]
+    return [*lines, ("professional_help", cause["professional_help"])]
+
+
+def _check_intro(checker: Checker, raw: dict) -> None:
+    _check_speakable(checker, raw["intro"], "intro", raw.key_lines["intro"])
+    _check_seconds(checker, raw["intro"], INTRO_SECONDS, "intro", raw.key_lines["intro"],
+                   "the intro before the first question")
+
+
+def _parse_troubleshooting(path: Path, raw: object, checker: Checker,
+                           sources: dict[str, str]) -> dict | None:
     if not checker.mapping(raw, _TROUBLESHOOTING_SCHEMA, "", 1) or checker.problems:
         return None
     assert isinstance(raw, dict)
@@ -128,14 +173,19 @@ def _parse_troubleshooting(path: Path, raw: object, checker: Checker) -> dict | 
         seen.setdefault(cause["id"], line)
         if not re.fullmatch(r"[a-z][a-z0-9_]*", cause["id"]):
             checker.add(line, f"causes[{index}].id", "use lower-case letters, digits and _ only")
-        for key in ("question", "explanation", "professional_help"):
-            _check_speakable(checker, cause[key], f"causes[{index}].{key}", cause.key_lines[key])
+        where = f"causes[{index}]"
+        _check_speakable(checker, cause["question"], f"{where}.question",
+                         cause.key_lines["question"])
+        _check_seconds(checker, cause["question"], QUESTION_SECONDS, f"{where}.question",
+                       cause.key_lines["question"], "the question")
         if not cause["question"].rstrip().endswith("?"):
-            checker.add(cause.key_lines["question"], f"causes[{index}].question",
+            checker.add(cause.key_lines["question"], f"{where}.question",
                         "should be a yes/no question ending with '?'")
-        for step_index, step in enumerate(cause["remedy"]):
-            _check_speakable(checker, step, f"causes[{index}].remedy[{step_index}]",
-                             cause["remedy"].item_lines[step_index])
+        for key, line_of in _sourced_lines(cause):
+            _check_speakable(checker, line_of["say"], f"{where}.{key}.say", line_of.key_lines["say"])
+            check_cited(checker, line_of["source"], sources, f"{where}.{key}.source",
+                        line_of.key_lines["source"])
+    _check_intro(checker, raw)
     for missing in (c for c in REQUIRED_CAUSES if c not in seen):
         checker.add(raw["causes"].line, "causes", f"missing the cause with id {missing!r}")
     if raw["causes"] and raw["causes"][0]["id"] != "pump_setup" and "pump_setup" in seen:
@@ -148,17 +198,57 @@ def _parse_prompts(raw: object, checker: Checker) -> dict[str, str] | None:
     if not checker.mapping(raw, schema, "", 1):
         return None
     assert isinstance(raw, dict)
+    lines = getattr(raw, "key_lines", {})
+    for key, value in raw.items():
+        if isinstance(value, str):
+            _check_seconds(checker, value, REPLY_SECONDS, str(key), lines.get(str(key), 1),
+                           "the prompt")
     return {key: " ".join(str(value).split()) for key, value in raw.items()}
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _keys(value: str | list[str]) -> tuple[str, ...]:
+    return tuple(value) if isinstance(value, list) else (value,)
 
 
 def _build_cause(raw: dict) -> Cause:
     return Cause(
         id=raw["id"], name=raw["name"], spoken_names=tuple(raw["spoken_names"]),
-        question=" ".join(raw["question"].split()),
-        explanation=" ".join(raw["explanation"].split()),
-        remedy=tuple(" ".join(s.split()) for s in raw["remedy"]),
-        professional_help=" ".join(raw["professional_help"].split()),
+        question=_words(raw["question"]),
+        explanation=_words(raw["explanation"]["say"]),
+        remedy=tuple(_words(step["say"]) for step in raw["remedy"]),
+        professional_help=_words(raw["professional_help"]["say"]),
+        sources={key: _keys(line["source"]) for key, line in _sourced_lines(raw)},
     )
+
+
+def _check_replies(path: Path, raw: dict, causes: tuple[Cause, ...],
+                   prompts: dict[str, str]) -> list[Problem]:
+    """Every remedy reply as the dialogue says it, held to REPLY_SECONDS of speech."""
+    checker = Checker(path)
+    after = max((prompts["offer_continue"], prompts["end_of_remedy"].format(name="x" * 12)),
+                key=estimate_seconds)
+    for index, (cause, raw_cause) in enumerate(zip(causes, raw["causes"], strict=True)):
+        chunks = cause.remedy_chunks()
+        for number, steps in enumerate(chunks):
+            parts = [cause.explanation] if number == 0 else []
+            parts += steps
+            last = number == len(chunks) - 1
+            parts += [cause.professional_help, after] if last else [prompts["more_remedy"]]
+            first = number * REMEDY_CHUNK
+            line = raw_cause["remedy"].item_lines[first]
+            _check_seconds(checker, " ".join(parts), REPLY_SECONDS,
+                           f"causes[{index}].remedy[{first}:{first + len(steps)}]", line,
+                           f"remedy reply {number + 1} of {len(chunks)}")
+    names = ", ".join(sorted((c.name for c in causes), key=len)[-2:])
+    summary = " ".join((prompts["summary_found"].format(names=names), prompts["summary_help"],
+                        *raw["help_resources"]))
+    _check_seconds(checker, summary, REPLY_SECONDS, "help_resources", raw["help_resources"].line,
+                   "the summary (summary_found with two causes, summary_help, help_resources)")
+    return checker.problems
 
 
 def load_content(directory: Path) -> Content:
@@ -170,13 +260,17 @@ def load_content(directory: Path) -> Content:
     paths = {name: directory / f"{name}.yaml" for name in ("troubleshooting", "prompts", "intents")}
     raws = {name: _load(path, problems) for name, path in paths.items()}
     trouble_checker, prompt_checker = Checker(paths["troubleshooting"]), Checker(paths["prompts"])
+    sources, source_problems = load_sources(directory)
+    problems += source_problems
     trouble = (_parse_troubleshooting(paths["troubleshooting"], raws["troubleshooting"],
-                                      trouble_checker)
+                                      trouble_checker, sources)
                if raws["troubleshooting"] is not None else None)
     prompts = (_parse_prompts(raws["prompts"], prompt_checker)
                if raws["prompts"] is not None else None)
     problems += trouble_checker.problems + prompt_checker.problems
     causes = tuple(_build_cause(c) for c in trouble["causes"]) if trouble and not trouble_checker.problems else ()
+    if causes and prompts is not None and not prompt_checker.problems:
+        problems += _check_replies(paths["troubleshooting"], trouble, causes, prompts)
     templates = None
     if raws["intents"] is not None:
         cause_names = {c.id: (c.name, *c.spoken_names) for c in causes}
