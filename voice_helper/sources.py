@@ -22,6 +22,9 @@ def load_sources(directory: Path) -> tuple[dict[str, str], list[Problem]]:
     except YamlProblems as exc:
         return {}, list(exc.problems)
     checker = Checker(path)
+    if raw is None:
+        checker.add(1, "(top)", "should be a mapping of keys, got nothing")
+        return {}, checker.problems
     table = raw.get("sources") if isinstance(raw, dict) else None
     if not isinstance(raw, dict) or set(raw) != {"sources"} or not isinstance(table, dict):
         checker.add(getattr(raw, "line", 1), "sources",
