@@ -1,8 +1,9 @@
 """Calibrate the content check's speech-time estimate against real pyttsx3 (espeak-ng) WAVs.
 
 Speaks every sentence the content can say (one WAV each, at the configured rate), fits
-seconds = a * words + b * letters + c * commas + d * sentences by least squares, and prints the fit and the worst
-under-estimate, so the constants in voice_helper/speech_time.py can be checked or updated:
+seconds = a * words + b * letters + c * commas + d * sentences by least squares, and prints
+the fit and the worst under-estimates, so the constants in voice_helper/speech_time.py can be
+checked or updated:
 
     .venv/bin/python benchmarks/speech_rate.py [--rate 160] [--out DIR]
 """
@@ -43,7 +44,7 @@ def content_texts(directory: Path) -> list[str]:
                 continue
             texts.append(text)
             texts += re.split(r"(?<=[.!?])\s+", text)
-    return sorted(set(t for t in texts if t))
+    return sorted({t for t in texts if t})
 
 
 def main() -> None:
@@ -66,7 +67,8 @@ def main() -> None:
     print(f"{len(texts)} clips at {args.rate} wpm: seconds = {fit[0]:.3f} * words + "
           f"{fit[1]:.3f} * letters + {fit[2]:.3f} * commas + {fit[3]:.3f} * sentences; "
           f"{sum(units) / sum(seconds):.2f} words/s overall")
-    errors = [(estimate_seconds(t, args.rate) - s, t, s) for t, s in zip(texts, seconds, strict=True)]
+    errors = [(estimate_seconds(t, args.rate) - s, t, s)
+              for t, s in zip(texts, seconds, strict=True)]
     errors.sort()
     print(f"estimate - real: min {errors[0][0]:+.2f} s, max {errors[-1][0]:+.2f} s, "
           f"mean {np.mean([e for e, _, _ in errors]):+.2f} s")

@@ -182,7 +182,8 @@ def _parse_troubleshooting(path: Path, raw: object, checker: Checker,
             checker.add(cause.key_lines["question"], f"{where}.question",
                         "should be a yes/no question ending with '?'")
         for key, line_of in _sourced_lines(cause):
-            _check_speakable(checker, line_of["say"], f"{where}.{key}.say", line_of.key_lines["say"])
+            _check_speakable(checker, line_of["say"], f"{where}.{key}.say",
+                             line_of.key_lines["say"])
             check_cited(checker, line_of["source"], sources, f"{where}.{key}.source",
                         line_of.key_lines["source"])
     _check_intro(checker, raw)
@@ -277,7 +278,7 @@ def load_content(directory: Path) -> Content:
         templates_checker = Checker(paths["intents"])
         templates = parse_templates(raws["intents"], cause_names, templates_checker)
         problems += templates_checker.problems
-    problems += _extra_checks(directory)
+    problems += [p for p in _extra_checks(directory) if p not in problems]  # sources.yaml once
     if problems:
         listing = "\n  ".join(str(p) for p in problems)
         raise ContentError(f"content in {directory} is not valid:\n  {listing}")
