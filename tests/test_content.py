@@ -146,8 +146,10 @@ def test_a_remedy_step_without_a_source_is_refused(content_copy):
     step = "      - say: Keep a snack near the place where you pump.\n"
     _break(path, f"{step}        source: nhs_diet\n", step)
     line = _line_of(path, "Keep a snack near")
-    assert (f"troubleshooting.yaml:{line}: causes[8].remedy[2].source: missing required field"
-            in _error(content_copy))
+    message = _error(content_copy)
+    assert f"troubleshooting.yaml:{line}: causes[8].remedy[2].source: missing required field" in (
+        message)
+    assert "unknown cause id" not in message  # one problem, told once
 
 
 def test_a_plain_remedy_line_is_refused_with_its_line(content_copy):

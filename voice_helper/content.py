@@ -274,7 +274,8 @@ def load_content(directory: Path) -> Content:
         problems += _check_replies(paths["troubleshooting"], trouble, causes, prompts)
     templates = None
     if raws["intents"] is not None:
-        cause_names = {c.id: (c.name, *c.spoken_names) for c in causes}
+        cause_names = ({c.id: (c.name, *c.spoken_names) for c in causes}
+                       or _raw_cause_names(raws["troubleshooting"]))
         templates_checker = Checker(paths["intents"])
         templates = parse_templates(raws["intents"], cause_names, templates_checker)
         problems += templates_checker.problems
@@ -293,6 +294,19 @@ def load_content(directory: Path) -> Content:
         prompts=prompts,
         templates=templates,
     )
+
+
+def _raw_cause_names(raw: object) -> dict[str, tuple[str, ...]]:
+    """Cause ids and names from a troubleshooting file with problems, so that one problem
+    there is not repeated as an unknown cause for every sentence of intents.yaml."""
+    causes = raw.get("causes") if isinstance(raw, dict) else None
+    names: dict[str, tuple[str, ...]] = {}
+    for cause in causes if isinstance(causes, list) else []:
+        if isinstance(cause, dict) and isinstance(cause.get("id"), str):
+            spoken = cause.get("spoken_names")
+            words = [cause.get("name"), *(spoken if isinstance(spoken, list) else [])]
+            names[cause["id"]] = tuple(w for w in words if isinstance(w, str))
+    return names
 
 
 def _extra_checks(directory: Path) -> list:
