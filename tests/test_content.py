@@ -219,3 +219,15 @@ def test_a_long_prompt_is_a_content_error(content_copy):
     _break(path, "more_remedy: Say next for more.", f"more_remedy: {long}")
     line = _line_of(path, "more_remedy:")
     assert f"prompts.yaml:{line}: more_remedy: the prompt takes about" in _error(content_copy)
+
+
+def test_warmth_without_the_mastitis_caveat_is_refused(content_copy):
+    path = content_copy / "troubleshooting.yaml"
+    _break(path, "      - say: Do not pump through strong pain.\n        source: lll_pumping\n",
+           "      - say: A warm cloth before pumping can ease a tender spot.\n"
+           "        source: seed\n")
+    line = _line_of(path, "A warm cloth")
+    message = _error(content_copy)
+    assert f"troubleshooting.yaml:{line}: causes[2].remedy[1].say: suggests warmth or massage" in (
+        message)
+    assert "cite abm_36_2022" in message

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_helper.errors import ContentError
-from voice_helper.sources import check_cited, load_sources
+from voice_helper.sources import check_cited, check_mastitis_caveat, load_sources
 from voice_helper.speech_time import estimate_seconds
 from voice_helper.understand.templates import IntentTemplates, parse_templates
 from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
@@ -184,8 +184,10 @@ def _parse_troubleshooting(path: Path, raw: object, checker: Checker,
         for key, line_of in _sourced_lines(cause):
             _check_speakable(checker, line_of["say"], f"{where}.{key}.say",
                              line_of.key_lines["say"])
-            check_cited(checker, line_of["source"], sources, f"{where}.{key}.source",
-                        line_of.key_lines["source"])
+            keys = check_cited(checker, line_of["source"], sources, f"{where}.{key}.source",
+                               line_of.key_lines["source"])
+            check_mastitis_caveat(checker, line_of["say"], keys, f"{where}.{key}.say",
+                                  line_of.key_lines["say"])
     _check_intro(checker, raw)
     for missing in (c for c in REQUIRED_CAUSES if c not in seen):
         checker.add(raw["causes"].line, "causes", f"missing the cause with id {missing!r}")
@@ -226,13 +228,22 @@ def _build_cause(raw: dict) -> Cause:
     )
 
 
+def _fill(template: str, **values: str) -> str:
+    """The prompt with its placeholders filled, or as written when they do not fit."""
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
 def _check_replies(path: Path, raw: dict, causes: tuple[Cause, ...],
                    prompts: dict[str, str]) -> list[Problem]:
     """Every remedy reply as the dialogue says it, held to REPLY_SECONDS of speech."""
     checker = Checker(path)
-    after = max((prompts["offer_continue"], prompts["end_of_remedy"].format(name="x" * 12)),
-                key=estimate_seconds)
     for index, (cause, raw_cause) in enumerate(zip(causes, raw["causes"], strict=True)):
+        # After the last steps: the offer of the other questions, or (asked directly) the end.
+        after = max((prompts["offer_continue"], _fill(prompts["end_of_remedy"], name=cause.name)),
+                    key=estimate_seconds)
         chunks = cause.remedy_chunks()
         for number, steps in enumerate(chunks):
             parts = [cause.explanation] if number == 0 else []
@@ -245,7 +256,7 @@ def _check_replies(path: Path, raw: dict, causes: tuple[Cause, ...],
                            f"causes[{index}].remedy[{first}:{first + len(steps)}]", line,
                            f"remedy reply {number + 1} of {len(chunks)}")
     names = ", ".join(sorted((c.name for c in causes), key=len)[-2:])
-    summary = " ".join((prompts["summary_found"].format(names=names), prompts["summary_help"],
+    summary = " ".join((_fill(prompts["summary_found"], names=names), prompts["summary_help"],
                         *raw["help_resources"]))
     _check_seconds(checker, summary, REPLY_SECONDS, "help_resources", raw["help_resources"].line,
                    "the summary (summary_found with two causes, summary_help, help_resources)")

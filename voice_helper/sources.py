@@ -12,6 +12,11 @@ SOURCES_FILE = "sources.yaml"
 SEED = "seed"
 """The key for the seed article; every other key names outside guidance (NHS, ABM, ...)."""
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
+MASTITIS_SOURCE = "abm_36_2022"
+"""Current mastitis guidance: on a red, sore area, cold rather than heat, and no deep massage."""
+_WARMTH_OR_MASSAGE = re.compile(r"\b(warm\w*|heat\w*|hot (?:cloth|pack|water|shower)|massag\w*)\b",
+                                re.IGNORECASE)
+_CAVEAT = re.compile(r"\b(red|sore)\b", re.IGNORECASE)
 
 
 def load_sources(directory: Path) -> tuple[dict[str, str], list[Problem]]:
@@ -54,3 +59,13 @@ def check_cited(checker: Checker, value: Any, known: dict[str, str], path: str,
             checker.add(line, path, f"{key!r} is not in {SOURCES_FILE} (known: "
                         f"{', '.join(sorted(known))})")
     return tuple(keys)
+
+
+def check_mastitis_caveat(checker: Checker, text: Any, keys: tuple[str, ...], path: str,
+                          line: int) -> None:
+    """A line that suggests warmth or massage must carry the caveat for a red, sore area."""
+    if not isinstance(text, str) or not _WARMTH_OR_MASSAGE.search(text):
+        return
+    if MASTITIS_SOURCE not in keys or not _CAVEAT.search(text):
+        checker.add(line, path, "suggests warmth or massage: add that a red or sore area needs "
+                    f"cold, not heat, and no deep massage, and cite {MASTITIS_SOURCE}")

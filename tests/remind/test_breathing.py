@@ -383,3 +383,15 @@ def test_relaxation_prompt_needs_a_known_source(tmp_path: Path) -> None:
     message = str(caught.value)
     assert f"{path}:9: prompts[0].source: missing required field" in message
     assert "prompts[5].source: 'a_blog' is not in sources.yaml" in message
+
+
+def test_relaxation_warmth_needs_the_mastitis_caveat(tmp_path: Path) -> None:
+    folder = _content_with(tmp_path)
+    path = folder / "relaxation.yaml"
+    text = path.read_text()
+    caveat = " If an area is red or sore, use something cool there instead."
+    assert caveat in text
+    path.write_text(text.replace(caveat, "", 1))
+    with pytest.raises(ContentError) as caught:
+        load_remind_content(folder)
+    assert f"{path}:11: prompts[0].text: suggests warmth or massage" in str(caught.value)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_helper.errors import ContentError
-from voice_helper.sources import check_cited, load_sources
+from voice_helper.sources import check_cited, check_mastitis_caveat, load_sources
 from voice_helper.speech_time import estimate_seconds
 from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
 
@@ -134,8 +134,10 @@ def _check_relaxation(path: Path, raw: Any, sources: dict[str, str]) -> list[Pro
                 )
         _words_problem(checker, lines.get("text", 1), f"prompts[{index}].text", prompt.get("text"))
         if "source" in prompt:
-            check_cited(checker, prompt["source"], sources, f"prompts[{index}].source",
-                        lines.get("source", 1))
+            keys = check_cited(checker, prompt["source"], sources, f"prompts[{index}].source",
+                               lines.get("source", 1))
+            check_mastitis_caveat(checker, prompt.get("text"), keys, f"prompts[{index}].text",
+                                  lines.get("text", 1))
     return checker.problems
 
 
