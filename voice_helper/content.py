@@ -9,8 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from voice_helper.errors import ContentError
+from voice_helper.reply_length import (
+    INTRO_SECONDS,
+    QUESTION_SECONDS,
+    REMEDY_CHUNK,
+    REPLY_SECONDS,
+    check_remedy_replies,
+    check_seconds,
+)
 from voice_helper.sources import check_cited, check_mastitis_caveat, load_sources
-from voice_helper.speech_time import estimate_seconds
 from voice_helper.understand.templates import IntentTemplates, parse_templates
 from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
 
@@ -24,21 +31,6 @@ REQUIRED_CAUSES = (
 
 MAX_SPOKEN_WORDS = 30
 """Longest sentence a listener can follow by ear."""
-
-REMEDY_CHUNK = 2
-"""Remedy steps read out in one reply before "say next for more"."""
-
-INTRO_SECONDS = 4.0
-"""Longest troubleshooting intro: the first question should start within about 4 s of speech."""
-QUESTION_SECONDS = 8.0
-"""Longest yes/no question: she answers over the pump, often before it ends."""
-SPEECH_MARGIN_SECONDS = 0.6
-"""Added to every estimate before it is held to a limit: the most the estimate fell short of a
-real espeak-ng WAV on the 290 calibration sentences (voice_helper/speech_time.py); on whole
-replies it fell short by up to 0.85 s, so a limit may be passed by about a quarter second."""
-REPLY_SECONDS = 20.0
-"""Longest single reply (a remedy chunk with its explanation or help line, a prompt); more
-waits for "next". Estimated from the words (voice_helper/speech_time.py) at the default rate."""
 
 PROMPT_KEYS = (
     "greeting", "reprompt", "reprompt_question", "gave_up", "offer_continue", "more_remedy",
@@ -122,14 +114,6 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
 
 
-def _check_seconds(checker: Checker, text: str, limit: float, path: str, line: int,
-                   what: str) -> None:
-    seconds = estimate_seconds(text) + SPEECH_MARGIN_SECONDS
-    if seconds > limit:
-        checker.add(line, path, f"{what} takes about {seconds:.1f} s to say, more than "
-                    f"{limit:.0f} s; shorten it: {text[:50]!r}...")
-
-
 def _check_speakable(checker: Checker, text: str, path: str, line: int) -> None:
     for sentence in _sentences(text):
         words = len(sentence.split())
@@ -159,7 +143,7 @@ def _sourced_lines(cause: dict) -> list[tuple[str, Any]]:
 
 def _check_intro(checker: Checker, raw: dict) -> None:
     _check_speakable(checker, raw["intro"], "intro", raw.key_lines["intro"])
-    _check_seconds(checker, raw["intro"], INTRO_SECONDS, "intro", raw.key_lines["intro"],
+    check_seconds(checker, raw["intro"], INTRO_SECONDS, "intro", raw.key_lines["intro"],
                    "the intro before the first question")
 
 
@@ -180,7 +164,7 @@ def _parse_troubleshooting(path: Path, raw: object, checker: Checker,
         where = f"causes[{index}]"
         _check_speakable(checker, cause["question"], f"{where}.question",
                          cause.key_lines["question"])
-        _check_seconds(checker, cause["question"], QUESTION_SECONDS, f"{where}.question",
+        check_seconds(checker, cause["question"], QUESTION_SECONDS, f"{where}.question",
                        cause.key_lines["question"], "the question")
         if not cause["question"].rstrip().endswith("?"):
             checker.add(cause.key_lines["question"], f"{where}.question",
@@ -208,7 +192,7 @@ def _parse_prompts(raw: object, checker: Checker) -> dict[str, str] | None:
     lines = getattr(raw, "key_lines", {})
     for key, value in raw.items():
         if isinstance(value, str):
-            _check_seconds(checker, value, REPLY_SECONDS, str(key), lines.get(str(key), 1),
+            check_seconds(checker, value, REPLY_SECONDS, str(key), lines.get(str(key), 1),
                            "the prompt")
     return {key: " ".join(str(value).split()) for key, value in raw.items()}
 
@@ -232,41 +216,6 @@ def _build_cause(raw: dict) -> Cause:
     )
 
 
-def _fill(template: str, **values: str) -> str:
-    """The prompt with its placeholders filled, or as written when they do not fit."""
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return template
-
-
-def _check_replies(path: Path, raw: dict, causes: tuple[Cause, ...],
-                   prompts: dict[str, str]) -> list[Problem]:
-    """Every remedy reply as the dialogue says it, held to REPLY_SECONDS of speech."""
-    checker = Checker(path)
-    for index, (cause, raw_cause) in enumerate(zip(causes, raw["causes"], strict=True)):
-        # After the last steps: the offer of the other questions, or (asked directly) the end.
-        after = max((prompts["offer_continue"], _fill(prompts["end_of_remedy"], name=cause.name)),
-                    key=estimate_seconds)
-        chunks = cause.remedy_chunks()
-        for number, steps in enumerate(chunks):
-            parts = [cause.explanation] if number == 0 else []
-            parts += steps
-            last = number == len(chunks) - 1
-            parts += [cause.professional_help, after] if last else [prompts["more_remedy"]]
-            first = number * REMEDY_CHUNK
-            line = raw_cause["remedy"].item_lines[first]
-            _check_seconds(checker, " ".join(parts), REPLY_SECONDS,
-                           f"causes[{index}].remedy[{first}:{first + len(steps)}]", line,
-                           f"remedy reply {number + 1} of {len(chunks)}")
-    names = ", ".join(sorted((c.name for c in causes), key=len)[-2:])
-    summary = " ".join((_fill(prompts["summary_found"], names=names), prompts["summary_help"],
-                        *raw["help_resources"]))
-    _check_seconds(checker, summary, REPLY_SECONDS, "help_resources", raw["help_resources"].line,
-                   "the summary (summary_found with two causes, summary_help, help_resources)")
-    return checker.problems
-
-
 def load_content(directory: Path) -> Content:
     """Load and validate every content file; raise ContentError listing every problem."""
     directory = Path(directory)
@@ -286,7 +235,7 @@ def load_content(directory: Path) -> Content:
     problems += trouble_checker.problems + prompt_checker.problems
     causes = tuple(_build_cause(c) for c in trouble["causes"]) if trouble and not trouble_checker.problems else ()
     if causes and prompts is not None and not prompt_checker.problems:
-        problems += _check_replies(paths["troubleshooting"], trouble, causes, prompts)
+        problems += check_remedy_replies(paths["troubleshooting"], trouble, causes, prompts)
     templates = None
     if raws["intents"] is not None:
         cause_names = ({c.id: (c.name, *c.spoken_names) for c in causes}
