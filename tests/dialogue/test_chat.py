@@ -7,6 +7,8 @@ import pytest
 
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.content import load_content
+from voice_helper.reply_length import REPLY_SECONDS, SPEECH_MARGIN_SECONDS
+from voice_helper.speech_time import estimate_seconds
 
 CONTENT = load_content(DEFAULT_CONTENT_DIR)
 QUESTIONS = [c.question for c in CONTENT.causes]
@@ -44,6 +46,11 @@ def test_all_yes_reads_every_remedy_and_names_them_in_the_summary():
     assert all(cause.professional_help in " ".join(out) for cause in CONTENT.causes)
     summary = CONTENT.prompt("summary_found", names=", ".join(c.name for c in CONTENT.causes))
     assert summary in out[-1]
+    # Every remedy reply the dialogue really says fits the content check's limit.
+    remedies = [line for line in out[1:] if summary not in line and line not in QUESTIONS]
+    assert len(remedies) >= sum(len(c.remedy_chunks()) for c in CONTENT.causes) - 1
+    assert all(estimate_seconds(line) + SPEECH_MARGIN_SECONDS <= REPLY_SECONDS
+               for line in remedies)
 
 
 def test_ask_cause_jumps_straight_to_the_remedy():
