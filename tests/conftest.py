@@ -3,10 +3,23 @@
 import pytest
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory):
+    """One cache folder for the whole run: the meaning model is trained once, here, not per test."""
+    from voice_helper import DEFAULT_CONTENT_DIR
+    from voice_helper.content import load_content
+    from voice_helper.understand.understander import Understander
+
+    cache = tmp_path_factory.mktemp("cache")
+    Understander.from_content(load_content(DEFAULT_CONTENT_DIR), cache_dir=cache)
+    return cache
+
+
 @pytest.fixture
-def private_home(tmp_path, monkeypatch):
+def private_home(tmp_path, monkeypatch, shared_cache):
     """Reminders, config and sockets live in a temporary home, never the real one."""
     monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("VOICE_HELPER_CACHE_DIR", str(shared_cache))
     monkeypatch.setenv("VOICE_HELPER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))

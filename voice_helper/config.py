@@ -32,8 +32,9 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Where rebuildable files live (the trained meaning model), in the XDG cache dir."""
-    return Path(platformdirs.user_cache_dir(APP_NAME))
+    """Where rebuildable files live (the trained meaning model): VOICE_HELPER_CACHE_DIR or XDG."""
+    override = os.environ.get("VOICE_HELPER_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir(APP_NAME))
 
 
 def runtime_dir() -> Path:

@@ -10,6 +10,15 @@ from typing import Any
 
 from voice_helper.errors import ContentError
 from voice_helper.understand.safety import SafetyContent, parse_safety
+from voice_helper.reply_length import (
+    INTRO_SECONDS,
+    QUESTION_SECONDS,
+    REMEDY_CHUNK,
+    REPLY_SECONDS,
+    check_remedy_replies,
+    check_seconds,
+)
+from voice_helper.sources import check_cited, check_mastitis_caveat, load_sources
 from voice_helper.understand.templates import IntentTemplates, parse_templates
 from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
 
@@ -40,14 +49,16 @@ _MEANINGS_SCHEMA = {
                                 "confirm_cancel")
 } | {"meanings": Field(dict), "kinds": Field(dict)}
 
+_SOURCED = {"say": Field(str), "source": Field((str, list))}
+"""An advice line: the words, and the key(s) in sources.yaml it comes from ("seed" included)."""
 _CAUSE_SCHEMA = {
     "id": Field(str),
     "name": Field(str),
     "spoken_names": Field(list, items=str),
     "question": Field(str),
-    "explanation": Field(str),
-    "remedy": Field(list, items=str),
-    "professional_help": Field(str),
+    "explanation": Field(dict, schema=_SOURCED),
+    "remedy": Field(list, items=_SOURCED),
+    "professional_help": Field(dict, schema=_SOURCED),
 }
 _TROUBLESHOOTING_SCHEMA = {
     "intro": Field(str),
@@ -74,6 +85,13 @@ class Cause:
     """Steps to try, one short sentence each."""
     professional_help: str
     """When and where to get professional help."""
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Source keys of each advice line: "explanation", "remedy[0]", ..., "professional_help"."""
+
+    def remedy_chunks(self) -> tuple[tuple[str, ...], ...]:
+        """The remedy steps in the groups read out one reply at a time."""
+        steps = self.remedy
+        return tuple(steps[i : i + REMEDY_CHUNK] for i in range(0, len(steps), REMEDY_CHUNK))
 
 
 @dataclass(frozen=True)
@@ -131,7 +149,21 @@ def _load(path: Path, problems: list) -> object | None:
     return raw
 
 
-def _parse_troubleshooting(path: Path, raw: object, checker: Checker) -> dict | None:
+def _sourced_lines(cause: dict) -> list[tuple[str, Any]]:
+    """Each advice line of a cause with its field path: explanation, remedy[i], help."""
+    lines = [("explanation", cause["explanation"])]
+    lines += [(f"remedy[{i}]", step) for i, step in enumerate(cause["remedy"])]
+    return [*lines, ("professional_help", cause["professional_help"])]
+
+
+def _check_intro(checker: Checker, raw: dict) -> None:
+    _check_speakable(checker, raw["intro"], "intro", raw.key_lines["intro"])
+    check_seconds(checker, raw["intro"], INTRO_SECONDS, "intro", raw.key_lines["intro"],
+                   "the intro before the first question")
+
+
+def _parse_troubleshooting(path: Path, raw: object, checker: Checker,
+                           sources: dict[str, str]) -> dict | None:
     if not checker.mapping(raw, _TROUBLESHOOTING_SCHEMA, "", 1) or checker.problems:
         return None
     assert isinstance(raw, dict)
@@ -144,14 +176,22 @@ def _parse_troubleshooting(path: Path, raw: object, checker: Checker) -> dict | 
         seen.setdefault(cause["id"], line)
         if not re.fullmatch(r"[a-z][a-z0-9_]*", cause["id"]):
             checker.add(line, f"causes[{index}].id", "use lower-case letters, digits and _ only")
-        for key in ("question", "explanation", "professional_help"):
-            _check_speakable(checker, cause[key], f"causes[{index}].{key}", cause.key_lines[key])
+        where = f"causes[{index}]"
+        _check_speakable(checker, cause["question"], f"{where}.question",
+                         cause.key_lines["question"])
+        check_seconds(checker, cause["question"], QUESTION_SECONDS, f"{where}.question",
+                       cause.key_lines["question"], "the question")
         if not cause["question"].rstrip().endswith("?"):
-            checker.add(cause.key_lines["question"], f"causes[{index}].question",
+            checker.add(cause.key_lines["question"], f"{where}.question",
                         "should be a yes/no question ending with '?'")
-        for step_index, step in enumerate(cause["remedy"]):
-            _check_speakable(checker, step, f"causes[{index}].remedy[{step_index}]",
-                             cause["remedy"].item_lines[step_index])
+        for key, line_of in _sourced_lines(cause):
+            _check_speakable(checker, line_of["say"], f"{where}.{key}.say",
+                             line_of.key_lines["say"])
+            keys = check_cited(checker, line_of["source"], sources, f"{where}.{key}.source",
+                               line_of.key_lines["source"])
+            check_mastitis_caveat(checker, line_of["say"], keys, f"{where}.{key}.say",
+                                  line_of.key_lines["say"])
+    _check_intro(checker, raw)
     for missing in (c for c in REQUIRED_CAUSES if c not in seen):
         checker.add(raw["causes"].line, "causes", f"missing the cause with id {missing!r}")
     if raw["causes"] and raw["causes"][0]["id"] != "pump_setup" and "pump_setup" in seen:
@@ -164,16 +204,30 @@ def _parse_prompts(raw: object, checker: Checker) -> dict[str, str] | None:
     if not checker.mapping(raw, schema, "", 1):
         return None
     assert isinstance(raw, dict)
+    lines = getattr(raw, "key_lines", {})
+    for key, value in raw.items():
+        if isinstance(value, str):
+            check_seconds(checker, value, REPLY_SECONDS, str(key), lines.get(str(key), 1),
+                           "the prompt")
     return {key: " ".join(str(value).split()) for key, value in raw.items()}
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _keys(value: str | list[str]) -> tuple[str, ...]:
+    return tuple(value) if isinstance(value, list) else (value,)
 
 
 def _build_cause(raw: dict) -> Cause:
     return Cause(
         id=raw["id"], name=raw["name"], spoken_names=tuple(raw["spoken_names"]),
-        question=" ".join(raw["question"].split()),
-        explanation=" ".join(raw["explanation"].split()),
-        remedy=tuple(" ".join(s.split()) for s in raw["remedy"]),
-        professional_help=" ".join(raw["professional_help"].split()),
+        question=_words(raw["question"]),
+        explanation=_words(raw["explanation"]["say"]),
+        remedy=tuple(_words(step["say"]) for step in raw["remedy"]),
+        professional_help=_words(raw["professional_help"]["say"]),
+        sources={key: _keys(line["source"]) for key, line in _sourced_lines(raw)},
     )
 
 
@@ -186,16 +240,21 @@ def load_content(directory: Path) -> Content:
     paths = {name: directory / f"{name}.yaml" for name in ("troubleshooting", "prompts", "intents")}
     raws = {name: _load(path, problems) for name, path in paths.items()}
     trouble_checker, prompt_checker = Checker(paths["troubleshooting"]), Checker(paths["prompts"])
+    sources, source_problems = load_sources(directory)
+    problems += source_problems
     trouble = (_parse_troubleshooting(paths["troubleshooting"], raws["troubleshooting"],
-                                      trouble_checker)
+                                      trouble_checker, sources)
                if raws["troubleshooting"] is not None else None)
     prompts = (_parse_prompts(raws["prompts"], prompt_checker)
                if raws["prompts"] is not None else None)
     problems += trouble_checker.problems + prompt_checker.problems
     causes = tuple(_build_cause(c) for c in trouble["causes"]) if trouble and not trouble_checker.problems else ()
+    if causes and prompts is not None and not prompt_checker.problems:
+        problems += check_remedy_replies(paths["troubleshooting"], trouble, causes, prompts)
     templates = None
     if raws["intents"] is not None:
-        cause_names = {c.id: (c.name, *c.spoken_names) for c in causes}
+        cause_names = ({c.id: (c.name, *c.spoken_names) for c in causes}
+                       or _raw_cause_names(raws["troubleshooting"]))
         templates_checker = Checker(paths["intents"])
         templates = parse_templates(raws["intents"], cause_names, templates_checker)
         problems += templates_checker.problems
@@ -219,7 +278,7 @@ def load_content(directory: Path) -> Content:
                 meanings_checker.add(meanings_raw.key_lines["meanings"], "meanings",
                                      f"missing: {', '.join(missing)}")
         problems += meanings_checker.problems
-    problems += _extra_checks(directory)
+    problems += [p for p in _extra_checks(directory) if p not in problems]  # sources.yaml once
     if problems:
         listing = "\n  ".join(str(p) for p in problems)
         raise ContentError(f"content in {directory} is not valid:\n  {listing}")
@@ -234,6 +293,19 @@ def load_content(directory: Path) -> Content:
         safety=safety,
         meanings=meanings,
     )
+
+
+def _raw_cause_names(raw: object) -> dict[str, tuple[str, ...]]:
+    """Cause ids and names from a troubleshooting file with problems, so that one problem
+    there is not repeated as an unknown cause for every sentence of intents.yaml."""
+    causes = raw.get("causes") if isinstance(raw, dict) else None
+    names: dict[str, tuple[str, ...]] = {}
+    for cause in causes if isinstance(causes, list) else []:
+        if isinstance(cause, dict) and isinstance(cause.get("id"), str):
+            spoken = cause.get("spoken_names")
+            words = [cause.get("name"), *(spoken if isinstance(spoken, list) else [])]
+            names[cause["id"]] = tuple(w for w in words if isinstance(w, str))
+    return names
 
 
 def _extra_checks(directory: Path) -> list:

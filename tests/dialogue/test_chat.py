@@ -7,6 +7,8 @@ import pytest
 
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.content import load_content
+from voice_helper.reply_length import REPLY_SECONDS, SPEECH_MARGIN_SECONDS
+from voice_helper.speech_time import estimate_seconds
 
 CONTENT = load_content(DEFAULT_CONTENT_DIR)
 QUESTIONS = [c.question for c in CONTENT.causes]
@@ -37,18 +39,23 @@ def test_all_no_walks_every_question_then_sums_up():
 def test_all_yes_reads_every_remedy_and_names_them_in_the_summary():
     lines = ["why is no milk coming out"]
     for cause in CONTENT.causes:
-        chunks = (len(cause.remedy) + 2) // 3
+        chunks = len(cause.remedy_chunks())
         lines += ["yes"] + ["next"] * (chunks - 1) + ["yes"]
     out = chat(*lines[:-1])  # after the last remedy the summary follows at once
     assert out[1].startswith(CONTENT.causes[0].explanation)
     assert all(cause.professional_help in " ".join(out) for cause in CONTENT.causes)
     summary = CONTENT.prompt("summary_found", names=", ".join(c.name for c in CONTENT.causes))
     assert summary in out[-1]
+    # Every remedy reply the dialogue really says fits the content check's limit.
+    remedies = [line for line in out[1:] if summary not in line and line not in QUESTIONS]
+    assert len(remedies) >= sum(len(c.remedy_chunks()) for c in CONTENT.causes) - 1
+    assert all(estimate_seconds(line) + SPEECH_MARGIN_SECONDS <= REPLY_SECONDS
+               for line in remedies)
 
 
 def test_ask_cause_jumps_straight_to_the_remedy():
     stress = CONTENT.cause("stress")
-    out = chat("tell me about stress", *["next"] * ((len(stress.remedy) - 1) // 3))
+    out = chat("tell me about stress", *["next"] * (len(stress.remedy_chunks()) - 1))
     assert out[0].startswith(f"{stress.explanation} {stress.remedy[0]}")
     assert " ".join(out).endswith(" ".join([stress.remedy[-1], stress.professional_help,
                                             CONTENT.prompt("end_of_remedy", name=stress.name)]))
@@ -58,7 +65,7 @@ def test_long_remedy_comes_in_chunks_with_back_and_repeat():
     setup = CONTENT.cause("pump_setup")
     out = chat("tell me about the flange", "next", "repeat", "back", "stop", "yes")
     assert out[0].startswith(setup.explanation) and out[0].endswith(CONTENT.prompt("more_remedy"))
-    assert setup.remedy[3] in out[1] and setup.remedy[0] not in out[1]
+    assert out[1].startswith(setup.remedy_chunks()[1][0]) and setup.remedy[0] not in out[1]
     assert out[2] == out[1]
     assert out[3] == out[0]
     assert out[4] == CONTENT.prompt("stopped")
@@ -87,11 +94,12 @@ def test_three_misses_offer_help_and_go_idle():
 
 
 def test_ask_cause_mid_flow_then_continue_resumes_the_questions():
-    out = chat("why is no milk coming out", "no", "tell me about diet", "yes")
     diet = CONTENT.cause("diet")
+    nexts = ["next"] * (len(diet.remedy_chunks()) - 1)
+    out = chat("why is no milk coming out", "no", "tell me about diet", *nexts, "yes")
     assert out[2].startswith(diet.explanation)
-    assert out[2].endswith(CONTENT.prompt("offer_continue"))
-    assert out[3] == QUESTIONS[1]
+    assert out[-2].endswith(CONTENT.prompt("offer_continue"))
+    assert out[-1] == QUESTIONS[1]
 
 
 @pytest.mark.parametrize("word", ["help"])

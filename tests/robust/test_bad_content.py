@@ -15,7 +15,7 @@ from voice_helper.content import load_content
 from voice_helper.errors import ContentError
 
 FILES = ("troubleshooting.yaml", "prompts.yaml", "intents.yaml", "breathing.yaml",
-         "relaxation.yaml")
+         "relaxation.yaml", "sources.yaml")
 BOM = b"\xef\xbb\xbf"
 
 
@@ -75,6 +75,7 @@ def test_a_byte_order_mark_does_not_shift_line_numbers(content: Path) -> None:
     ("troubleshooting.yaml", b"    name: stress\n"),
     ("breathing.yaml", b"    name: "),
     ("intents.yaml", b"    pump: [pump"),
+    ("sources.yaml", b"  seed: >-"),
 ])
 def test_tabs_name_the_line_and_say_to_use_spaces(content: Path, name: str,
                                                   indented: bytes) -> None:

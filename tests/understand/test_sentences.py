@@ -22,9 +22,8 @@ ANSWERS = ("yes", "no", "next", "back")
 
 
 @pytest.fixture(scope="module")
-def matcher(tmp_path_factory) -> Understander:
-    return Understander.from_content(load_content(DEFAULT_CONTENT_DIR),
-                                     cache_dir=tmp_path_factory.mktemp("cache"))
+def matcher(shared_cache) -> Understander:
+    return Understander.from_content(load_content(DEFAULT_CONTENT_DIR), cache_dir=shared_cache)
 
 
 @pytest.mark.parametrize(("text", "intent", "slots"), _cases())

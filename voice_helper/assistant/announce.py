@@ -28,7 +28,7 @@ def start_reminders(settings: Settings, content: Content, channel: SpeechChannel
         ))
 
     service = ReminderService(settings, data_dir, announce=announce,
-                              content_dir=content.directory)
+                              content_dir=content.directory, speech_reports=True)
     summary = service.start()
     if summary:
         _LOGGER.info("start-up summary: %s", summary)
@@ -36,7 +36,12 @@ def start_reminders(settings: Settings, content: Content, channel: SpeechChannel
 
 
 def mark_spoken(service: ReminderService, spoken: SpokenUtterance) -> None:
-    """Record a played announcement so it is never announced again after a restart."""
+    """Record a played announcement so it is never announced again after a restart; tell the
+    reminders every utterance that ended (a breathing intro starts the cues' clock)."""
+    try:
+        service.speech_finished(spoken.utterance.text)
+    except Exception:  # a bookkeeping failure must never silence the assistant
+        _LOGGER.exception("could not pass on the end of an utterance")
     meta: dict[str, Any] = spoken.utterance.metadata
     if "job_id" not in meta or spoken.started_at is None or spoken.error:
         return

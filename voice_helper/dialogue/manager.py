@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import Enum
 
-from voice_helper.content import Cause, Content
+from voice_helper.content import REMEDY_CHUNK, Cause, Content
 from voice_helper.dialogue.replies import ReminderPort, Reply
 from voice_helper.remind.durations import speak_duration
 from voice_helper.understand.intent import INTENT_NAMES, Intent
@@ -16,8 +16,6 @@ from voice_helper.understand.safety import SafetyDetector, SafetyHit
 
 _LOGGER = logging.getLogger(__name__)
 
-REMEDY_CHUNK = 3
-"""Remedy steps read out before "say next for more"."""
 MAX_MISSES = 3
 """Unrecognised utterances in a row before offering help and going idle."""
 REMINDER_INTENTS = ("set_reminder", "list_reminders", "cancel_reminders", "snooze",

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from voice_helper.errors import ContentError
+from voice_helper.sources import check_cited, check_mastitis_caveat, load_sources
+from voice_helper.speech_time import estimate_seconds
 from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
 
 _LOGGER = logging.getLogger(__name__)
@@ -19,12 +21,16 @@ MOMENTS = ("before", "between")
 MAX_WORDS = 30
 """Longest sentence a listener can follow by ear."""
 
-_PROMPT_SCHEMA = {"id": Field(str), "when": Field(list, items=str), "text": Field(str)}
+_PROMPT_SCHEMA = {
+    "id": Field(str), "when": Field(list, items=str), "text": Field(str),
+    "source": Field((str, list)),
+}
 _PHASE_SCHEMA = {"cue": Field(str), "seconds": Field(float)}
 _EXERCISE_SCHEMA = {
     "id": Field(str),
     "name": Field(str),
     "intro": Field(str),
+    "caution": Field(str),
     "rounds": Field(int),
     "settle_seconds": Field(float, required=False),
     "phases": Field(list, items=_PHASE_SCHEMA),
@@ -63,15 +69,15 @@ class BreathingExercise:
     name: str
     """Spoken name: "equal breathing"."""
     intro: str
-    """Said when the exercise starts."""
+    """Said when the exercise starts: the file's intro, then its caution ("stop if dizzy")."""
     phases: tuple[Phase, ...]
     """One round: the steps in order."""
     rounds: int
     """How many times the round is repeated."""
     closing: str
     """Said when the last round is done."""
-    settle_seconds: float = 3.0
-    """Pause after the intro before the first cue."""
+    settle_seconds: float = 1.0
+    """Pause after the intro has finished playing, before the first cue."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,7 @@ def _check_unique(checker: Checker, items: list, path: str) -> None:
             seen.add(item["id"])
 
 
-def _check_relaxation(path: Path, raw: Any) -> list[Problem]:
+def _check_relaxation(path: Path, raw: Any, sources: dict[str, str]) -> list[Problem]:
     checker = Checker(path)
     schema = {"prompts": Field(list, items=_PROMPT_SCHEMA)}
     if not checker.mapping(raw, schema, "", 1) or not isinstance(raw.get("prompts"), list):
@@ -127,6 +133,11 @@ def _check_relaxation(path: Path, raw: Any) -> list[Problem]:
                     f"{moment!r} is not one of: {', '.join(MOMENTS)}",
                 )
         _words_problem(checker, lines.get("text", 1), f"prompts[{index}].text", prompt.get("text"))
+        if "source" in prompt:
+            keys = check_cited(checker, prompt["source"], sources, f"prompts[{index}].source",
+                               lines.get("source", 1))
+            check_mastitis_caveat(checker, prompt.get("text"), keys, f"prompts[{index}].text",
+                                  lines.get("text", 1))
     return checker.problems
 
 
@@ -134,7 +145,18 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _check_breathing(path: Path, raw: Any) -> list[Problem]:
+def _check_cue_fits(checker: Checker, phase: Any, where: str) -> None:
+    """A cue said at the default rate must end inside its phase, or the next cue is late."""
+    if not isinstance(phase, dict) or not isinstance(phase.get("cue"), str):
+        return
+    seconds = phase.get("seconds")
+    speaking = estimate_seconds(phase["cue"])
+    if _number(seconds) and speaking > seconds:
+        checker.add(getattr(phase, "key_lines", {}).get("cue", 1), f"{where}.cue",
+                    f"takes about {speaking:.1f} s to say, longer than its {seconds} s phase")
+
+
+def _check_breathing(path: Path, raw: Any, sources: dict[str, str]) -> list[Problem]:
     checker = Checker(path)
     schema = {"exercises": Field(list, items=_EXERCISE_SCHEMA)}
     if not checker.mapping(raw, schema, "", 1) or not isinstance(raw.get("exercises"), list):
@@ -158,6 +180,7 @@ def _check_breathing(path: Path, raw: Any) -> list[Problem]:
             )
         phases = exercise.get("phases")
         for number, phase in enumerate(phases if isinstance(phases, list) else []):
+            _check_cue_fits(checker, phase, f"{where}.phases[{number}]")
             seconds = phase.get("seconds") if isinstance(phase, dict) else None
             if _number(seconds) and not 1 <= seconds <= 20:
                 checker.add(
@@ -165,8 +188,12 @@ def _check_breathing(path: Path, raw: Any) -> list[Problem]:
                     f"{where}.phases[{number}].seconds",
                     f"{seconds} is outside 1..20 seconds",
                 )
-        for key in ("intro", "closing"):
+        for key in ("intro", "caution", "closing"):
             _words_problem(checker, lines.get(key, 1), f"{where}.{key}", exercise.get(key))
+        caution = exercise.get("caution")
+        if isinstance(caution, str) and "dizzy" not in caution.lower():
+            checker.add(lines.get("caution", 1), f"{where}.caution",
+                        "should tell her to stop if she feels dizzy")
     return checker.problems
 
 
@@ -179,11 +206,11 @@ def _load(path: Path) -> tuple[Any, list[Problem]]:
 
 def check_remind_content(directory: Path) -> list[Problem]:
     """Problems in relaxation.yaml and breathing.yaml (an empty list when both are valid)."""
-    problems: list[Problem] = []
+    sources, problems = load_sources(directory)
     for name, check in ((RELAXATION_FILE, _check_relaxation), (BREATHING_FILE, _check_breathing)):
         path = directory / name
         raw, load_problems = _load(path)
-        problems += load_problems or check(path, raw)
+        problems += load_problems or check(path, raw, sources)
     return problems
 
 
@@ -209,11 +236,11 @@ def load_remind_content(directory: Path) -> RemindContent:
         e["id"]: BreathingExercise(
             id=e["id"],
             name=_text(e["name"]),
-            intro=_text(e["intro"]),
+            intro=f"{_text(e['intro'])} {_text(e['caution'])}",
             phases=tuple(Phase(_text(ph["cue"]), float(ph["seconds"])) for ph in e["phases"]),
             rounds=int(e["rounds"]),
             closing=_text(e["closing"]),
-            settle_seconds=float(e.get("settle_seconds", 3.0)),
+            settle_seconds=float(e.get("settle_seconds", 1.0)),
         )
         for e in breathing_raw["exercises"]
     }

@@ -88,6 +88,7 @@ class ReminderService:
         content_dir: Path | None = None,
         *,
         socket_path: Path | None = None,
+        speech_reports: bool = False,
     ):
         if announce is None:
             # A silent default would lose every reminder without a trace.
@@ -108,7 +109,13 @@ class ReminderService:
         self.delivery = Delivery(
             settings, self.zone, self.content, announce, on_breathing=self._breathing_from_reminder
         )
-        self.coach = BreathingCoach(self.content, settings, self.zone, self.delivery.hand_unlogged)
+        # speech_reports: the channel calls speech_finished() after each utterance, so the
+        # breathing cues can wait for the intro to have been said.
+        self.coach = BreathingCoach(
+            self.content, settings, self.zone, self.delivery.hand_unlogged,
+            clock=(lambda: self.now().timestamp()) if clock is not None else None,
+            wait_for_intro=speech_reports,
+        )
         self.ledger: Ledger | None = None
         self._intake_ledger: Ledger | None = None
         self.book: ReminderBook | None = None
@@ -212,6 +219,7 @@ class ReminderService:
             return
         with self._lock:
             self.delivery.process_due(self.now())
+        self.coach.tick()
 
     def _fired(self, job_id: str, due: DueReminder, run_times: list[datetime]) -> None:
         """Hand-over executor callback (scheduler's worker thread)."""
@@ -241,6 +249,11 @@ class ReminderService:
         with self._lock:
             if self.ledger is not None:
                 self.delivery.spoken(job_id, due_at, self.now())
+
+    def speech_finished(self, text: str) -> None:
+        """The output channel finished saying `text` (any utterance): breathing cues that wait
+        for their intro start counting from now."""
+        self.coach.speech_finished(text)
 
     # What the dialogue calls -----------------------------------------------------------------
 
@@ -392,7 +405,11 @@ class ReminderService:
         return "There's no breathing exercise running."
 
     def _breathing_from_reminder(self, exercise_id: str) -> None:
-        self.coach.start(exercise_id, self.now())
+        now = self.now()
+        # The reminder itself says the intro ("Time for a short breathing break. ..."); the
+        # cues wait for the whole announcement to have been said.
+        said = self.delivery.text_for(DueReminder("breathing", exercise_id), now)
+        self.coach.start(exercise_id, now, intro_text=said)
 
     # Control socket and helpers --------------------------------------------------------------
 

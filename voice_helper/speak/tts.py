@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import uuid
 import weakref
@@ -19,9 +18,9 @@ from voice_helper.config import Settings
 from voice_helper.errors import AudioError, VoiceHelperError
 from voice_helper.speak.tts_process import TtsProcess, TtsWorkerError, stop_process
 from voice_helper.speak.wav import inspect_wav, read_wav_mono
+from voice_helper.speech_time import speech_units
 
 _LOGGER = logging.getLogger(__name__)
-_WORD = re.compile(r"[^\W_]+")
 
 
 class TtsError(VoiceHelperError):
@@ -65,11 +64,6 @@ class SpeechClip:
 
 class _BadClip(Exception):
     """The engine reported success but the file fails a check."""
-
-
-def speech_units(text: str) -> int:
-    """Roughly how many words espeak-ng will say: each word once, each digit of a number once."""
-    return sum(len(token) if token.isdigit() else 1 for token in _WORD.findall(text))
 
 
 def plausible_duration(text: str, rate: int) -> tuple[float, float]:

@@ -24,10 +24,11 @@ ACT_PROBABILITY = 0.8
 wrong actions, 0.8 1.0%, 0.85 0.8% for 1.7 points fewer exact)."""
 ASK_PROBABILITY = 0.45
 """Between this and ACT_PROBABILITY it asks once ("Did you want ...?"); below, it is not a command."""
-SAFETY_NET_PROBABILITY = {"crisis": 0.55, "urgent_symptom": 0.8}
-"""A crisis or warning sign the rules missed is still taken when the model is this sure: a
-crisis reply to a sad sentence is far cheaper than "didn't catch that" to a crisis (tuned
-split: at 0.3 "I've been living on toast" got the crisis reply and a warm room an alarm)."""
+SAFETY_NET_PROBABILITY = {"crisis": 0.95, "urgent_symptom": 1.01}
+"""A crisis the rules missed is still taken when the model is this sure: it catches misheard
+speech ("I want to convert myself"). Set on the tuned split, where the rules miss no crisis, so
+the net only adds false alarms there: at 0.55 2.5% of calm sentences got the crisis reply and
+3.1% of ordinary discomfort an alarm; red flags are left to the rules alone."""
 ANSWER_INTENTS = frozenset({"yes", "no", "next", "back", "repeat", "stop", "help"})
 """What makes sense as a reply to a yes/no question."""
 
