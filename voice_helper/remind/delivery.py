@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from apscheduler.job import Job
 from apscheduler.jobstores.base import JobLookupError
@@ -17,9 +18,10 @@ from voice_helper.remind.book import QUIET_END_ID, ReminderBook
 from voice_helper.remind.clock import in_quiet_hours
 from voice_helper.remind.content import RelaxPrompt, RemindContent
 from voice_helper.remind.durations import speak_duration
-from voice_helper.remind.jobs import DueReminder
+from voice_helper.remind.health import StoreHealth
+from voice_helper.remind.jobs import DueReminder, ReminderScheduler
 from voice_helper.remind.ledger import Ledger, Occurrence, to_ms
-from voice_helper.remind.storage import is_full_error
+from voice_helper.remind.storage import STORE_ERRORS
 from voice_helper.remind.summary import lead_for, summarize
 
 _LOGGER = logging.getLogger(__name__)
@@ -63,20 +65,20 @@ class Delivery:
         content: RemindContent,
         announce: Callable[[Announcement], None],
         on_breathing: Callable[[str], None] = lambda exercise_id: None,
+        health: StoreHealth | None = None,
     ):
         self.settings = settings
         self.zone = zone
         self.content = content
         self._announce = announce
         self.on_breathing = on_breathing
+        self.health = health or StoreHealth(lambda: datetime.now(UTC))
         self.ledger: Ledger | None = None
         self.book: ReminderBook | None = None
         self._handed: set[tuple[str, int]] = set()
         """Occurrences handed over by this process: no doubles even when the log cannot be
         written."""
         self._last_said: Said | None = None
-        self._write_trouble: str | None = None
-        self._write_trouble_told = False
         self._last_summary: list[Occurrence] = []
 
     def attach(self, ledger: Ledger, book: ReminderBook) -> None:
@@ -85,26 +87,15 @@ class Delivery:
 
     # Writing trouble ------------------------------------------------------------------------
 
-    def write_failed(self, exc: Exception) -> None:
-        """Ledger callback: remember to tell the user, once, that the log cannot be written."""
-        if self._write_trouble_told or self._write_trouble:
-            return
-        if is_full_error(exc):
-            self._write_trouble = (
-                "The disk is full, so I can't write my log. Reminders still "
-                "work, but please free some space."
-            )
-        else:
-            self._write_trouble = (
-                "I can't write my log right now. Reminders still work, but I "
-                "may not remember them after a restart."
-            )
-
     def flush_notice(self, now: datetime) -> None:
-        """Hand over the log-trouble notice, if any, once (not during quiet hours)."""
-        if self._write_trouble and not self._quiet(now):
-            text, self._write_trouble = self._write_trouble, None
-            self._write_trouble_told = True
+        """Hand over what to say about the files (unwritable for a while, or fixed), once, and
+        not during quiet hours; write what the log kept for later if it can be written now."""
+        if self.ledger is not None:
+            self.ledger.retry()
+        if self._quiet(now):
+            return
+        text = self.health.notice(now)
+        if text is not None:
             self.hand_unlogged(Announcement("summary", text, now, NOTICE_ID))
 
     # Due run times ---------------------------------------------------------------------------
@@ -127,24 +118,34 @@ class Delivery:
             self._advance(job, times[-1], now)
 
     def process_due(self, now: datetime) -> None:
-        """Deliver every job due at `now` (the driven-clock twin of APScheduler's loop)."""
+        """Deliver every job due at `now` (the driven-clock twin of APScheduler's loop: a job
+        that cannot be moved on stays due and is tried again at the next tick)."""
         assert self.book is not None
-        for job in self.book.scheduler.get_jobs():
+        try:
+            jobs = self.book.scheduler.get_jobs()
+        except STORE_ERRORS as exc:
+            _LOGGER.error("could not read the job store: %s", exc)
+            self.health.failed("jobs", exc)
+            jobs = []
+        for job in jobs:
             times = run_times(job, now)
             if times:
                 self.deliver(job.id, job.func(*job.args, **job.kwargs), times, now)
                 self._advance(job, times[-1], now)
+        self.flush_notice(now)
 
     def _advance(self, job: Job, last: datetime, now: datetime) -> None:
         assert self.book is not None
         following = job.trigger.get_next_fire_time(last, now)
-        if following is None:
-            self.book.remove(job.id)
-            return
-        try:
-            self.book.scheduler.modify_job(job.id, next_run_time=following)
-        except JobLookupError:
-            _LOGGER.debug("%s was removed while it was being delivered", job.id)
+        scheduler = self.book.scheduler
+        with scheduler.patient() if isinstance(scheduler, ReminderScheduler) else nullcontext():
+            if following is None:
+                self.book.remove(job.id)
+                return
+            try:
+                scheduler.modify_job(job.id, next_run_time=following)
+            except JobLookupError:
+                _LOGGER.debug("%s was removed while it was being delivered", job.id)
 
     def deliver(self, job_id: str, due: DueReminder, times: list[datetime], now: datetime) -> None:
         """Announce the latest fresh run time; record older or stale ones as missed."""

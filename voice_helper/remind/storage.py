@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from voice_helper.config import data_dir
 from voice_helper.errors import VoiceHelperError
 
@@ -23,6 +25,10 @@ DATA_DIR_ENV = "VOICE_HELPER_DATA_DIR"
 
 class StoreLocked(VoiceHelperError):
     """A database stayed locked by another program for longer than LOCK_WAIT_SECONDS."""
+
+
+STORE_ERRORS = (SQLAlchemyError, sqlite3.Error, OSError, StoreLocked)
+"""Failures of the files under the reminders (a lock, a full disk, a bad mount)."""
 
 
 @dataclass(frozen=True)
