@@ -12,9 +12,10 @@ from voice_helper.remind.storage import is_full_error
 
 _LOGGER = logging.getLogger(__name__)
 
-TELL_AFTER = timedelta(minutes=1)
-"""A lock held for a few seconds (a backup, a sqlite3 shell) is waited out in silence; only
-trouble that lasts this long is worth interrupting her for."""
+TELL_AFTER = timedelta(minutes=15)
+"""Reminders keep coming while the files cannot be written, so a lock held for minutes (a
+backup, a sync tool, a sqlite3 shell) is waited out in silence; trouble that lasts longer than
+a reminder may be late (delivery.STALE_AFTER) is worth interrupting her for."""
 
 FULL = (
     "The disk is full, so I can't save changes to my reminders or my log. Reminders already "
