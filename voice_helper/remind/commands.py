@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from voice_helper.config import Settings
 from voice_helper.errors import DurationError, VoiceHelperError
 from voice_helper.remind.book import USER_KINDS, ReminderBook, Schedule
 from voice_helper.remind.clock import parse_clock, zone_for
-from voice_helper.remind.control import NotRunning, send_request, socket_path_for
+from voice_helper.remind.control import NotRunning, answer_wait, send_request, socket_path_for
 from voice_helper.remind.jobs import DueReminder, open_scheduler
 from voice_helper.remind.ledger import LOG_FILE, Ledger
 from voice_helper.remind.ownership import OwnerLock, StoreBusy
@@ -26,6 +27,11 @@ FirstRun = Callable[[str, timedelta], datetime | None]
 """Given (kind, interval), when an `every` reminder should first come due (None: one interval
 from now); the running service counts pump reminders from the last session."""
 CONNECT_WAIT_SECONDS = 5.0
+"""How long to wait for a starting assistant to open its socket."""
+EDIT_WAIT_SECONDS = 120.0
+"""How long to queue behind other CLI edits of the store (each takes well under a second)."""
+SENDS = 2
+"""How often a change is sent (with the same id) before giving up on a silent assistant."""
 
 
 def schedule_from(request: dict[str, Any], now: datetime) -> Schedule:
@@ -115,28 +121,46 @@ def _offline(request: dict[str, Any], settings: Settings, directory: Path) -> di
 def run_request(
     request: dict[str, Any], settings: Settings, directory: Path, socket_path: Path | None = None
 ) -> dict[str, Any]:
-    """Send a request to the running scheduler, or apply it to the store when nothing runs."""
+    """Send a request to the running scheduler, or apply it to the store when nothing runs.
+
+    The request carries an id: sent again after a time-out, the assistant answers it as before
+    instead of applying it twice.
+    """
     path = socket_path or socket_path_for(directory)
-    deadline = time.monotonic() + CONNECT_WAIT_SECONDS
+    request = {**request, "request_id": request.get("request_id") or uuid.uuid4().hex}
+    started = time.monotonic()
+    sends, edits_seen = 0, False
     while True:
         try:
-            return send_request(path, request)
+            sends += 1
+            return send_request(path, request, timeout=answer_wait())
         except NotRunning:
             pass
         except TimeoutError as exc:
+            if sends < SENDS:
+                _LOGGER.warning("the assistant has not answered yet; asking again")
+                continue
             raise StoreBusy(
-                f"The assistant did not answer on {path} in time; try again, or restart it."
+                f"The assistant did not answer on {path} within "
+                f"{SENDS * answer_wait():g} s. It may still do it when it can: check with "
+                "`voice-helper reminders list` before trying again."
             ) from exc
-        lock = OwnerLock(directory)
+        lock = OwnerLock(directory, role="edit")
         if lock.acquire():
             try:
                 return _offline(request, settings, directory)
             finally:
                 lock.release()
-        # Somebody owns the store but its socket is not up yet (starting): ask again shortly.
-        if time.monotonic() > deadline:
+        # Somebody owns the store: another CLI edit (wait our turn), or an assistant whose
+        # socket is not up yet (starting: ask again shortly).
+        edits_seen = edits_seen or lock.holder() == "edit"
+        waited = time.monotonic() - started
+        if waited > (EDIT_WAIT_SECONDS if edits_seen else CONNECT_WAIT_SECONDS):
             raise StoreBusy(
-                "The assistant is running but does not answer on its control socket "
+                f"Other reminder edits kept {directory} busy for {waited:.0f} s; "
+                "try again in a moment."
+                if edits_seen
+                else "The assistant is running but does not answer on its control socket "
                 f"({path}). Try again in a moment, or restart it."
             )
-        time.sleep(0.1)
+        time.sleep(0.05)
