@@ -17,9 +17,10 @@ from voice_helper.errors import DurationError, VoiceHelperError
 from voice_helper.remind.book import USER_KINDS, ReminderBook, Schedule
 from voice_helper.remind.clock import parse_clock, zone_for
 from voice_helper.remind.control import NotRunning, answer_wait, send_request, socket_path_for
-from voice_helper.remind.jobs import DueReminder, open_scheduler
+from voice_helper.remind.jobs import JOB_TABLE, JOBS_FILE, DueReminder, open_scheduler
 from voice_helper.remind.ledger import LOG_FILE, Ledger
 from voice_helper.remind.ownership import OwnerLock, StoreBusy
+from voice_helper.remind.storage import STORE_ERRORS, unavailable
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -83,8 +84,39 @@ def apply(
     return {"ok": False, "error": f"unknown request {op!r}"}
 
 
+READ_ONLY_OPS = ("list", "sessions")
+"""Requests answered from the files without the owner lock and without changing them (so a
+store on a read-only disk, or another user's, can still be listed)."""
+
+
+def _list_read_only(directory: Path, settings: Settings) -> dict[str, Any]:
+    """The reminders in the store, opened read-only (nothing created, moved or chmod-ed)."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from sqlalchemy import create_engine
+
+    path = directory / JOBS_FILE
+    if not path.exists():
+        return {"ok": True, "reminders": []}
+    zone = zone_for(settings)
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE)},
+        timezone=zone,
+    )
+    try:
+        scheduler.start(paused=True)
+        return apply(ReminderBook(scheduler, zone), {"op": "list"}, datetime.now(UTC))
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        engine.dispose()
+
+
 def _offline(request: dict[str, Any], settings: Settings, directory: Path) -> dict[str, Any]:
-    """Edit the store directly; the caller holds the owner lock."""
+    """Edit the store directly; the caller holds the owner lock (not for READ_ONLY_OPS)."""
+    if request.get("op") == "list":
+        return _list_read_only(directory, settings)
     if request.get("op") == "sessions":
         if not (directory / LOG_FILE).exists():
             return {"ok": True, "sessions": []}
@@ -145,12 +177,19 @@ def run_request(
                 f"{SENDS * answer_wait():g} s. It may still do it when it can: check with "
                 "`voice-helper reminders list` before trying again."
             ) from exc
-        lock = OwnerLock(directory, role="edit")
-        if lock.acquire():
-            try:
+        try:
+            if request.get("op") in READ_ONLY_OPS:
                 return _offline(request, settings, directory)
-            finally:
-                lock.release()
+            lock = OwnerLock(directory, role="edit")
+            if lock.acquire():
+                try:
+                    return _offline(request, settings, directory)
+                finally:
+                    lock.release()
+        except STORE_ERRORS as exc:
+            if isinstance(exc, VoiceHelperError):
+                raise
+            raise unavailable(directory, exc) from exc
         # Somebody owns the store: another CLI edit (wait our turn), or an assistant whose
         # socket is not up yet (starting: ask again shortly).
         edits_seen = edits_seen or lock.holder() == "edit"

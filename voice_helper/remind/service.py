@@ -36,7 +36,12 @@ from voice_helper.remind.jobs import DueReminder, ReminderScheduler, open_schedu
 from voice_helper.remind.ledger import Ledger
 from voice_helper.remind.ownership import OwnerLock, StoreBusy
 from voice_helper.remind.sessions import PumpingSessions
-from voice_helper.remind.storage import STORE_ERRORS, is_full_error, reminders_data_dir
+from voice_helper.remind.storage import (
+    STORE_ERRORS,
+    is_full_error,
+    reminders_data_dir,
+    unavailable,
+)
 from voice_helper.remind.triggers import ClockTimeTrigger
 
 _LOGGER = logging.getLogger(__name__)
@@ -136,13 +141,22 @@ class ReminderService:
         with self._lock:
             if self._scheduler is not None:
                 return None  # already started
-            if not self._owner.acquire(wait=2.0):
+            try:
+                owned = self._owner.acquire(wait=2.0)
+            except OSError as exc:
+                raise unavailable(self.directory, exc) from exc
+            if not owned:
                 raise StoreBusy(
                     f"Reminders in {self.directory} are already run by another "
                     "voice-helper; stop it first."
                 )
             try:
                 return self._start()
+            except STORE_ERRORS as exc:
+                self._teardown()
+                if isinstance(exc, VoiceHelperError):
+                    raise
+                raise unavailable(self.directory, exc) from exc
             except BaseException:
                 self._teardown()
                 raise
