@@ -19,7 +19,7 @@ from voice_helper.remind.clock import in_quiet_hours
 from voice_helper.remind.content import RelaxPrompt, RemindContent
 from voice_helper.remind.durations import speak_duration
 from voice_helper.remind.health import StoreHealth
-from voice_helper.remind.jobs import DueReminder, ReminderScheduler
+from voice_helper.remind.jobs import DueReminder, ReminderScheduler, due_of
 from voice_helper.remind.ledger import Ledger, Occurrence, to_ms
 from voice_helper.remind.storage import STORE_ERRORS
 from voice_helper.remind.summary import lead_for, summarize
@@ -31,6 +31,7 @@ STALE_AFTER = timedelta(minutes=15)
 "time to pump" an hour late would mislead."""
 MAX_CATCH_UP = 100_000
 """Most occurrences recorded for one job after a long time off (a year of 15-minute reminders)."""
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 SUMMARY_ID = "summary"
 NOTICE_ID = "notice"
 RECENT = timedelta(hours=12)
@@ -108,7 +109,7 @@ class Delivery:
             times = run_times(job, now)
             if not times:
                 continue
-            due = job.func(*job.args, **job.kwargs)
+            due = due_of(job)
             if job.id != QUIET_END_ID:
                 for moment in times:
                     state = "missed" if due.kind in ("pump", "relax", "breathing") else "expired"
@@ -130,7 +131,7 @@ class Delivery:
         for job in jobs:
             times = run_times(job, now)
             if times:
-                self.deliver(job.id, job.func(*job.args, **job.kwargs), times, now)
+                self.deliver(job.id, due_of(job), times, now)
                 self._advance(job, times[-1], now)
         self.flush_notice(now)
 
@@ -220,19 +221,22 @@ class Delivery:
 
     # Texts ------------------------------------------------------------------------------------
 
-    def prompt(self, moment: str, at: datetime) -> RelaxPrompt:
-        """A relaxation prompt for the moment, rotating with the clock (same time, same prompt)."""
+    def prompt(self, moment: str, at: datetime, every: timedelta | None = None) -> RelaxPrompt:
+        """A relaxation prompt for the moment (same time, same prompt). An interval reminder
+        takes the next prompt at each occurrence, so every one comes in turn whatever the
+        interval (by the minute, 2 h or 3 h with 6 prompts would repeat one forever)."""
         choices = self.content.prompts_for(moment)
-        return choices[(to_ms(at) // 60_000) % len(choices)]
+        step = every if every is not None and every > timedelta(0) else timedelta(minutes=1)
+        return choices[int((at - _EPOCH) // step) % len(choices)]
 
     def text_for(self, due: DueReminder, at: datetime) -> str:
         """What a due reminder says."""
         if due.kind in ("pump", "relax") and due.detail:
             return due.detail  # a snoozed reminder repeats its own words
         if due.kind == "pump":
-            return f"Time to pump. {self.prompt('before', at).text}"
+            return f"Time to pump. {self.prompt('before', at, due.every).text}"
         if due.kind == "relax":
-            return self.prompt("between", at).text
+            return self.prompt("between", at, due.every).text
         if due.kind == "breathing":
             if due.detail and due.detail not in self.content.exercises:
                 return due.detail  # snoozed

@@ -7,7 +7,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -60,11 +60,20 @@ class DueReminder:
     """pump, relax, breathing, session_cue or quiet_end (a snooze keeps the snoozed kind)."""
     detail: str = ""
     """Extra text: the snoozed words, the session-cue minutes, the breathing exercise id."""
+    every: timedelta | None = None
+    """The repeat interval of an interval reminder (prompts rotate by occurrence)."""
 
 
 def reminder_due(kind: str, detail: str = "") -> DueReminder:
     """Job function of every reminder: describe what came due (the executor delivers it)."""
     return DueReminder(kind, detail)
+
+
+def due_of(job: Job) -> DueReminder:
+    """What `job` announces, with its repeat interval when it has one."""
+    due: DueReminder = job.func(*job.args, **job.kwargs)
+    interval = getattr(job.trigger, "interval", None)
+    return replace(due, every=interval) if isinstance(interval, timedelta) else due
 
 
 DueHandler = Callable[[str, DueReminder, list[datetime]], None]
@@ -103,7 +112,7 @@ class HandOverExecutor(BaseExecutor):
         # them recorded (and reported missed at the next start) instead of gone.
         if self._intake is not None:
             try:
-                self._intake(job.id, job.func(*job.args, **job.kwargs), list(run_times))
+                self._intake(job.id, due_of(job), list(run_times))
             except Exception:  # the hand-over below must still happen
                 self._logger.exception("could not note %s as due", job.id)
         self._queue.put((job, list(run_times)))
@@ -112,7 +121,7 @@ class HandOverExecutor(BaseExecutor):
         while (item := self._queue.get()) is not None:
             job, run_times = item
             try:
-                self._handler(job.id, job.func(*job.args, **job.kwargs), run_times)
+                self._handler(job.id, due_of(job), run_times)
             except Exception as exc:  # noqa: BLE001 - a bad reminder must not stop the others
                 self._run_job_error(job.id, exc, exc.__traceback__)
             else:

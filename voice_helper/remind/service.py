@@ -26,11 +26,17 @@ from voice_helper.remind.book import (
     Schedule,
 )
 from voice_helper.remind.breathing import BreathingCoach
-from voice_helper.remind.clock import parse_clock, say_clock, say_from_now, zone_for
+from voice_helper.remind.clock import (
+    parse_clock,
+    say_clock,
+    say_from_now,
+    say_time_of_day,
+    zone_for,
+)
 from voice_helper.remind.content import load_remind_content
 from voice_helper.remind.control import ControlServer, socket_path_for
 from voice_helper.remind.delivery import Delivery
-from voice_helper.remind.durations import speak_duration
+from voice_helper.remind.durations import every_words, speak_duration
 from voice_helper.remind.health import StoreHealth
 from voice_helper.remind.jobs import DueReminder, ReminderScheduler, open_scheduler
 from voice_helper.remind.ledger import Ledger
@@ -291,10 +297,20 @@ class ReminderService:
             now, book = self.now(), self._book()
             try:
                 if at is not None:
-                    info = book.add(kind, Schedule(daily_at=parse_clock(at)), now)
+                    asked = parse_clock(at)
+                    info = book.add(kind, Schedule(daily_at=asked), now)
                     assert info.next_run is not None
-                    at_time = say_clock(info.next_run, info.next_run, self.zone)
-                    return f"Okay. I'll remind you {_TO_DO[kind]} every day {at_time}."
+                    reply = (
+                        f"Okay. I'll remind you {_TO_DO[kind]} every day {say_time_of_day(asked)}."
+                    )
+                    local = info.next_run.astimezone(self.zone)
+                    if (local.hour, local.minute) != (asked.hour, asked.minute):
+                        # The clocks go forward over it: that day's comes an hour later.
+                        reply += (
+                            f" The next one is {say_clock(info.next_run, now, self.zone)}, "
+                            "as the clocks change."
+                        )
+                    return reply
                 if in_minutes is not None:
                     info = book.add(
                         kind, Schedule(once_at=now + timedelta(minutes=in_minutes)), now
@@ -317,7 +333,7 @@ class ReminderService:
                 return str(exc)
         assert info.next_run is not None
         return (
-            f"Okay. I'll remind you {_TO_DO[kind]} every {speak_duration(every)}. "
+            f"Okay. I'll remind you {_TO_DO[kind]} every {every_words(every)}. "
             f"The next one is {say_clock(info.next_run, now, self.zone)}."
         )
 
