@@ -167,3 +167,21 @@ def test_spoken_is_recorded_while_a_command_waits_for_the_lock(
         holder.release()
         waiting.join()
     reminders.shutdown()
+
+
+def test_a_session_logged_on_a_full_disk_is_whole_once_written(tmp_path: Path) -> None:
+    clock, channel = FakeClock(START), Channel()
+    reminders = service(tmp_path, clock, channel)
+    reminders.start()
+    disk = FullDisk(reminders)
+    reminders.start_session()
+    clock.advance(minutes=20)
+    assert reminders.end_session().startswith("Okay. That was 20 minutes of pumping.")
+    disk.free()
+    clock.advance(minutes=1)
+    reminders.tick()  # the kept writes go in
+    reminders.shutdown()
+    log = Ledger(tmp_path / "data", read_only=True)
+    [session] = log.sessions()
+    log.close()
+    assert session.duration is not None and session.duration.total_seconds() == 20 * 60

@@ -131,6 +131,7 @@ class Ledger:
         self._health = health
         self._lock = threading.RLock()
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._waiting_start: float | None = None
         self._closed = False
 
     @property
@@ -321,13 +322,24 @@ class Ledger:
     # Sessions -----------------------------------------------------------------------------
 
     def start_session(self, now: datetime) -> int | None:
-        """Log a session start; its id, or None when the write failed."""
+        """Log a session start; its id, or None when the write has to wait (it is then kept,
+        and its end is matched by the start time)."""
         if self._write("INSERT INTO sessions (started) VALUES (?)", (now.timestamp(),)) is None:
+            self._waiting_start = now.timestamp()
             return None
+        self._waiting_start = None
         return int(self._rows("SELECT max(id) FROM sessions")[0][0])
 
     def end_session(self, session_id: int, now: datetime) -> bool:
-        """Log a session end."""
+        """Log a session end (of the kept start, when its id was never known)."""
+        if session_id < 0 and self._waiting_start is not None:
+            started, self._waiting_start = self._waiting_start, None
+            return bool(
+                self._write(
+                    "UPDATE sessions SET ended = ? WHERE started = ? AND ended IS NULL",
+                    (now.timestamp(), started),
+                )
+            )
         return bool(
             self._write("UPDATE sessions SET ended = ? WHERE id = ?", (now.timestamp(), session_id))
         )
