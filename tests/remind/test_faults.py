@@ -185,3 +185,26 @@ def test_a_session_logged_on_a_full_disk_is_whole_once_written(tmp_path: Path) -
     [session] = log.sessions()
     log.close()
     assert session.duration is not None and session.duration.total_seconds() == 20 * 60
+
+
+def test_what_she_is_told_matches_the_trouble() -> None:
+    import sqlite3
+    from datetime import timedelta
+
+    from voice_helper.remind.health import TELL_AFTER, UNWRITABLE, StoreHealth
+
+    clock = FakeClock(START)
+    for error, told in (
+        (sqlite3.OperationalError("database is locked"), LOCKED),
+        (sqlite3.OperationalError("database or disk is full"), FULL),
+        (sqlite3.OperationalError("attempt to write a readonly database"), UNWRITABLE),
+    ):
+        health = StoreHealth(clock)
+        health.failed("jobs", error)
+        assert health.notice(clock.now) is None  # not yet: a short lock passes in silence
+        later = clock.now + TELL_AFTER
+        assert health.notice(later) == told
+        assert health.notice(later + timedelta(hours=1)) is None  # once
+        health.succeeded("jobs")
+        assert health.notice(later) == RECOVERED
+        assert health.notice(later) is None

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from voice_helper.remind.storage import is_full_error
+from voice_helper.remind.storage import is_full_error, is_locked_error
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -24,6 +24,10 @@ FULL = (
 LOCKED = (
     "Another program is holding my reminder files, so I can't save changes right now. "
     "Reminders already set still come while I keep running."
+)
+UNWRITABLE = (
+    "I can't save changes to my reminder files right now. Reminders already set still come "
+    "while I keep running."
 )
 RECOVERED = "I can save my reminders again."
 
@@ -71,6 +75,8 @@ class StoreHealth:
             lasting = self._since is not None and now - self._since >= TELL_AFTER
             if self._failing and not self._told and lasting:
                 self._told = True
-                full = any(is_full_error(exc) for exc in self._failing.values())
-                return FULL if full else LOCKED
+                errors = list(self._failing.values())
+                if any(is_full_error(exc) for exc in errors):
+                    return FULL
+                return LOCKED if any(is_locked_error(exc) for exc in errors) else UNWRITABLE
             return None
