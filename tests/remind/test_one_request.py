@@ -9,7 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.remind.helpers import Channel, FakeClock, LockHolder, service, settings
+from voice_helper.remind import storage
 from voice_helper.remind.commands import run_request
 from voice_helper.remind.control import send_request
 from voice_helper.remind.jobs import JOBS_FILE
@@ -73,3 +76,26 @@ def test_parallel_edits_with_nothing_running_all_land(tmp_path: Path) -> None:
     assert all(reply["ok"] for reply in replies), replies
     listed = run_request({"op": "list"}, settings(), data, tmp_path / "no.sock")
     assert len(listed["reminders"]) == 12
+
+
+def test_an_add_the_store_refuses_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "LOCK_WAIT_SECONDS", 0.2)
+    running = service(tmp_path, FakeClock(START), Channel())
+    running.start()
+    holder = LockHolder(tmp_path / "data" / JOBS_FILE)
+    try:
+        reply = run_request(ADD, settings(), tmp_path / "data", running.socket_path)
+    finally:
+        holder.release()
+    assert reply == {
+        "ok": False,
+        "error": f"{tmp_path / 'data' / JOBS_FILE} is locked by another program (waited 0.2 s). "
+        "Close any program that has it open and try again.",
+    }
+    assert run_request({"op": "list"}, settings(), tmp_path / "data", running.socket_path) == {
+        "ok": True,
+        "reminders": [],
+    }
+    running.shutdown()

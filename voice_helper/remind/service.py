@@ -38,13 +38,15 @@ from voice_helper.remind.control import ControlServer, socket_path_for
 from voice_helper.remind.delivery import Delivery
 from voice_helper.remind.durations import every_words, speak_duration
 from voice_helper.remind.health import StoreHealth
-from voice_helper.remind.jobs import DueReminder, ReminderScheduler, open_scheduler
+from voice_helper.remind.jobs import JOBS_FILE, DueReminder, ReminderScheduler, open_scheduler
 from voice_helper.remind.ledger import Ledger
 from voice_helper.remind.ownership import OwnerLock, StoreBusy
 from voice_helper.remind.sessions import PumpingSessions
 from voice_helper.remind.storage import (
     STORE_ERRORS,
     is_full_error,
+    is_locked_error,
+    locked_message,
     reminders_data_dir,
     unavailable,
 )
@@ -452,7 +454,13 @@ class ReminderService:
                 return {"ok": True}
             if request.get("op") == "call":
                 return self._call_request(request)
-            return commands.apply(self._book(), request, self.now(), self._first_run)
+            try:
+                return commands.apply(self._book(), request, self.now(), self._first_run)
+            except STORE_ERRORS as exc:  # not applied: say why, in one line
+                _LOGGER.error("a CLI request could not be applied: %s", exc)
+                path = self.directory / JOBS_FILE
+                text = locked_message(path) if is_locked_error(exc) else unavailable(path, exc)
+                return {"ok": False, "error": str(text)}
 
     _control = reminders_request
 
