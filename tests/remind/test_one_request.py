@@ -99,3 +99,18 @@ def test_an_add_the_store_refuses_is_one_line(
         "reminders": [],
     }
     running.shutdown()
+
+
+def test_list_reads_the_files_when_the_assistant_is_stuck(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voice_helper.remind import commands
+
+    monkeypatch.setattr(commands, "REPLY_TIMEOUT", 0.5)
+    running = service(tmp_path, FakeClock(START), Channel())
+    running.start()
+    added = run_request(ADD, settings(), tmp_path / "data", running.socket_path)
+    with running._lock:  # as if stopped with SIGSTOP in the middle of something
+        listed = run_request({"op": "list"}, settings(), tmp_path / "data", running.socket_path)
+    assert [r["id"] for r in listed["reminders"]] == [added["reminder"]["id"]]
+    running.shutdown()

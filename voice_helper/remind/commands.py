@@ -16,7 +16,13 @@ from voice_helper.config import Settings
 from voice_helper.errors import DurationError, VoiceHelperError
 from voice_helper.remind.book import USER_KINDS, ReminderBook, Schedule
 from voice_helper.remind.clock import parse_clock, zone_for
-from voice_helper.remind.control import NotRunning, answer_wait, send_request, socket_path_for
+from voice_helper.remind.control import (
+    REPLY_TIMEOUT,
+    NotRunning,
+    answer_wait,
+    send_request,
+    socket_path_for,
+)
 from voice_helper.remind.jobs import JOB_TABLE, JOBS_FILE, DueReminder, open_scheduler
 from voice_helper.remind.ledger import LOG_FILE, Ledger
 from voice_helper.remind.ownership import OwnerLock, StoreBusy
@@ -150,6 +156,16 @@ def _offline(request: dict[str, Any], settings: Settings, directory: Path) -> di
     return reply
 
 
+def _read_offline(request: dict[str, Any], settings: Settings, directory: Path) -> dict[str, Any]:
+    """Answer a READ_ONLY_OPS request from the files; a failure is one located message."""
+    try:
+        return _offline(request, settings, directory)
+    except STORE_ERRORS as exc:
+        if isinstance(exc, VoiceHelperError):
+            raise
+        raise unavailable(directory, exc) from exc
+
+
 def run_request(
     request: dict[str, Any], settings: Settings, directory: Path, socket_path: Path | None = None
 ) -> dict[str, Any]:
@@ -161,15 +177,19 @@ def run_request(
     path = socket_path or socket_path_for(directory)
     request = {**request, "request_id": request.get("request_id") or uuid.uuid4().hex}
     started = time.monotonic()
-    sends, edits_seen = 0, False
+    timeouts, edits_seen = 0, False
+    reading = request.get("op") in READ_ONLY_OPS
     while True:
         try:
-            sends += 1
-            return send_request(path, request, timeout=answer_wait())
+            return send_request(path, request, timeout=REPLY_TIMEOUT if reading else answer_wait())
         except NotRunning:
             pass
         except TimeoutError as exc:
-            if sends < SENDS:
+            timeouts += 1
+            if reading:  # a stuck assistant: the files can still be read
+                _LOGGER.warning("the assistant does not answer; reading its files instead")
+                return _read_offline(request, settings, directory)
+            if timeouts < SENDS:
                 _LOGGER.warning("the assistant has not answered yet; asking again")
                 continue
             raise StoreBusy(
@@ -177,9 +197,9 @@ def run_request(
                 f"{SENDS * answer_wait():g} s. It may still do it when it can: check with "
                 "`voice-helper reminders list` before trying again."
             ) from exc
+        if reading:
+            return _read_offline(request, settings, directory)
         try:
-            if request.get("op") in READ_ONLY_OPS:
-                return _offline(request, settings, directory)
             lock = OwnerLock(directory, role="edit")
             if lock.acquire():
                 try:
