@@ -10,7 +10,11 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from apscheduler.job import Job
+from apscheduler.jobstores.base import BaseJobStore
+from apscheduler.schedulers.base import BaseScheduler
 
 from voice_helper.config import Settings
 from voice_helper.errors import DurationError, VoiceHelperError
@@ -98,7 +102,6 @@ store on a read-only disk, or another user's, can still be listed)."""
 def _list_read_only(directory: Path, settings: Settings) -> dict[str, Any]:
     """The reminders in the store, opened read-only (nothing created, moved or chmod-ed)."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.background import BackgroundScheduler
     from sqlalchemy import create_engine
 
     path = directory / JOBS_FILE
@@ -106,17 +109,29 @@ def _list_read_only(directory: Path, settings: Settings) -> dict[str, Any]:
         return {"ok": True, "reminders": []}
     zone = zone_for(settings)
     engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
-    scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE)},
-        timezone=zone,
-    )
+    # The store alone, no scheduler: a started one's last pass on shutdown would move due jobs
+    # on (a write, and their run times lost to the next start-up summary).
+    store = SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE)
     try:
-        scheduler.start(paused=True)
-        return apply(ReminderBook(scheduler, zone), {"op": "list"}, datetime.now(UTC))
+        return apply(
+            ReminderBook(cast(BaseScheduler, _JobsOf(store)), zone),
+            {"op": "list"},
+            datetime.now(UTC),
+        )
     finally:
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
         engine.dispose()
+
+
+class _JobsOf:
+    """What ReminderBook.reminders() needs of a scheduler, answered by a store being read."""
+
+    def __init__(self, store: BaseJobStore):
+        self.store = store
+
+    def get_jobs(self) -> list[Job]:
+        """Every job, soonest first."""
+        jobs: list[Job] = self.store.get_all_jobs()
+        return jobs
 
 
 def _offline(request: dict[str, Any], settings: Settings, directory: Path) -> dict[str, Any]:
