@@ -114,3 +114,14 @@ def test_list_reads_the_files_when_the_assistant_is_stuck(
         listed = run_request({"op": "list"}, settings(), tmp_path / "data", running.socket_path)
     assert [r["id"] for r in listed["reminders"]] == [added["reminder"]["id"]]
     running.shutdown()
+
+
+def test_list_of_a_damaged_store_changes_nothing_and_says_what_to_do(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    garbage = b"not a database at all" * 400
+    (data / JOBS_FILE).write_bytes(garbage)
+    reply = run_request({"op": "list"}, settings(), data, tmp_path / "no.sock")
+    assert reply["ok"] is False and "Start the assistant once" in reply["error"]
+    assert (data / JOBS_FILE).read_bytes() == garbage
+    assert sorted(p.name for p in data.iterdir()) == [JOBS_FILE]

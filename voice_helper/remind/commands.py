@@ -178,6 +178,12 @@ def _read_offline(request: dict[str, Any], settings: Settings, directory: Path) 
     except STORE_ERRORS as exc:
         if isinstance(exc, VoiceHelperError):
             raise
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            return {
+                "ok": False,
+                "error": f"The reminder file {directory / JOBS_FILE} is damaged. Start the "
+                "assistant once (voice-helper run) to rebuild it from what can be read.",
+            }
         raise unavailable(directory, exc) from exc
 
 
