@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,9 @@ LOG_FILE = "log.sqlite"
 MAX_PENDING = 10_000
 """Most writes kept in memory while the log cannot be written (weeks of reminders); they are
 written in order as soon as it can be."""
+RETRY_GAP = 5.0
+"""Seconds between attempts to write kept writes on the way to a new one (retry() itself, from
+the scheduler's pass and each delivery, always tries)."""
 STATES = ("due", "handed", "spoken", "held", "missed", "reported", "expired")
 """due -> handed -> spoken for what was said; held/missed -> reported for what was summarised;
 expired for what is pointless later (a session cue after the session)."""
@@ -132,6 +136,7 @@ class Ledger:
         self._lock = threading.RLock()
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
         self._waiting_start: float | None = None
+        self._quiet_until = 0.0
         self._closed = False
 
     @property
@@ -178,7 +183,9 @@ class Ledger:
         with self._lock:
             if self._closed:
                 return None
-            if self._pending and not self.retry():
+            # Writes behind kept ones wait their turn; they try the kept ones first at most
+            # every RETRY_GAP seconds (a locked file costs a lock wait per attempt).
+            if self._pending and (time.monotonic() < self._quiet_until or not self.retry()):
                 self._keep(sql, values)
                 return None
             try:
@@ -199,6 +206,7 @@ class Ledger:
         self._pending.append((sql, values))
 
     def _failed(self, exc: BaseException) -> None:
+        self._quiet_until = time.monotonic() + RETRY_GAP
         level = logging.ERROR if is_full_error(exc) else logging.WARNING
         _LOGGER.log(level, "could not write to %s: %s", self.path, exc)
         if self._health is not None:
