@@ -71,10 +71,13 @@ def _traced(tmp_path: Path, *args: str) -> list[tuple[str, str]]:
 
 def _owned(tmp_path: Path, *more: Path) -> list[Path]:
     """The folders voice-helper may write in: its own data, state and cache folders, the
-    runtime and temporary folders, and any given (an --output folder)."""
+    runtime and temporary folders, the sound client's, and any given (an --output folder)."""
     home = tmp_path / "home"
+    # libpulse keeps its client cookie in ~/.config/pulse when a sound server answers: the
+    # sound system's own file, there for every program that plays sound.
+    pulse = home / ".config" / "pulse"
     return [home / ".local" / "share" / "voice-helper", home / ".local" / "state" / "voice-helper",
-            home / ".cache" / "voice-helper", tmp_path / "run", tmp_path / "tmp", *more]
+            home / ".cache" / "voice-helper", tmp_path / "run", tmp_path / "tmp", pulse, *more]
 
 
 def _strays(calls: list[tuple[str, str]], owned: list[Path], cwd: Path) -> list[str]:
@@ -124,7 +127,8 @@ def test_run_stays_at_home_and_keeps_her_words_private(tmp_path: Path) -> None:
     wav = make_recording(["what can you do"], tmp_path / "command.wav")
     out = tmp_path / "out"
     calls = _traced(tmp_path, "run", "--input", str(wav), "--output", str(out))
-    assert _strays(calls, _owned(tmp_path, out), tmp_path) == []
+    strays = _strays(calls, _owned(tmp_path, out), tmp_path)
+    assert strays == [], "\n".join(strays)
     assert not (tmp_path / "home" / ".cache" / "Microsoft").exists()
     transcript = out / "transcript.jsonl"
     assert '"intent": "help"' in transcript.read_text()
