@@ -125,3 +125,28 @@ def test_list_of_a_damaged_store_changes_nothing_and_says_what_to_do(tmp_path: P
     assert reply["ok"] is False and "Start the assistant once" in reply["error"]
     assert (data / JOBS_FILE).read_bytes() == garbage
     assert sorted(p.name for p in data.iterdir()) == [JOBS_FILE]
+
+
+def test_a_resend_after_a_time_out_adds_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voice_helper.remind import commands
+
+    monkeypatch.setattr(commands, "answer_wait", lambda: 0.5)
+    running = service(tmp_path, FakeClock(START), Channel())
+    running.start()
+    held, free = threading.Event(), threading.Event()
+
+    def busy() -> None:  # as if stopped with SIGSTOP, past the first wait
+        with running._lock:
+            held.set()
+            free.wait(timeout=10)
+
+    threading.Thread(target=busy).start()
+    held.wait(timeout=10)
+    threading.Timer(1.5, free.set).start()
+    reply = run_request(ADD, settings(), tmp_path / "data", running.socket_path)
+    assert reply["ok"], reply
+    listed = run_request({"op": "list"}, settings(), tmp_path / "data", running.socket_path)
+    assert [r["id"] for r in listed["reminders"]] == [reply["reminder"]["id"]]
+    running.shutdown()
