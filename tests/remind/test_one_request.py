@@ -132,7 +132,7 @@ def test_a_resend_after_a_time_out_adds_once(
 ) -> None:
     from voice_helper.remind import commands
 
-    monkeypatch.setattr(commands, "answer_wait", lambda: 0.5)
+    monkeypatch.setattr(commands, "answer_wait", lambda: 1.0)
     running = service(tmp_path, FakeClock(START), Channel())
     running.start()
     held, free = threading.Event(), threading.Event()
