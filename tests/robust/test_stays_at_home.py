@@ -20,7 +20,9 @@ from voice_helper import PROJECT_ROOT
 from voice_helper.assistant.demo import make_recording
 from voice_helper.privacy import TELEMETRY_OFF
 
-_CALL = re.compile(r"^\d+\s+(\w+)\((.*)\)\s+=\s+(-?\d+)")
+_CALL = re.compile(r"^(\w+)\((.*)\)\s+=\s+(-?\d+)")
+"""One line of `strace -ff` (one file per process, so no call is split across lines)."""
+_NETWORK = ("socket", "socketpair", "connect", "sendto", "sendmsg", "bind")
 _WRITE_FLAGS = ("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND")
 _TRACED = "trace=network,open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2,link,symlink"
 _SYSTEM_WRITES = ("/dev/null", "/dev/tty", "/dev/shm/")
@@ -50,22 +52,30 @@ def _home(tmp_path: Path) -> dict[str, str]:
 
 
 def _traced(tmp_path: Path, *args: str) -> list[tuple[str, str]]:
-    """Run voice-helper under strace; the successful calls as (name, arguments)."""
+    """Run voice-helper under strace; its calls as (name, arguments)."""
     strace = shutil.which("strace")
     if strace is None:
         pytest.fail("strace is missing: run scripts/setup.sh --test")
-    log = tmp_path / f"trace-{args[0]}.txt"
-    command = [strace, "-f", "-qq", "-o", str(log), "-e", "signal=none", "-e", _TRACED,
+    log = tmp_path / f"trace-{args[0]}"
+    command = [strace, "-ff", "-qq", "-o", str(log), "-e", "signal=none", "-e", _TRACED,
                sys.executable, "-m", "voice_helper", *args]
     done = subprocess.run(command, env=_home(tmp_path), cwd=tmp_path, capture_output=True,
                           text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
-    calls = []
-    for line in log.read_text().splitlines():
-        match = _CALL.match(line)
-        if match and int(match.group(3)) >= 0:
-            calls.append((match.group(1), match.group(2)))
+    calls = _calls(log)
     assert calls, "strace saw nothing"
+    return calls
+
+
+def _calls(log: Path) -> list[tuple[str, str]]:
+    """(name, arguments) of every network call (failed attempts too) and every file call that
+    succeeded, from the per-process files `log.<pid>`."""
+    calls = []
+    for trace in sorted(log.parent.glob(f"{log.name}.*")):
+        for line in trace.read_text().splitlines():
+            match = _CALL.match(line)
+            if match and (match.group(1) in _NETWORK or int(match.group(3)) >= 0):
+                calls.append((match.group(1), match.group(2)))
     return calls
 
 
@@ -142,16 +152,14 @@ def test_run_stays_at_home_and_keeps_her_words_private(tmp_path: Path) -> None:
 def test_the_checker_sees_a_stray(tmp_path: Path) -> None:
     """The tracer and the filter catch what they are meant to: a DNS lookup, a stray file, and
     onnxruntime's folder in the cache (not the project's own)."""
-    log = tmp_path / "trace.txt"
+    log = tmp_path / "trace"
     script = ("import socket, pathlib\n"
               "try:\n    socket.getaddrinfo('example.org', 443)\nexcept OSError:\n    pass\n"
               f"pathlib.Path('{tmp_path.parent}/stray-{tmp_path.name}').write_text('x')\n"
               f"pathlib.Path('{tmp_path}/home/.cache/Microsoft').mkdir(parents=True)\n")
-    subprocess.run(["strace", "-f", "-qq", "-o", str(log), "-e", _TRACED,
+    subprocess.run(["strace", "-ff", "-qq", "-o", str(log), "-e", _TRACED,
                     sys.executable, "-c", script], check=True, cwd=PROJECT_ROOT)
-    calls = [(m.group(1), m.group(2)) for line in log.read_text().splitlines()
-             if (m := _CALL.match(line)) and int(m.group(3)) >= 0]
-    strays = _strays(calls, _owned(tmp_path), PROJECT_ROOT)
+    strays = _strays(_calls(log), _owned(tmp_path), PROJECT_ROOT)
     (tmp_path.parent / f"stray-{tmp_path.name}").unlink()
     assert any("stray-" in s for s in strays)
     assert any(".cache/Microsoft" in s for s in strays), strays
