@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_RUN=(espeak-ng libespeak-ng1 libportaudio2 sox pulseaudio pulseaudio-utils libasound2-plugins)
-APT_TEST=(systemd)
+APT_TEST=(systemd strace)
 want=("${APT_RUN[@]}")
 [ "${1:-}" = "--test" ] && want+=("${APT_TEST[@]}")
 

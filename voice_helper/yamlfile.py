@@ -75,9 +75,44 @@ class YamlProblems(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+MAX_BYTES = 1_000_000
+"""Largest YAML file read: the biggest content file is under 10 KB, the config far less."""
+MAX_DEPTH = 32
+"""Deepest nesting of mappings and lists accepted: the content needs 6 levels; hundreds would
+overflow Python's stack in the loader and in every walk over the result."""
+MAX_ALIASES = 100
+"""Most `*alias` references in one file: a few are handy, thousands expand into gigabytes."""
+
+
+def _check_shape(path: Path, text: str) -> None:
+    """Refuse a document nested too deeply or full of aliases, before it is built (streamed:
+    the event parser does not recurse)."""
+    depth = aliases = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1
+                raise YamlProblems([Problem(path, line, "(syntax)",
+                                            f"nested more than {MAX_DEPTH} levels deep")])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                line = event.start_mark.line + 1
+                raise YamlProblems([Problem(path, line, "(syntax)",
+                                            f"more than {MAX_ALIASES} aliases (*name)")])
+
+
 def load_yaml(path: Path) -> Any:
-    """Parse one YAML file safely; raise YamlProblems naming the line on any syntax error."""
+    """Parse one YAML file safely; raise YamlProblems naming the line on any syntax error, and
+    on a file too big or too deeply nested to be one of ours."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise YamlProblems([Problem(path, 0, "(file)", f"is {size} bytes; the most read is "
+                                        f"{MAX_BYTES}")])
         raw = path.read_bytes()
     except OSError as exc:
         raise YamlProblems([Problem(path, 0, "(file)", f"cannot read: {exc.strerror}")]) from exc
@@ -89,6 +124,7 @@ def load_yaml(path: Path) -> Any:
     if not text.strip():
         raise YamlProblems([Problem(path, 1, "(file)", "is empty")])
     try:
+        _check_shape(path, text)
         return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: no object tags
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from voice_helper.config import QuietHours, Settings
 from voice_helper.remind import Announcement, ReminderService
@@ -77,3 +77,91 @@ def service(
     )
     channel.service = made
     return made
+
+
+class LockHolder:
+    """Another process holding a write lock on a SQLite file (BEGIN IMMEDIATE) until release()."""
+
+    def __init__(self, path: Path):
+        import subprocess
+        import sys
+
+        script = (
+            "import sqlite3, sys\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE')\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.readline()\n"
+            "c.rollback()\n"
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", script, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        assert self.process.stdout.readline().strip() == "locked"
+
+    def release(self) -> None:
+        """Let go of the lock and end the process."""
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.write("\n")
+            self.process.stdin.close()
+            self.process.wait(timeout=10)
+
+
+class FullLog:
+    """Wraps a log connection: every write fails the way SQLite does on a full disk."""
+
+    def __init__(self, conn: Any):
+        self.conn = conn
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        import sqlite3
+
+        if sql.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.conn.execute(sql, params)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class FullDisk:
+    """A full disk under a running service: the job store's and the log's writes fail with
+    SQLite's "database or disk is full" until `free()` (the machine has no small disk to fill)."""
+
+    def __init__(self, reminders: ReminderService):
+        from sqlalchemy import event
+
+        self.reminders = reminders
+        scheduler = reminders._scheduler
+        assert scheduler is not None and reminders.ledger is not None
+        self.engine = scheduler.store.engine
+        self.ledgers = [x for x in (reminders.ledger, reminders._intake_ledger) if x is not None]
+        for ledger in self.ledgers:
+            ledger.conn = FullLog(ledger.conn)  # type: ignore[assignment]
+        event.listen(self.engine, "before_cursor_execute", self._refuse)
+
+    @staticmethod
+    def _refuse(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        import sqlite3
+
+        if statement.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    def free(self) -> None:
+        """There is room again."""
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._refuse)
+        for ledger in self.ledgers:
+            ledger.conn = ledger.conn.conn  # type: ignore[attr-defined]

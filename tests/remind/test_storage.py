@@ -17,6 +17,7 @@ import pytest
 
 from tests.remind.helpers import Channel, FakeClock, service
 from voice_helper.remind import storage
+from voice_helper.remind.health import FULL
 from voice_helper.remind.jobs import JOBS_FILE
 from voice_helper.remind.ledger import LOG_FILE
 from voice_helper.remind.service import SORRY
@@ -193,12 +194,7 @@ def test_disk_full_still_fires_and_tells_once(tmp_path: Path) -> None:
     kinds = [(a.kind, a.job_id) for a in channel.heard]
     assert kinds.count(("pump", "pump-every")) == 3
     notices = [a.text for a in channel.heard if a.kind == "summary"]
-    assert notices == [
-        (
-            "The disk is full, so I can't write my log. Reminders still work, "
-            "but please free some space."
-        )
-    ]
+    assert notices == [FULL]
     assert channel.heard[0].kind == "pump"  # the reminder first, then the notice
     # A session still works from memory.
     reminders.start_session()

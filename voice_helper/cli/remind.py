@@ -6,12 +6,13 @@ import argparse
 import json
 import logging
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from voice_helper.config import Settings, load_settings
 from voice_helper.errors import VoiceHelperError
+from voice_helper.remind.clock import zone_for
 from voice_helper.remind.commands import run_request
 from voice_helper.remind.durations import parse_duration, speak_duration
 from voice_helper.remind.storage import reminders_data_dir
@@ -61,10 +62,12 @@ def _send(args: argparse.Namespace, request: dict[str, Any]) -> dict[str, Any]:
     return reply
 
 
-def _when(iso: str | None) -> str:
+def _when(iso: str | None, zone: tzinfo) -> str:
+    """A next run time in the configured zone, named the same way on every line ("GMT",
+    "BST"), never the bare offset a stored time carries ("UTC-05:00")."""
     if not iso:
         return "paused"
-    moment = datetime.fromisoformat(iso)
+    moment = datetime.fromisoformat(iso).astimezone(zone)
     return moment.strftime("%a %d %b %H:%M %Z").strip()
 
 
@@ -76,10 +79,11 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     if not reminders:
         print("No reminders.")
+    zone = zone_for(_settings(args))
     for item in reminders:
         print(
             f"{item['id']:<28} {item['kind']:<10} {item['schedule']:<16} "
-            f"next {_when(item['next_run_time'])}"
+            f"next {_when(item['next_run_time'], zone)}"
         )
     return 0
 
@@ -96,7 +100,7 @@ def run_add(args: argparse.Namespace) -> int:
     item = _send(args, request)["reminder"]
     print(
         f"Added {item['id']} ({item['kind']}, {item['schedule']}), "
-        f"next {_when(item['next_run_time'])}."
+        f"next {_when(item['next_run_time'], zone_for(_settings(args)))}."
     )
     return 0
 

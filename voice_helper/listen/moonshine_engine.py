@@ -10,6 +10,7 @@ that is no command still reads as what it is.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -63,12 +64,12 @@ class GrammarAcceptance:
 
 def model_directory(model_name: str = "tiny-en") -> Path:
     """Where the moonshine-voice wheel keeps the weights."""
-    try:
-        from moonshine_voice import get_model_path
-    except (ImportError, OSError) as exc:
-        raise ModelMissing(f"The moonshine-voice package cannot be loaded ({exc}); "
-                           f"{_REINSTALL}") from exc
-    path = Path(get_model_path(model_name))
+    # Found, not imported: importing moonshine_voice loads its downloader (requests, whose
+    # urllib3 opens an IPv6 socket at import) and its own native library, neither needed here.
+    spec = importlib.util.find_spec("moonshine_voice")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelMissing(f"The moonshine-voice package is not installed; {_REINSTALL}")
+    path = Path(next(iter(spec.submodule_search_locations))) / "assets" / model_name
     for name in ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin"):
         if not (path / name).is_file():
             raise ModelMissing(f"The Moonshine {model_name} weights are missing from "

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from voice_helper.errors import ModelMissing
+from voice_helper.privacy import load_onnxruntime
 
 START_TOKEN = 1
 END_TOKEN = 2
@@ -80,7 +81,7 @@ class MoonshineModel:
 
     def __init__(self, model_dir: Path, threads: int = 1):
         try:
-            import onnxruntime
+            onnxruntime = load_onnxruntime()
         except ImportError as exc:
             raise ModelMissing(f"onnxruntime is missing ({exc}); run: pip install onnxruntime") from exc
         started = time.monotonic()

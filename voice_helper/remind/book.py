@@ -14,7 +14,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from voice_helper.errors import DurationError
-from voice_helper.remind.durations import short_duration, speak_duration
+from voice_helper.remind.durations import every_words, short_duration, speak_duration
 from voice_helper.remind.jobs import JOB_FUNC, DueReminder
 from voice_helper.remind.triggers import ClockTimeTrigger
 
@@ -78,7 +78,8 @@ def check_every(kind: str, every: timedelta) -> None:
     """Refuse an interval outside the kind's limits, with a reason that can be spoken."""
     low, high = EVERY_LIMITS[kind]
     if not low <= every <= high:
-        said = "0 minutes" if every <= timedelta(0) else speak_duration(every)
+        nearest = high if every > high else low
+        said = "0 minutes" if every <= timedelta(0) else every_words(every, nearest)
         raise DurationError(
             f"I can't remind you every {said}. Pick something between "
             f"{speak_duration(low)} and {speak_duration(high)}."

@@ -6,13 +6,14 @@ from __future__ import annotations
 import argparse
 import atexit
 import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
 from voice_helper.config import load_settings
 from voice_helper.errors import VoiceHelperError
 from voice_helper.remind.announcement import Announcement
-from voice_helper.remind.control import NotRunning, send_request, socket_path_for
+from voice_helper.remind.control import NotRunning, answer_wait, send_request, socket_path_for
 from voice_helper.remind.service import ReminderService
 from voice_helper.remind.storage import reminders_data_dir
 
@@ -40,8 +41,12 @@ class RemoteReminders:
         self.socket_path = socket_path
 
     def _call(self, method: str, **slots: Any) -> str:
+        request = {"op": "call", "method": method, "slots": slots, "request_id": uuid.uuid4().hex}
         try:
-            reply = send_request(self.socket_path, {"op": "call", "method": method, "slots": slots})
+            try:
+                reply = send_request(self.socket_path, request, timeout=answer_wait())
+            except TimeoutError:  # once more, same id: answered as before if it was done
+                reply = send_request(self.socket_path, request, timeout=answer_wait())
         except (NotRunning, OSError) as exc:
             _LOGGER.warning("the assistant stopped answering: %s", exc)
             return "Reminders are not running right now."

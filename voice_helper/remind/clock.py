@@ -46,6 +46,11 @@ def local_on(day: datetime, at: time, zone: tzinfo) -> datetime:
     return datetime.fromtimestamp(aware.timestamp(), zone)
 
 
+def say_time_of_day(at: time) -> str:
+    """`at 2:30 AM`: a wall-clock time as asked for, whatever day it falls on."""
+    return f"at {at.hour % 12 or 12}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
+
+
 def say_clock(moment: datetime, now: datetime, zone: tzinfo) -> str:
     """Say when, relative to now: `at 3:40 PM`, `tomorrow at 7:30 AM`, `on Friday at 9:05 AM`."""
     local = moment.astimezone(zone)

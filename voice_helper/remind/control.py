@@ -1,7 +1,8 @@
 """The control socket: the CLI reaches the running scheduler with one JSON line per connection.
 
-Request: `{"op": "add", ...}` + newline. Reply: `{"ok": true, ...}` or
-`{"ok": false, "error": "..."}` + newline. The socket is mode 0600 in a 0700 directory, and only
+Request: `{"op": "add", ..., "request_id": "..."}` + newline. Reply: `{"ok": true, ...}` or
+`{"ok": false, "error": "..."}` + newline. A request sent again with the same request_id (after
+the client timed out) gets the first answer again and is not applied twice. The socket is mode 0600 in a 0700 directory, and only
 the same user may talk to it.
 """
 
@@ -14,17 +15,33 @@ import os
 import socket
 import struct
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from voice_helper.config import runtime_dir
+from voice_helper.remind import storage
 from voice_helper.remind.storage import private_dir
 
 _LOGGER = logging.getLogger(__name__)
 
 MAX_LINE = 64 * 1024
 REPLY_TIMEOUT = 5.0
+"""How long the server waits for a request line, and a quick request (ping) for its answer."""
+REMEMBERED = 256
+"""Answers kept by request id, so a request sent again after a time-out is not applied twice."""
+
+
+def answer_wait() -> float:
+    """How long a client waits for the answer to a change: as long as the assistant may take.
+
+    A change can wait for a command already waiting on the locked store, then for the
+    scheduler's own write, then for its own: three lock waits, and some slack.
+    """
+    return 3 * storage.LOCK_WAIT_SECONDS + REPLY_TIMEOUT
+
+
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -68,6 +85,7 @@ class ControlServer:
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._closing = threading.Event()
+        self._answered: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     def start(self) -> None:
         """Bind (replacing a stale socket file) and start answering."""
@@ -119,7 +137,7 @@ class ControlServer:
             else:
                 request = json.loads(_read_line(conn) or b"{}")
                 reply = (
-                    self._handle(request)
+                    self._once(request)
                     if isinstance(request, dict)
                     else {"ok": False, "error": "a request is one JSON object"}
                 )
@@ -132,6 +150,20 @@ class ControlServer:
             conn.sendall(json.dumps(reply).encode() + b"\n")
         except OSError as exc:
             _LOGGER.warning("could not answer a control request: %s", exc)
+
+    def _once(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Handle a request, or repeat the answer to one with the same id (sent again)."""
+        request_id = request.get("request_id")
+        if not isinstance(request_id, str):
+            return self._handle(request)
+        if request_id in self._answered:
+            _LOGGER.info("request %s came again; answering it as before", request_id)
+            return self._answered[request_id]
+        reply = self._handle(request)
+        self._answered[request_id] = reply
+        while len(self._answered) > REMEMBERED:
+            self._answered.popitem(last=False)
+        return reply
 
 
 def send_request(

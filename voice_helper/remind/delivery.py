@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from apscheduler.job import Job
 from apscheduler.jobstores.base import JobLookupError
@@ -17,9 +18,10 @@ from voice_helper.remind.book import QUIET_END_ID, ReminderBook
 from voice_helper.remind.clock import in_quiet_hours
 from voice_helper.remind.content import RelaxPrompt, RemindContent
 from voice_helper.remind.durations import speak_duration
-from voice_helper.remind.jobs import DueReminder
+from voice_helper.remind.health import StoreHealth
+from voice_helper.remind.jobs import DueReminder, ReminderScheduler, due_of
 from voice_helper.remind.ledger import Ledger, Occurrence, to_ms
-from voice_helper.remind.storage import is_full_error
+from voice_helper.remind.storage import STORE_ERRORS
 from voice_helper.remind.summary import lead_for, summarize
 
 _LOGGER = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ STALE_AFTER = timedelta(minutes=15)
 "time to pump" an hour late would mislead."""
 MAX_CATCH_UP = 100_000
 """Most occurrences recorded for one job after a long time off (a year of 15-minute reminders)."""
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 SUMMARY_ID = "summary"
 NOTICE_ID = "notice"
 RECENT = timedelta(hours=12)
@@ -63,20 +66,20 @@ class Delivery:
         content: RemindContent,
         announce: Callable[[Announcement], None],
         on_breathing: Callable[[str], None] = lambda exercise_id: None,
+        health: StoreHealth | None = None,
     ):
         self.settings = settings
         self.zone = zone
         self.content = content
         self._announce = announce
         self.on_breathing = on_breathing
+        self.health = health or StoreHealth(lambda: datetime.now(UTC))
         self.ledger: Ledger | None = None
         self.book: ReminderBook | None = None
         self._handed: set[tuple[str, int]] = set()
         """Occurrences handed over by this process: no doubles even when the log cannot be
         written."""
         self._last_said: Said | None = None
-        self._write_trouble: str | None = None
-        self._write_trouble_told = False
         self._last_summary: list[Occurrence] = []
 
     def attach(self, ledger: Ledger, book: ReminderBook) -> None:
@@ -85,26 +88,15 @@ class Delivery:
 
     # Writing trouble ------------------------------------------------------------------------
 
-    def write_failed(self, exc: Exception) -> None:
-        """Ledger callback: remember to tell the user, once, that the log cannot be written."""
-        if self._write_trouble_told or self._write_trouble:
-            return
-        if is_full_error(exc):
-            self._write_trouble = (
-                "The disk is full, so I can't write my log. Reminders still "
-                "work, but please free some space."
-            )
-        else:
-            self._write_trouble = (
-                "I can't write my log right now. Reminders still work, but I "
-                "may not remember them after a restart."
-            )
-
     def flush_notice(self, now: datetime) -> None:
-        """Hand over the log-trouble notice, if any, once (not during quiet hours)."""
-        if self._write_trouble and not self._quiet(now):
-            text, self._write_trouble = self._write_trouble, None
-            self._write_trouble_told = True
+        """Hand over what to say about the files (unwritable for a while, or fixed), once, and
+        not during quiet hours; write what the log kept for later if it can be written now."""
+        if self.ledger is not None:
+            self.ledger.retry()
+        if self._quiet(now):
+            return
+        text = self.health.notice(now)
+        if text is not None:
             self.hand_unlogged(Announcement("summary", text, now, NOTICE_ID))
 
     # Due run times ---------------------------------------------------------------------------
@@ -117,7 +109,7 @@ class Delivery:
             times = run_times(job, now)
             if not times:
                 continue
-            due = job.func(*job.args, **job.kwargs)
+            due = due_of(job)
             if job.id != QUIET_END_ID:
                 for moment in times:
                     state = "missed" if due.kind in ("pump", "relax", "breathing") else "expired"
@@ -127,24 +119,34 @@ class Delivery:
             self._advance(job, times[-1], now)
 
     def process_due(self, now: datetime) -> None:
-        """Deliver every job due at `now` (the driven-clock twin of APScheduler's loop)."""
+        """Deliver every job due at `now` (the driven-clock twin of APScheduler's loop: a job
+        that cannot be moved on stays due and is tried again at the next tick)."""
         assert self.book is not None
-        for job in self.book.scheduler.get_jobs():
+        try:
+            jobs = self.book.scheduler.get_jobs()
+        except STORE_ERRORS as exc:
+            _LOGGER.error("could not read the job store: %s", exc)
+            self.health.failed("jobs", exc)
+            jobs = []
+        for job in jobs:
             times = run_times(job, now)
             if times:
-                self.deliver(job.id, job.func(*job.args, **job.kwargs), times, now)
+                self.deliver(job.id, due_of(job), times, now)
                 self._advance(job, times[-1], now)
+        self.flush_notice(now)
 
     def _advance(self, job: Job, last: datetime, now: datetime) -> None:
         assert self.book is not None
         following = job.trigger.get_next_fire_time(last, now)
-        if following is None:
-            self.book.remove(job.id)
-            return
-        try:
-            self.book.scheduler.modify_job(job.id, next_run_time=following)
-        except JobLookupError:
-            _LOGGER.debug("%s was removed while it was being delivered", job.id)
+        scheduler = self.book.scheduler
+        with scheduler.patient() if isinstance(scheduler, ReminderScheduler) else nullcontext():
+            if following is None:
+                self.book.remove(job.id)
+                return
+            try:
+                scheduler.modify_job(job.id, next_run_time=following)
+            except JobLookupError:
+                _LOGGER.debug("%s was removed while it was being delivered", job.id)
 
     def deliver(self, job_id: str, due: DueReminder, times: list[datetime], now: datetime) -> None:
         """Announce the latest fresh run time; record older or stale ones as missed."""
@@ -219,19 +221,22 @@ class Delivery:
 
     # Texts ------------------------------------------------------------------------------------
 
-    def prompt(self, moment: str, at: datetime) -> RelaxPrompt:
-        """A relaxation prompt for the moment, rotating with the clock (same time, same prompt)."""
+    def prompt(self, moment: str, at: datetime, every: timedelta | None = None) -> RelaxPrompt:
+        """A relaxation prompt for the moment (same time, same prompt). An interval reminder
+        takes the next prompt at each occurrence, so every one comes in turn whatever the
+        interval (by the minute, 2 h or 3 h with 6 prompts would repeat one forever)."""
         choices = self.content.prompts_for(moment)
-        return choices[(to_ms(at) // 60_000) % len(choices)]
+        step = every if every is not None and every > timedelta(0) else timedelta(minutes=1)
+        return choices[int((at - _EPOCH) // step) % len(choices)]
 
     def text_for(self, due: DueReminder, at: datetime) -> str:
         """What a due reminder says."""
         if due.kind in ("pump", "relax") and due.detail:
             return due.detail  # a snoozed reminder repeats its own words
         if due.kind == "pump":
-            return f"Time to pump. {self.prompt('before', at).text}"
+            return f"Time to pump. {self.prompt('before', at, due.every).text}"
         if due.kind == "relax":
-            return self.prompt("between", at).text
+            return self.prompt("between", at, due.every).text
         if due.kind == "breathing":
             if due.detail and due.detail not in self.content.exercises:
                 return due.detail  # snoozed

@@ -121,3 +121,20 @@ def speak_duration(value: timedelta) -> str:
         return "an hour and a half" if hours == 1 else f"{hours} and a half hours"
     rest = "1 minute" if minutes == 1 else f"{minutes} minutes"
     return f"{_count(hours, 'hour', 'an')} and {rest}"
+
+
+def every_words(value: timedelta, limit: timedelta | None = None) -> str:
+    """What follows "every": `day`, `hour and a half`, `3 hours`; when rounding would make it
+    sound like `limit`, the rest is said too (`day and 1 second`, not a second `day`)."""
+    said = speak_duration(value)
+    if limit is not None and value != limit and said == speak_duration(limit):
+        rest = abs(value - limit)
+        said = (
+            f"{said} and {speak_duration(rest)}"
+            if value > limit
+            else (f"{speak_duration(rest)} less than {said}")
+        )
+    for article in ("a ", "an "):
+        if said.startswith(article):
+            return said[len(article) :]
+    return said

@@ -6,17 +6,19 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from apscheduler.executors.base import BaseExecutor
 from apscheduler.job import Job
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, create_engine
 
 from voice_helper.remind import storage
+from voice_helper.remind.health import StoreHealth
+from voice_helper.remind.jobstore import RETRY_MOST_SECONDS, PatientJobStore
 from voice_helper.remind.storage import Rebuilt, prepare_database
 
 _LOGGER = logging.getLogger(__name__)
@@ -56,11 +58,20 @@ class DueReminder:
     """pump, relax, breathing, session_cue or quiet_end (a snooze keeps the snoozed kind)."""
     detail: str = ""
     """Extra text: the snoozed words, the session-cue minutes, the breathing exercise id."""
+    every: timedelta | None = None
+    """The repeat interval of an interval reminder (prompts rotate by occurrence)."""
 
 
 def reminder_due(kind: str, detail: str = "") -> DueReminder:
     """Job function of every reminder: describe what came due (the executor delivers it)."""
     return DueReminder(kind, detail)
+
+
+def due_of(job: Job) -> DueReminder:
+    """What `job` announces, with its repeat interval when it has one."""
+    due: DueReminder = job.func(*job.args, **job.kwargs)
+    interval = getattr(job.trigger, "interval", None)
+    return replace(due, every=interval) if isinstance(interval, timedelta) else due
 
 
 DueHandler = Callable[[str, DueReminder, list[datetime]], None]
@@ -99,7 +110,7 @@ class HandOverExecutor(BaseExecutor):
         # them recorded (and reported missed at the next start) instead of gone.
         if self._intake is not None:
             try:
-                self._intake(job.id, job.func(*job.args, **job.kwargs), list(run_times))
+                self._intake(job.id, due_of(job), list(run_times))
             except Exception:  # the hand-over below must still happen
                 self._logger.exception("could not note %s as due", job.id)
         self._queue.put((job, list(run_times)))
@@ -108,7 +119,7 @@ class HandOverExecutor(BaseExecutor):
         while (item := self._queue.get()) is not None:
             job, run_times = item
             try:
-                self._handler(job.id, job.func(*job.args, **job.kwargs), run_times)
+                self._handler(job.id, due_of(job), run_times)
             except Exception as exc:  # noqa: BLE001 - a bad reminder must not stop the others
                 self._run_job_error(job.id, exc, exc.__traceback__)
             else:
@@ -121,11 +132,39 @@ def _make_engine(path: Path) -> Engine:
 
 
 class ReminderScheduler(BackgroundScheduler):
-    """A BackgroundScheduler with the hand-over executor, and a close() that loses nothing."""
+    """A BackgroundScheduler with the hand-over executor, a loop that a failed store write does
+    not stop, and a close() that loses nothing."""
 
-    def __init__(self, handover: HandOverExecutor, **options: object):
-        super().__init__(executors={"default": handover}, **options)
+    def __init__(
+        self,
+        handover: HandOverExecutor,
+        store: PatientJobStore,
+        after_pass: Callable[[], None] = lambda: None,
+        **options: Any,
+    ):
+        super().__init__(executors={"default": handover}, jobstores={"default": store}, **options)
         self.handover = handover
+        self.store = store
+        self.after_pass = after_pass
+
+    def patient(self) -> Any:
+        """Store writes in this block are retried later instead of raising."""
+        return self.store.patient()
+
+    def _process_jobs(self) -> float | None:
+        # APScheduler 3.11 calls update_job/remove_job outside any try: one failed write would
+        # end this thread for good while everything else went on as if reminders still worked.
+        with self.store.patient():
+            try:
+                wait: float | None = super()._process_jobs()
+            except Exception:
+                _LOGGER.exception("a scheduler pass failed; trying again shortly")
+                wait = RETRY_MOST_SECONDS
+        try:
+            self.after_pass()
+        except Exception:
+            _LOGGER.exception("after-pass hook failed")
+        return wait
 
     def close(self) -> None:
         """Stop without losing a run time.
@@ -145,7 +184,12 @@ class ReminderScheduler(BackgroundScheduler):
 
 
 def open_scheduler(
-    directory: Path, zone: tzinfo, handler: DueHandler, intake: DueHandler | None = None
+    directory: Path,
+    zone: tzinfo,
+    handler: DueHandler,
+    intake: DueHandler | None = None,
+    health: StoreHealth | None = None,
+    after_pass: Callable[[], None] = lambda: None,
 ) -> tuple[ReminderScheduler, Rebuilt | None]:
     """A started, paused scheduler on the SQLite job store in `directory`.
 
@@ -153,10 +197,11 @@ def open_scheduler(
     """
     path = directory / JOBS_FILE
     rebuilt = prepare_database(path, {JOB_TABLE: _JOB_SCHEMA}, keep=_readable_job)
-    store = SQLAlchemyJobStore(engine=_make_engine(path), tablename=JOB_TABLE)
+    store = PatientJobStore(_make_engine(path), JOB_TABLE, health)
     scheduler = ReminderScheduler(
         HandOverExecutor(handler, intake),
-        jobstores={"default": store},
+        store,
+        after_pass,
         job_defaults=dict(JOB_DEFAULTS),
         timezone=zone,
     )

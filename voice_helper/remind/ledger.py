@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable
+import threading
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from voice_helper.remind import storage
+from voice_helper.remind.health import StoreHealth
 from voice_helper.remind.storage import (
     Rebuilt,
     is_full_error,
@@ -21,6 +24,12 @@ from voice_helper.remind.storage import (
 _LOGGER = logging.getLogger(__name__)
 
 LOG_FILE = "log.sqlite"
+MAX_PENDING = 10_000
+"""Most writes kept in memory while the log cannot be written (weeks of reminders); they are
+written in order as soon as it can be."""
+RETRY_GAP = 5.0
+"""Seconds between attempts to write kept writes on the way to a new one (retry() itself, from
+the scheduler's pass and each delivery, always tries)."""
 STATES = ("due", "handed", "spoken", "held", "missed", "reported", "expired")
 """due -> handed -> spoken for what was said; held/missed -> reported for what was summarised;
 expired for what is pointless later (a session cue after the session)."""
@@ -99,12 +108,12 @@ def _session(row: tuple) -> Session:
 
 
 class Ledger:
-    """The log database; a failed write is reported to `on_write_error`, never raised."""
+    """The log database; a failed write is kept and retried in order, never raised."""
 
     def __init__(
         self,
         directory: Path,
-        on_write_error: Callable[[Exception], None] | None = None,
+        health: StoreHealth | None = None,
         read_only: bool = False,
         prepared: bool = False,
     ):
@@ -123,26 +132,89 @@ class Ledger:
             self.conn = sqlite3.connect(
                 self.path, timeout=storage.LOCK_WAIT_SECONDS, check_same_thread=False
             )
-        self._on_write_error = on_write_error
+        self._health = health
+        self._lock = threading.RLock()
+        self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._waiting_start: float | None = None
+        self._quiet_until = 0.0
+        self._closed = False
+
+    @property
+    def pending(self) -> int:
+        """Writes waiting for the log to be writable again."""
+        return len(self._pending)
 
     def close(self) -> None:
-        """Close the connection."""
-        self.conn.close()
+        """Write what is pending if possible, then close the connection."""
+        with self._lock:
+            if self._pending:
+                self.retry()
+            if self._pending:
+                _LOGGER.error(
+                    "%d writes to %s are lost: it could not be written",
+                    len(self._pending),
+                    self.path,
+                )
+            self._closed = True
+            self.conn.close()
+
+    def retry(self) -> bool:
+        """Write what is pending, in order; True when nothing is left."""
+        with self._lock:
+            if not self._pending or self._closed:
+                return not self._pending
+            try:
+                with self.conn:
+                    for sql, params in self._pending:
+                        self.conn.execute(sql, params)
+            except (sqlite3.Error, OSError) as exc:
+                self._failed(exc)
+                return False
+            _LOGGER.warning("%d delayed writes reached %s", len(self._pending), self.path)
+            self._pending.clear()
+            if self._health is not None:
+                self._health.succeeded("log")
+            return True
 
     def _write(self, sql: str, params: Iterable[Any] = ()) -> int | None:
-        """Run one write in its own transaction; rows changed, or None when it failed."""
-        try:
-            with self.conn:
-                return self.conn.execute(sql, tuple(params)).rowcount
-        except (sqlite3.Error, OSError) as exc:
-            level = logging.ERROR if is_full_error(exc) else logging.WARNING
-            _LOGGER.log(level, "could not write to %s: %s", self.path, exc)
-            if self._on_write_error is not None:
-                self._on_write_error(exc)
-            return None
+        """Run one write in its own transaction; rows changed, or None when it had to wait
+        (it is then written later, after the writes before it)."""
+        values = tuple(params)
+        with self._lock:
+            if self._closed:
+                return None
+            # Writes behind kept ones wait their turn; they try the kept ones first at most
+            # every RETRY_GAP seconds (a locked file costs a lock wait per attempt).
+            if self._pending and (time.monotonic() < self._quiet_until or not self.retry()):
+                self._keep(sql, values)
+                return None
+            try:
+                with self.conn:
+                    changed = self.conn.execute(sql, values).rowcount
+            except (sqlite3.Error, OSError) as exc:
+                self._keep(sql, values)
+                self._failed(exc)
+                return None
+            if self._health is not None:
+                self._health.succeeded("log")
+            return changed
+
+    def _keep(self, sql: str, values: tuple[Any, ...]) -> None:
+        if len(self._pending) >= MAX_PENDING:
+            _LOGGER.error("too many delayed writes to %s; dropping the oldest", self.path)
+            del self._pending[0]
+        self._pending.append((sql, values))
+
+    def _failed(self, exc: BaseException) -> None:
+        self._quiet_until = time.monotonic() + RETRY_GAP
+        level = logging.ERROR if is_full_error(exc) else logging.WARNING
+        _LOGGER.log(level, "could not write to %s: %s", self.path, exc)
+        if self._health is not None:
+            self._health.failed("log", exc)
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
-        return self.conn.execute(sql, tuple(params)).fetchall()
+        with self._lock:
+            return self.conn.execute(sql, tuple(params)).fetchall()
 
     # Deliveries ---------------------------------------------------------------------------
 
@@ -161,19 +233,14 @@ class Ledger:
         """Record an occurrence in `state`: True if it is new or was only noted as due, False if
         it was already dealt with, None when the log cannot be written."""
         params = (job_id, to_ms(due_at), kind, text, state, now.timestamp())
+        # One statement, so that a claim kept for later is replayed whole.
         changed = self._write(
-            "INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?, ?, NULL, ?)", params
+            "INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, NULL, ?) "
+            "ON CONFLICT (job_id, due_ms) DO UPDATE SET state = excluded.state, "
+            "text = excluded.text, updated = excluded.updated WHERE deliveries.state = 'due'",
+            params,
         )
-        if changed is None:
-            return None
-        if changed == 1:
-            return True
-        taken = self._write(
-            "UPDATE deliveries SET state = ?, text = ?, updated = ? "
-            "WHERE job_id = ? AND due_ms = ? AND state = 'due'",
-            (state, text, now.timestamp(), job_id, to_ms(due_at)),
-        )
-        return None if taken is None else taken == 1
+        return None if changed is None else changed == 1
 
     def set_state(
         self,
@@ -263,13 +330,24 @@ class Ledger:
     # Sessions -----------------------------------------------------------------------------
 
     def start_session(self, now: datetime) -> int | None:
-        """Log a session start; its id, or None when the write failed."""
+        """Log a session start; its id, or None when the write has to wait (it is then kept,
+        and its end is matched by the start time)."""
         if self._write("INSERT INTO sessions (started) VALUES (?)", (now.timestamp(),)) is None:
+            self._waiting_start = now.timestamp()
             return None
+        self._waiting_start = None
         return int(self._rows("SELECT max(id) FROM sessions")[0][0])
 
     def end_session(self, session_id: int, now: datetime) -> bool:
-        """Log a session end."""
+        """Log a session end (of the kept start, when its id was never known)."""
+        if session_id < 0 and self._waiting_start is not None:
+            started, self._waiting_start = self._waiting_start, None
+            return bool(
+                self._write(
+                    "UPDATE sessions SET ended = ? WHERE started = ? AND ended IS NULL",
+                    (now.timestamp(), started),
+                )
+            )
         return bool(
             self._write("UPDATE sessions SET ended = ? WHERE id = ?", (now.timestamp(), session_id))
         )

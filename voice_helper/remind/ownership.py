@@ -28,9 +28,19 @@ class OwnerLock:
     The kernel drops it when the holder dies, so a killed assistant never leaves it stuck.
     """
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, role: str = "run"):
         self.path = directory / LOCK_FILE
+        self.role = role
+        """Written beside the pid: "run" for an assistant, "edit" for a short CLI edit."""
         self._fd: int | None = None
+
+    def holder(self) -> str | None:
+        """The role written by whoever holds the lock now (None when unknown or free)."""
+        try:
+            words = self.path.read_text().split()
+        except OSError:
+            return None
+        return words[1] if len(words) > 1 else None
 
     @property
     def held(self) -> bool:
@@ -55,7 +65,7 @@ class OwnerLock:
                 continue
             self._fd = fd
             os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            os.write(fd, f"{os.getpid()} {self.role}\n".encode())
             return True
 
     def release(self) -> None:

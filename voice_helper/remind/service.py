@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -12,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.triggers.date import DateTrigger
-from sqlalchemy.exc import SQLAlchemyError
 
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.config import Settings
@@ -28,16 +26,30 @@ from voice_helper.remind.book import (
     Schedule,
 )
 from voice_helper.remind.breathing import BreathingCoach
-from voice_helper.remind.clock import parse_clock, say_clock, say_from_now, zone_for
+from voice_helper.remind.clock import (
+    parse_clock,
+    say_clock,
+    say_from_now,
+    say_time_of_day,
+    zone_for,
+)
 from voice_helper.remind.content import load_remind_content
 from voice_helper.remind.control import ControlServer, socket_path_for
 from voice_helper.remind.delivery import Delivery
-from voice_helper.remind.durations import speak_duration
-from voice_helper.remind.jobs import DueReminder, ReminderScheduler, open_scheduler
+from voice_helper.remind.durations import every_words, speak_duration
+from voice_helper.remind.health import StoreHealth
+from voice_helper.remind.jobs import JOBS_FILE, DueReminder, ReminderScheduler, open_scheduler
 from voice_helper.remind.ledger import Ledger
 from voice_helper.remind.ownership import OwnerLock, StoreBusy
 from voice_helper.remind.sessions import PumpingSessions
-from voice_helper.remind.storage import StoreLocked, reminders_data_dir
+from voice_helper.remind.storage import (
+    STORE_ERRORS,
+    is_full_error,
+    is_locked_error,
+    locked_message,
+    reminders_data_dir,
+    unavailable,
+)
 from voice_helper.remind.triggers import ClockTimeTrigger
 
 _LOGGER = logging.getLogger(__name__)
@@ -48,10 +60,10 @@ _TO_DO = {"pump": "to pump", "relax": "to relax", "breathing": "to do a breathin
 _KIND_ALIASES = {"relaxation": "relax", "breathe": "breathing", "pumping": "pump"}
 
 
-_STORE_ERRORS = (SQLAlchemyError, sqlite3.Error, OSError, StoreLocked)
-"""Failures of the files under the service: spoken as a short apology, never raised at the
-dialogue."""
 SORRY = "Sorry, I couldn't reach my reminder file just now. Please try again in a moment."
+"""Said for a failure of the files under the service (STORE_ERRORS), never raised at the
+dialogue."""
+SORRY_FULL = "Sorry, the disk is full, so I couldn't save that. Please free some space."
 
 
 def _spoken_failures(method: Callable[..., str]) -> Callable[..., str]:
@@ -61,9 +73,9 @@ def _spoken_failures(method: Callable[..., str]) -> Callable[..., str]:
     def guarded(self: ReminderService, *args: Any, **kwargs: Any) -> str:
         try:
             return method(self, *args, **kwargs)
-        except _STORE_ERRORS:
+        except STORE_ERRORS as exc:
             _LOGGER.exception("%s failed", method.__name__)
-            return SORRY
+            return SORRY_FULL if is_full_error(exc) else SORRY
         except VoiceHelperError as exc:
             _LOGGER.error("%s: %s", method.__name__, exc)
             return "Reminders are not running right now."
@@ -106,8 +118,14 @@ class ReminderService:
         self._owner = OwnerLock(self.directory)
         self._scheduler: ReminderScheduler | None = None
         self._server: ControlServer | None = None
+        self.health = StoreHealth(self.now)
         self.delivery = Delivery(
-            settings, self.zone, self.content, announce, on_breathing=self._breathing_from_reminder
+            settings,
+            self.zone,
+            self.content,
+            announce,
+            on_breathing=self._breathing_from_reminder,
+            health=self.health,
         )
         # speech_reports: the channel calls speech_finished() after each utterance, so the
         # breathing cues can wait for the intro to have been said.
@@ -138,23 +156,32 @@ class ReminderService:
         with self._lock:
             if self._scheduler is not None:
                 return None  # already started
-            if not self._owner.acquire(wait=2.0):
+            try:
+                owned = self._owner.acquire(wait=2.0)
+            except OSError as exc:
+                raise unavailable(self.directory, exc) from exc
+            if not owned:
                 raise StoreBusy(
                     f"Reminders in {self.directory} are already run by another "
                     "voice-helper; stop it first."
                 )
             try:
                 return self._start()
+            except STORE_ERRORS as exc:
+                self._teardown()
+                if isinstance(exc, VoiceHelperError):
+                    raise
+                raise unavailable(self.directory, exc) from exc
             except BaseException:
                 self._teardown()
                 raise
 
     def _start(self) -> str | None:
-        self.ledger = Ledger(self.directory, self.delivery.write_failed)
+        self.ledger = Ledger(self.directory, self.health)
         # A second connection for the scheduler thread, which must not wait for self._lock.
-        self._intake_ledger = Ledger(self.directory, prepared=True)
+        self._intake_ledger = Ledger(self.directory, self.health, prepared=True)
         self._scheduler, rebuilt = open_scheduler(
-            self.directory, self.zone, self._fired, self._intake
+            self.directory, self.zone, self._fired, self._intake, self.health, self._after_pass
         )
         self.book = ReminderBook(self._scheduler, self.zone)
         self.delivery.attach(self.ledger, self.book)
@@ -244,11 +271,23 @@ class ReminderService:
                     job_id, moment, due.kind, self.delivery.text_for(due, moment), self.now()
                 )
 
+    def _after_pass(self) -> None:
+        """Scheduler thread, after each pass: retry what the log kept, say what must be said.
+        Not under self._lock (a command holding it may be waiting for this thread)."""
+        intake = self._intake_ledger
+        if intake is not None:
+            intake.retry()
+        if self.delivery.ledger is not None:
+            self.delivery.flush_notice(self.now())
+
     def mark_spoken(self, job_id: str, due_at: datetime) -> None:
-        """The output channel played this announcement: it will never be reported missed."""
-        with self._lock:
-            if self.ledger is not None:
-                self.delivery.spoken(job_id, due_at, self.now())
+        """The output channel played this announcement: it will never be reported missed.
+
+        Not under self._lock: a command waiting for a locked job store holds it, and a kill in
+        that wait must not leave a spoken reminder counted as missed. The log has its own lock.
+        """
+        if self.delivery.ledger is not None:
+            self.delivery.spoken(job_id, due_at, self.now())
 
     def speech_finished(self, text: str) -> None:
         """The output channel finished saying `text` (any utterance): breathing cues that wait
@@ -273,10 +312,20 @@ class ReminderService:
             now, book = self.now(), self._book()
             try:
                 if at is not None:
-                    info = book.add(kind, Schedule(daily_at=parse_clock(at)), now)
+                    asked = parse_clock(at)
+                    info = book.add(kind, Schedule(daily_at=asked), now)
                     assert info.next_run is not None
-                    at_time = say_clock(info.next_run, info.next_run, self.zone)
-                    return f"Okay. I'll remind you {_TO_DO[kind]} every day {at_time}."
+                    reply = (
+                        f"Okay. I'll remind you {_TO_DO[kind]} every day {say_time_of_day(asked)}."
+                    )
+                    local = info.next_run.astimezone(self.zone)
+                    if (local.hour, local.minute) != (asked.hour, asked.minute):
+                        # The clocks go forward over it: that day's comes an hour later.
+                        reply += (
+                            f" The next one is {say_clock(info.next_run, now, self.zone)}, "
+                            "as the clocks change."
+                        )
+                    return reply
                 if in_minutes is not None:
                     info = book.add(
                         kind, Schedule(once_at=now + timedelta(minutes=in_minutes)), now
@@ -299,7 +348,7 @@ class ReminderService:
                 return str(exc)
         assert info.next_run is not None
         return (
-            f"Okay. I'll remind you {_TO_DO[kind]} every {speak_duration(every)}. "
+            f"Okay. I'll remind you {_TO_DO[kind]} every {every_words(every)}. "
             f"The next one is {say_clock(info.next_run, now, self.zone)}."
         )
 
@@ -422,7 +471,13 @@ class ReminderService:
                 return {"ok": True}
             if request.get("op") == "call":
                 return self._call_request(request)
-            return commands.apply(self._book(), request, self.now(), self._first_run)
+            try:
+                return commands.apply(self._book(), request, self.now(), self._first_run)
+            except STORE_ERRORS as exc:  # not applied: say why, in one line
+                _LOGGER.error("a CLI request could not be applied: %s", exc)
+                path = self.directory / JOBS_FILE
+                text = locked_message(path) if is_locked_error(exc) else unavailable(path, exc)
+                return {"ok": False, "error": str(text)}
 
     _control = reminders_request
 

@@ -72,8 +72,7 @@ class PumpingSessions:
             return (
                 "There's no session running. Say I'm starting to pump next time, and I'll time it."
             )
-        if session.id >= 0:
-            self.ledger.end_session(session.id, now)
+        self.ledger.end_session(session.id, now)  # id -1: the start is still to be written
         self.running = None
         self._ended = Session(session.id, session.started, now)
         for info in self.book.reminders():

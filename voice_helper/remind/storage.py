@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from voice_helper.config import data_dir
 from voice_helper.errors import VoiceHelperError
 
@@ -23,6 +25,31 @@ DATA_DIR_ENV = "VOICE_HELPER_DATA_DIR"
 
 class StoreLocked(VoiceHelperError):
     """A database stayed locked by another program for longer than LOCK_WAIT_SECONDS."""
+
+
+class StoreUnavailable(VoiceHelperError):
+    """The reminder files cannot be opened or changed (a full disk, read-only, not ours)."""
+
+
+def unavailable(directory: Path, exc: BaseException) -> StoreUnavailable:
+    """A short, located message for a store that cannot be used, saying what to do."""
+    where = getattr(exc, "filename", None) or directory
+    errno = getattr(exc, "errno", None) or getattr(getattr(exc, "orig", None), "errno", None)
+    if is_full_error(exc):
+        hint = "The disk is full: free some space and try again."
+    elif isinstance(exc, PermissionError) or errno == 30 or "readonly" in str(exc).lower():
+        hint = (
+            "It cannot be changed (a read-only disk, or owned by another user): check "
+            "who owns the folder and its permissions."
+        )
+    else:
+        hint = "Check the disk and the folder, then try again."
+    reason = getattr(exc, "strerror", None) or str(getattr(exc, "orig", None) or exc)
+    return StoreUnavailable(f"Cannot use the reminder files at {where}: {reason}. {hint}")
+
+
+STORE_ERRORS = (SQLAlchemyError, sqlite3.Error, OSError, StoreLocked)
+"""Failures of the files under the reminders (a lock, a full disk, a bad mount)."""
 
 
 @dataclass(frozen=True)

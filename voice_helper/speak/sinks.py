@@ -63,7 +63,8 @@ class WavDirSink(Sink):
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        # 0700 when made here: the transcript of what she said goes beside the replies.
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         numbers = [
             int(match.group(1))
             for entry in self.directory.iterdir()
