@@ -124,11 +124,15 @@ def _init_worker(front: Front) -> None:
     global _ENGINE, _FRONT
     _ENGINE = make_engine(front.engine, front.vosk_model)
     if front.grammar:
+        from voice_helper import DEFAULT_CONTENT_DIR
+        from voice_helper.config import cache_dir
+        from voice_helper.content import load_content
         from voice_helper.understand.grammar import recognition_grammar
-        from voice_helper.understand.matcher import IntentMatcher
+        from voice_helper.understand.understander import Understander
 
-        matcher = IntentMatcher.from_content()
-        _ENGINE.set_grammar(recognition_grammar(matcher.templates, meaning=matcher.meaning))
+        matcher = Understander.from_content(load_content(DEFAULT_CONTENT_DIR), cache_dir())
+        _ENGINE.set_grammar(recognition_grammar(matcher.templates, meaning=matcher.meaning,
+                                                keep_free=matcher.safety_heard))
     _FRONT = front
 
 
