@@ -134,7 +134,7 @@ def understand_all(understander: Understander, cases: list[Case]) -> tuple[list[
 
 
 def cross_validated(content: Any, paths: list[Path], folds: int = 5, rules: bool = True,
-                    **thresholds: float) -> tuple[list[Case], list[Any]]:
+                    features: str = "both", **thresholds: float) -> tuple[list[Case], list[Any]]:
     """Each tuned-split sentence understood by a model trained without it."""
     scored = load_cases(paths[0])
     rest = [e for p in paths[1:] if p.exists() for e in corpus_examples(p)]
@@ -146,7 +146,7 @@ def cross_validated(content: Any, paths: list[Path], folds: int = 5, rules: bool
     for fold in range(folds):
         test = {i for k, i in enumerate(order) if k % folds == fold}
         train = [_example(scored[i]) for i in order if i not in test]
-        model = MeaningModel.train(base + [e for e in train if e is not None])
+        model = MeaningModel.train(base + [e for e in train if e is not None], features)
         understander = Understander(content.templates, detector, model, **thresholds)
         for i in test:
             results[i] = understander.match(scored[i].text, context=scored[i].context)
@@ -184,6 +184,8 @@ def main() -> int:
     parser.add_argument("--ask", type=float, default=None)
     parser.add_argument("--show", action="store_true", help="print failures (tuned split only)")
     parser.add_argument("--tag", default="")
+    parser.add_argument("--compare", action="store_true",
+                        help="the meaning layer's candidates side by side (tuned split, 5-fold)")
     parser.add_argument("--no-rules", action="store_true",
                         help="without the safety rules: what the model's safety net alone catches")
     args = parser.parse_args()
@@ -191,6 +193,20 @@ def main() -> int:
     thresholds = {k: v for k, v in (("act_probability", args.act), ("ask_probability", args.ask))
                   if v is not None}
     rows, report = [], {}
+    if args.compare:
+        for name, features, model in (("templates only (no meaning layer)", "both", False),
+                                      ("word + letter n-grams", "ngrams", True),
+                                      ("WordLlama embedding", "embedding", True),
+                                      ("both (kept)", "both", True)):
+            if model:
+                cases, results = cross_validated(content, TUNED, features=features, **thresholds)
+            else:
+                plain = Understander(content.templates, SafetyDetector(content.safety), None)
+                cases = load_cases(TUNED[0])
+                results = [plain.match(c.text, context=c.context) for c in cases]
+            rows.append(_row(f"tuned (5-fold), {name}", score(cases, results), None))
+            print(rows[-1], flush=True)
+        args.split = "none"
     if args.split in ("tuned", "both"):
         cases, results = cross_validated(content, TUNED, rules=not args.no_rules, **thresholds)
         table = score(cases, results)

@@ -135,13 +135,15 @@ class _Embedder:
 class MeaningModel:
     """Classifies a sentence into a meaning label (or OUT_OF_SCOPE) with a probability."""
 
-    def __init__(self, vectorizer: Any, classifier: Any):
+    def __init__(self, vectorizer: Any, classifier: Any, features: str = "both"):
         self._vectorizer = vectorizer
         self._classifier = classifier
+        self.features = features
+        """ "both" (n-grams and embedding), "ngrams" or "embedding": compared in the README."""
         self.labels: tuple[str, ...] = tuple(str(c) for c in getattr(classifier, "classes_", ()))
 
     @classmethod
-    def train(cls, examples: list[Example]) -> MeaningModel:
+    def train(cls, examples: list[Example], features: str = "both") -> MeaningModel:
         """Fit the n-gram vocabulary and the classifier on these examples."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -153,7 +155,7 @@ class MeaningModel:
             TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
         vectorizer.fit(texts)
         classifier = LogisticRegression(C=REGULARISATION, max_iter=3000)
-        model = cls(vectorizer, classifier)
+        model = cls(vectorizer, classifier, features)
         classifier.fit(model._features(texts), [e.label for e in examples])
         model.labels = tuple(str(c) for c in classifier.classes_)
         return model
@@ -161,9 +163,12 @@ class MeaningModel:
     def _features(self, texts: list[str]) -> Any:
         from scipy.sparse import csr_matrix, hstack
 
-        grams = self._vectorizer.transform([t.lower() for t in texts])
-        embedded = csr_matrix(_Embedder.embed(texts) * EMBEDDING_WEIGHT)
-        return hstack([grams, embedded]).tocsr()
+        parts = []
+        if self.features in ("both", "ngrams"):
+            parts.append(self._vectorizer.transform([t.lower() for t in texts]))
+        if self.features in ("both", "embedding"):
+            parts.append(csr_matrix(_Embedder.embed(texts) * EMBEDDING_WEIGHT))
+        return hstack(parts).tocsr()
 
     def guess(self, text: str, allowed: set[str] | None = None) -> Guess:
         """The likeliest meaning among the allowed labels (all when None), household talk included."""
