@@ -30,12 +30,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.score import verdict  # noqa: E402
-from voice_helper import DEFAULT_CONTENT_DIR  # noqa: E402
-from voice_helper.understand import matcher as matcher_module  # noqa: E402
-from voice_helper.understand import sounds  # noqa: E402
-from voice_helper.understand.matcher import IntentMatcher  # noqa: E402
-from voice_helper.understand.numbers import parse_duration  # noqa: E402
+from benchmarks.score import verdict
+from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.understand import matcher as matcher_module
+from voice_helper.understand import sounds
+from voice_helper.understand.matcher import IntentMatcher
+from voice_helper.understand.numbers import parse_duration
 
 RESULTS = ROOT / "benchmarks" / "results"
 
@@ -150,8 +150,8 @@ def compare_numbers() -> dict[str, Any]:
         "text2num_rewrites_examples": text2num_changed[:12],
         "text2num_misses": [
             (text, with_text2num(text)) for text, minutes in durations
-            if (lambda toks: parse_duration(toks, 0) != (minutes, len(toks)))(
-                with_text2num(text).lower().split())
+            if parse_duration(with_text2num(text).lower().split(), 0)
+            != (minutes, len(with_text2num(text).split()))
         ],
     }
 
@@ -207,6 +207,42 @@ def compare_phonetics() -> dict[str, Any]:
                 "examples": {w: key(w) for w in ("snooze", "sews", "pump", "come", "valves",
                                                  "males", "reminder", "remainder")},
             }
+    finally:
+        sounds.sound_key = own  # type: ignore[assignment]
+        matcher_module.sound_key = own  # type: ignore[assignment]
+    return results
+
+
+def compare_phonetics_speech() -> dict[str, Any]:
+    """The same keys on the speech benchmark's quick set (Moonshine with its grammar pass).
+
+    The first run recognises every clip (about 2 minutes); the others re-score the cached
+    transcripts, since only the matcher changes.
+    """
+    import jellyfish
+
+    from benchmarks import speech_bench
+
+    own = sounds.sound_key
+    keys: dict[str, Callable[[str], str]] = {
+        "own": own,
+        "metaphone": lambda w: jellyfish.metaphone(w).lower(),
+        "nysiis": lambda w: jellyfish.nysiis(w).lower(),
+        "plain": lambda w: w,
+    }
+    results: dict[str, Any] = {}
+    try:
+        for name, key in keys.items():
+            _with_sound_key(key)
+            tag = f"libcmp_{name}"
+            speech_bench.main(["--quick", "--skip-live", "--tag", tag])
+            report = json.loads((RESULTS / f"speech_bench_quick_{tag}.json").read_text())
+            results[name] = {
+                group: {k: rates[k] for k in ("exact_pct", "wrong_pct", "false_action_pct")}
+                for group, rates in report["groups"].items()
+            }
+            for suffix in ("json", "md"):
+                (RESULTS / f"speech_bench_quick_{tag}.{suffix}").unlink()
     finally:
         sounds.sound_key = own  # type: ignore[assignment]
         matcher_module.sound_key = own  # type: ignore[assignment]
@@ -325,6 +361,7 @@ def compare_yaml() -> dict[str, Any]:
 PARTS: dict[str, Callable[[], dict[str, Any]]] = {
     "numbers": compare_numbers,
     "phonetics": compare_phonetics,
+    "phonetics_speech": compare_phonetics_speech,
     "yaml": compare_yaml,
 }
 
