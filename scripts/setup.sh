@@ -46,7 +46,7 @@ python_id() { "$1" -c 'import sys; print(sys.version.replace(chr(10), " "), sys.
 wanted_id=$(python_id "$PYTHON")
 # A .venv made by another Python (or whose Python has gone) is rebuilt, not reused.
 if [ -e "$VENV" ] && [ "$(python_id "$VENV/bin/python" || true)" != "$wanted_id" ]; then
-  echo "setup: $VENV was made by another Python; rebuilding it with $PYTHON ($wanted_id)" >&2
+  echo "setup: $VENV was made by another Python (or its Python is gone); rebuilding it with $PYTHON ($wanted_id)" >&2
   rm -rf "$VENV"
 fi
 if [ ! -x "$VENV/bin/python" ]; then
