@@ -10,10 +10,11 @@ canceller gets the reference (what was played) and the microphone, 10 ms or 30 m
 - webrtc AEC3: pywebrtc-audio's EchoCanceller (WebRTC's audio processing module);
 - speexdsp: pyaec's canceller (speexdsp's MDF filter, 300 ms long, with its preprocessor).
 
+Each condition is run in ROOMS rooms (a different echo tail and noise each).
 Measured: echo removed where only the echo is heard (ERLE, dB, after the first second), how
 much of the parent's voice survives (signal-to-distortion ratio over her words, dB, after
-undoing the canceller's own latency), what
-Moonshine hears in the output (free decoding, then the intent matcher), and processing time.
+undoing the canceller's own latency), what Moonshine hears in the output (free decoding, then
+the intent matcher), and CPU time.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ REPLY = (
 BARGE_IN = "be quiet"
 BARGE_IN_AT_S = (2.5, 5.5)
 """Early in the reply (a canceller still adapting) and later (settled)."""
+ROOMS = 5
+"""Rooms per condition: each draws its own echo tail and noise (one room's result is luck)."""
 DELAYS_MS = (40, 200)
 """A speaker beside the microphone, and a sound server that buffers 200 ms."""
 
@@ -92,11 +95,19 @@ def _speex(mic: np.ndarray, ref: np.ndarray) -> np.ndarray:
     import multiprocessing
 
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_speex_here, (mic, ref))
+        out, cpu = pool.apply(_speex_here, (mic, ref))
+    _CHILD_CPU.append(cpu)
+    return out
 
 
-def _speex_here(mic: np.ndarray, ref: np.ndarray) -> np.ndarray:
+_CHILD_CPU: list[float] = []
+"""CPU seconds a canceller spent in a child process (process_time does not see them)."""
+
+
+def _speex_here(mic: np.ndarray, ref: np.ndarray) -> tuple[np.ndarray, float]:
     from pyaec import Aec
+
+    started = time.process_time()
 
     step = SAMPLE_RATE // 100
     aec = Aec(step, int(0.3 * SAMPLE_RATE), SAMPLE_RATE, True)
@@ -105,7 +116,7 @@ def _speex_here(mic: np.ndarray, ref: np.ndarray) -> np.ndarray:
                    np.int16)
         for i in range(0, mic.size, step)
     ]
-    return np.concatenate(out)[: mic.size]
+    return np.concatenate(out)[: mic.size], time.process_time() - started
 
 
 CANCELLERS: dict[str, Canceller | None] = {
@@ -135,14 +146,73 @@ def _db(numerator: float, denominator: float) -> float:
     return float(round(10 * np.log10((numerator + 1e-12) / (denominator + 1e-12)), 1))
 
 
-def _heard(samples: np.ndarray, engine: Any, matcher: IntentMatcher) -> list[str]:
+def _heard(samples: np.ndarray, engine: Any, matcher: IntentMatcher
+           ) -> list[tuple[str, str | None]]:
     """Each utterance the endpointer cuts from the stream, as Moonshine hears it, and its intent."""
     found = []
     for utterance in utterances(frames_from_samples(samples)):
         text = engine.transcribe(utterance.samples).text
         intent = matcher.match(text).intent
-        found.append(f"{text!r} -> {intent.name if intent else 'nothing'}")
+        found.append((text, intent.name if intent else None))
     return found
+
+
+def _one_room(reference: np.ndarray, barge_in_s: float | None, reply_start: int,
+              reply_size: int, voice: np.ndarray, delay_ms: int, rng: np.random.Generator,
+              engine: Any, matcher: IntentMatcher) -> dict[str, dict[str, Any]]:
+    """Every canceller on one simulated room (its tail and noise drawn from rng)."""
+    length = reference.size
+    echo = _room(reference, delay_ms, rng)
+    floor = rng.normal(0, 10 ** (-60 / 20), length)
+    near = np.zeros(length)
+    if barge_in_s is not None:
+        start = int(barge_in_s * SAMPLE_RATE)
+        near[start : start + voice.size] = voice[: length - start]
+    words = _active(near)
+    mic = echo + floor + near
+    mic16 = (np.clip(mic, -1, 1) * 32767).astype(np.int16)
+    ref16 = (np.clip(reference, -1, 1) * 32767).astype(np.int16)
+    rows: dict[str, dict[str, Any]] = {}
+    for name, cancel in CANCELLERS.items():
+        started = time.process_time()
+        out16 = mic16 if cancel is None else cancel(mic16, ref16)
+        seconds = time.process_time() - started + sum(_CHILD_CPU)
+        _CHILD_CPU.clear()
+        out = out16.astype(np.float64) / 32767
+        heard = _heard(out16[reply_start:], engine, matcher)
+        row: dict[str, Any] = {
+            "cpu_per_audio_s": seconds / (length / SAMPLE_RATE),
+            "heard": [text for text, _ in heard],
+            "intents": [intent for _, intent in heard if intent],
+        }
+        if barge_in_s is None:
+            index = np.arange(length)
+            settled = (index >= SAMPLE_RATE) & (index < reply_size)
+            row["erle_db"] = _db(np.sum(mic[settled] ** 2), np.sum(out[settled] ** 2))
+        else:
+            lag = _lag(near, out)
+            aligned = np.roll(out, -lag)
+            row["voice_sdr_db"] = _db(np.sum(near[words] ** 2),
+                                      np.sum((aligned[words] - near[words]) ** 2))
+            row["output_lag_ms"] = lag * 1000 // SAMPLE_RATE
+        rows[name] = row
+    return rows
+
+
+def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Over the rooms: medians and ranges, how often "stop" was heard, the first room's words."""
+    summary: dict[str, Any] = {
+        "stop_heard": f"{sum('stop' in r['intents'] for r in rows)}/{len(rows)}",
+        "other_commands": sorted({i for r in rows for i in r["intents"] if i != "stop"}),
+        "anything_heard": f"{sum(bool(r['heard']) for r in rows)}/{len(rows)}",
+        "cpu_per_audio_s": round(float(np.median([r["cpu_per_audio_s"] for r in rows])), 3),
+        "first_room_heard": rows[0]["heard"],
+    }
+    for key in ("erle_db", "voice_sdr_db", "output_lag_ms"):
+        values = [r[key] for r in rows if key in r]
+        if values:
+            summary[key] = [float(min(values)), float(np.median(values)), float(max(values))]
+    return summary
 
 
 def compare_echo() -> dict[str, Any]:
@@ -154,48 +224,29 @@ def compare_echo() -> dict[str, Any]:
         voice_path = make_recording([BARGE_IN], Path(tmp) / "voice.wav")
         reply = load_wav_16k(reply_path).astype(np.float64)
         voice = load_wav_16k(voice_path).astype(np.float64)
-    rng = np.random.default_rng(11)
     # Her voice at full level; the echo of the reply at half of it (-6 dB), peak for peak.
     reply *= 0.25 / np.max(np.abs(reply))
     voice *= 0.5 / np.max(np.abs(voice))
-    length = reply.size + SAMPLE_RATE
-    reference = np.zeros(length)
-    reference[: reply.size] = reply
-    results: dict[str, Any] = {"reply_s": round(reply.size / SAMPLE_RATE, 1)}
+    gap = np.zeros(SAMPLE_RATE)
+    # (name, what is played, when she starts "be quiet" in s or None, where the reply starts)
+    scenes: list[tuple[str, np.ndarray, float | None, int]] = [
+        ("echo only", np.concatenate([reply, gap]), None, 0),
+        *[(f"be quiet at {at} s", np.concatenate([reply, gap]), at, 0) for at in BARGE_IN_AT_S],
+        # The cancellers keep adapting across replies: the second reply of a conversation.
+        ("second reply, be quiet at 2.5 s", np.concatenate([reply, gap, reply, gap]),
+         reply.size / SAMPLE_RATE + 1.0 + 2.5, reply.size + gap.size),
+    ]
+    results: dict[str, Any] = {"reply_s": round(reply.size / SAMPLE_RATE, 1), "rooms": ROOMS}
     for delay_ms in DELAYS_MS:
-        echo = _room(reference, delay_ms, rng)
-        floor = rng.normal(0, 10 ** (-60 / 20), length)
-        for barge_in_s in (None, *BARGE_IN_AT_S):
-            near = np.zeros(length)
-            if barge_in_s is not None:
-                start = int(barge_in_s * SAMPLE_RATE)
-                near[start : start + voice.size] = voice[: length - start]
-            words = _active(near)
-            mic = echo + floor + near
-            mic16 = (np.clip(mic, -1, 1) * 32767).astype(np.int16)
-            ref16 = (np.clip(reference, -1, 1) * 32767).astype(np.int16)
-            said = "echo only" if barge_in_s is None else f"be quiet at {barge_in_s} s"
+        for said, reference, barge_in_s, reply_start in scenes:
             condition = f"{delay_ms} ms, {said}"
-            rows: dict[str, Any] = {}
-            for name, cancel in CANCELLERS.items():
-                started = time.perf_counter()
-                out16 = mic16 if cancel is None else cancel(mic16, ref16)
-                seconds = time.perf_counter() - started
-                out = out16.astype(np.float64) / 32767
-                row: dict[str, Any] = {
-                    "cpu_per_audio_s": round(seconds / (length / SAMPLE_RATE), 3),
-                    "heard": _heard(out16, engine, matcher),
-                }
-                if barge_in_s is None:
-                    settled = (np.arange(length) >= SAMPLE_RATE) & (np.arange(length) < reply.size)
-                    row["erle_db"] = _db(np.sum(mic[settled] ** 2), np.sum(out[settled] ** 2))
-                else:
-                    lag = _lag(near, out)
-                    aligned = np.roll(out, -lag)
-                    row["voice_sdr_db"] = _db(np.sum(near[words] ** 2),
-                                              np.sum((aligned[words] - near[words]) ** 2))
-                    row["output_lag_ms"] = lag * 1000 // SAMPLE_RATE
-                rows[name] = row
-                print(f"{condition:28} {name:36} {row}", flush=True)
-            results[condition] = rows
+            runs: dict[str, list[dict[str, Any]]] = {name: [] for name in CANCELLERS}
+            for room in range(ROOMS):
+                rng = np.random.default_rng(room)
+                for name, row in _one_room(reference, barge_in_s, reply_start, reply.size, voice,
+                                           delay_ms, rng, engine, matcher).items():
+                    runs[name].append(row)
+            results[condition] = {name: _summary(rows) for name, rows in runs.items()}
+            for name, summary in results[condition].items():
+                print(f"{condition:40} {name:36} {summary}", flush=True)
     return results

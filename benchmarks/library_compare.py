@@ -213,11 +213,11 @@ def compare_phonetics() -> dict[str, Any]:
     return results
 
 
-def compare_phonetics_speech() -> dict[str, Any]:
-    """The same keys on the speech benchmark's quick set (Moonshine with its grammar pass).
+def compare_phonetics_speech(bench_args: tuple[str, ...] = ("--quick",)) -> dict[str, Any]:
+    """The same keys on the speech benchmark (Moonshine with its grammar pass).
 
-    The first run recognises every clip (about 2 minutes); the others re-score the cached
-    transcripts, since only the matcher changes.
+    The first run recognises every clip (about 2 minutes for --quick, 15 for the held-out
+    split); the others re-score the cached transcripts, since only the matcher changes.
     """
     import jellyfish
 
@@ -235,14 +235,15 @@ def compare_phonetics_speech() -> dict[str, Any]:
         for name, key in keys.items():
             _with_sound_key(key)
             tag = f"libcmp_{name}"
-            speech_bench.main(["--quick", "--skip-live", "--tag", tag])
-            report = json.loads((RESULTS / f"speech_bench_quick_{tag}.json").read_text())
+            speech_bench.main([*bench_args, "--skip-live", "--tag", tag])
+            stem = "speech_bench" + ("_quick" if "--quick" in bench_args else "") + f"_{tag}"
+            report = json.loads((RESULTS / f"{stem}.json").read_text())
             results[name] = {
                 group: {k: rates[k] for k in ("exact_pct", "wrong_pct", "false_action_pct")}
                 for group, rates in report["groups"].items()
             }
             for suffix in ("json", "md"):
-                (RESULTS / f"speech_bench_quick_{tag}.{suffix}").unlink()
+                (RESULTS / f"{stem}.{suffix}").unlink()
     finally:
         sounds.sound_key = own  # type: ignore[assignment]
         matcher_module.sound_key = own  # type: ignore[assignment]
@@ -362,6 +363,7 @@ PARTS: dict[str, Callable[[], dict[str, Any]]] = {
     "numbers": compare_numbers,
     "phonetics": compare_phonetics,
     "phonetics_speech": compare_phonetics_speech,
+    "phonetics_heldout": lambda: compare_phonetics_speech(("--split", "heldout")),
     "yaml": compare_yaml,
 }
 
