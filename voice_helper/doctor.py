@@ -14,10 +14,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_helper import DEFAULT_CONTENT_DIR, MODELS_DIR, netcheck, service
+from voice_helper import DEFAULT_CONTENT_DIR, MODELS_DIR, netcheck, platform_support, service
 from voice_helper.audiodevices import Endpoint, Inventory, take_inventory
 from voice_helper.config import Settings, config_path, data_dir, load_settings
 from voice_helper.errors import VoiceHelperError
+from voice_helper.platform_support import Machine
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,6 +68,28 @@ def check_config(path: Path) -> tuple[CheckResult, Settings]:
         ), Settings()
     where = str(path) if path.exists() else f"no file at {path}, defaults in use"
     return CheckResult("config", PASS, where), settings
+
+
+def check_python(machine: Machine) -> CheckResult:
+    """Pass when this Python is one voice-helper supports (3.11-3.13)."""
+    detail = platform_support.describe_python(machine)
+    problem = platform_support.python_problem(machine)
+    return (
+        CheckResult("python", FAIL, detail, problem)
+        if problem
+        else CheckResult("python", PASS, detail)
+    )
+
+
+def check_platform(machine: Machine) -> CheckResult:
+    """Pass on Linux with glibc 2.34+ on 64-bit x86_64 or aarch64 (the speech engine's wheel)."""
+    detail = platform_support.describe_platform(machine)
+    problem = platform_support.platform_problem(machine)
+    return (
+        CheckResult("platform", FAIL, detail, problem)
+        if problem
+        else CheckResult("platform", PASS, detail)
+    )
 
 
 def _audio_check(
@@ -365,16 +388,21 @@ def check_crisis_line(settings: Settings) -> CheckResult:
 
 
 def run_checks(
-    config_file: Path | None = None, content_dir: Path | None = None
+    config_file: Path | None = None,
+    content_dir: Path | None = None,
+    machine: Machine | None = None,
 ) -> list[CheckResult]:
     """Run every check in order; the config is loaded first so the others use it."""
     config_result, settings = check_config(config_file or config_path())
+    machine = machine or platform_support.this_machine()
     inventory = take_inventory()
     directory = content_dir or (
         Path(settings.content_dir).expanduser() if settings.content_dir else DEFAULT_CONTENT_DIR
     )
     return [
         config_result,
+        check_python(machine),
+        check_platform(machine),
         check_microphone(inventory, settings),
         check_speaker(inventory, settings),
         check_tts(settings),

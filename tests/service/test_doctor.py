@@ -15,6 +15,8 @@ from voice_helper.doctor import FAIL, PASS, WARN, CheckResult
 
 NAMES = [
     "config",
+    "python",
+    "platform",
     "microphone",
     "speaker",
     "tts",
@@ -39,6 +41,8 @@ def test_doctor_on_this_machine(home, capsys):
     assert [line[6:16].strip() for line in checks] == NAMES
     by_name = {line[6:16].strip(): line for line in checks}
     assert by_name["config"].startswith(PASS)
+    assert by_name["python"].startswith(f"{PASS}  python      Python 3.1")
+    assert by_name["platform"].startswith(PASS) and "glibc" in by_name["platform"]
     assert by_name["network"].startswith(PASS)
     assert by_name["service"].startswith(WARN) and "systemd not available" in by_name["service"]
     if _machine_has_real_audio():
