@@ -61,7 +61,7 @@ if [ ! -f "$stamp" ]; then
   echo "setup: installing voice-helper into $VENV with $PYTHON (a minute or two the first time)" >&2
   log="$VENV/.setup.log"; extra=""; [ "${1:-}" = "--test" ] && extra="[test]"
   if ! { "$VENV/bin/python" -m pip install -q --upgrade pip && "$VENV/bin/python" -m pip install -q -e ".$extra"; } >"$log" 2>&1 \
-    || ! "$VENV/bin/python" -c "import voice_helper, vosk, moonshine_voice, onnxruntime, pyttsx3, apscheduler" 2>>"$log"; then
+    || ! "$VENV/bin/python" -c "import voice_helper, vosk, moonshine_voice, onnxruntime, pyttsx3, apscheduler, sklearn, wordllama" 2>>"$log"; then
     grep -v '^WARNING: Location' "$log" >&2 || true
     echo "setup: installing the Python packages failed (see above; the log is $log)" >&2; exit 1
   fi

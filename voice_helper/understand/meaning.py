@@ -182,7 +182,9 @@ class MeaningModel:
 
 def training_key(examples: list[Example]) -> str:
     """A hash of everything the model is trained on, for the disk cache."""
-    digest = hashlib.sha256(f"v{MODEL_VERSION}".encode())
+    import sklearn
+
+    digest = hashlib.sha256(f"v{MODEL_VERSION} sklearn {sklearn.__version__}".encode())
     for example in examples:
         digest.update(f"{example.label}\t{example.text}\n".encode())
     return digest.hexdigest()[:20]
