@@ -101,6 +101,8 @@ class Settings:
     """IANA zone name for reminders; default: the system's."""
     content_dir: str | None = None
     """Content folder; default: the project's content/."""
+    volume_unit: str = "ml"
+    """Unit of the pumping log: ml or oz (both are understood; answers use this one)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of all settings, for show and for writing."""
@@ -134,6 +136,7 @@ SCHEMA: dict[str, Field] = {
     "reminder_wait_seconds": Field(float, required=False),
     "timezone": Field(_OPT_STR, required=False),
     "content_dir": Field(_OPT_STR, required=False),
+    "volume_unit": Field(str, required=False, choices=("ml", "oz")),
 }
 
 _RANGES: dict[str, tuple[float, float]] = {
