@@ -6,6 +6,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from voice_helper.pumplog.amounts import Amount
 
@@ -109,3 +110,22 @@ class PumpLogStore:
 def window(now: datetime, days: float) -> tuple[datetime, datetime]:
     """[now - days, now]."""
     return now - timedelta(days=days), now
+
+
+def read_log(directory: Path) -> list[Entry]:
+    """Every session of the log file in `directory`, read-only (safe while the assistant runs)."""
+    from voice_helper.remind.ledger import LOG_FILE, Ledger
+
+    if not (directory / LOG_FILE).exists():
+        return []
+    ledger = Ledger(directory, read_only=True)
+    try:
+        names = {row[0] for row in ledger.conn.execute("SELECT name FROM sqlite_master")}
+        if "amounts" not in names:  # a log from before amounts: sessions only
+            rows = ledger.conn.execute(
+                "SELECT id, started, ended, NULL, NULL, NULL, NULL, NULL, NULL FROM sessions "
+                "ORDER BY started").fetchall()
+            return [_entry(row) for row in rows]
+        return PumpLogStore(ledger.conn).entries()
+    finally:
+        ledger.close()

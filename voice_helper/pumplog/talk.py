@@ -269,7 +269,7 @@ class PumpLog:
 
 
 def _to_minute(length: timedelta) -> timedelta:
-    """Gaps are said to the minute (or to the quarter hour beyond two hours)."""
+    """Gaps are said to the minute (to five minutes beyond two hours)."""
     minutes = length.total_seconds() / 60
-    step = 15 if minutes >= 120 else 1
+    step = 5 if minutes >= 120 else 1
     return timedelta(minutes=round(minutes / step) * step)

@@ -189,8 +189,9 @@ class IntentMatcher:
         if len(heard) != len(wanted) or any(want != kind for want, kind in zip(wanted, heard)):
             return Match(text, None, score, " ".join(sentence.tokens))
         for name, (_, value) in zip(sentence.number_slots, values):
-            # Whole values as ints; a fraction is kept ("one point five ounces"), never rounded.
-            slots[name] = round(value) if value == round(value) else value
+            # Minutes are whole; an amount keeps its fraction ("one point five ounces").
+            exact = name in self.templates.number_only_slots and value != round(value)
+            slots[name] = value if exact else round(value)
         return Match(text, Intent(sentence.intent, slots), score, " ".join(sentence.tokens))
 
 
