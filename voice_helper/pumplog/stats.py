@@ -59,8 +59,8 @@ def period_window(period: str, now: datetime, zone: tzinfo) -> tuple[datetime | 
 
 
 def in_window(entries: list[Entry], start: datetime | None, end: datetime) -> list[Entry]:
-    """Entries started inside [start, end)."""
-    return [e for e in entries if (start is None or e.started >= start) and e.started < end]
+    """Entries started inside [start, end]."""
+    return [e for e in entries if (start is None or e.started >= start) and e.started <= end]
 
 
 def gaps(entries: list[Entry], now: datetime | None = None) -> list[Gap]:

@@ -60,11 +60,11 @@ class PumpLogStore:
         self.conn = conn
 
     def entries(self, since: datetime | None = None, until: datetime | None = None) -> list[Entry]:
-        """Sessions started in [since, until), oldest first."""
+        """Sessions started in [since, until], oldest first."""
         low = since.timestamp() if since else float("-inf")
         high = until.timestamp() if until else float("inf")
         rows = self.conn.execute(
-            f"{_SELECT} WHERE s.started >= ? AND s.started < ? ORDER BY s.started, s.id",
+            f"{_SELECT} WHERE s.started >= ? AND s.started <= ? ORDER BY s.started, s.id",
             (low, high),
         ).fetchall()
         return [_entry(row) for row in rows]
