@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.remind.helpers import Channel, FakeClock, service
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.content import load_content
 from voice_helper.dialogue.manager import Dialogue
 from voice_helper.pumplog.amounts import Amount
 from voice_helper.pumplog.store import PumpLogStore
 from voice_helper.understand.matcher import IntentMatcher
-from tests.remind.helpers import Channel, FakeClock, service
 
 LONDON = ZoneInfo("Europe/London")
 CONTENT = load_content(DEFAULT_CONTENT_DIR)

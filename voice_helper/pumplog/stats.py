@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -67,7 +68,7 @@ def gaps(entries: list[Entry], now: datetime | None = None) -> list[Gap]:
     """Gaps between consecutive sessions (oldest first), and to now after the last one ended."""
     ordered = sorted(entries, key=lambda e: e.started)
     found: list[Gap] = []
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in itertools.pairwise(ordered):
         finished = before.ended or before.started
         if after.started > finished:
             found.append(Gap(finished, after.started))
