@@ -189,3 +189,23 @@ def test_log_file_rows_are_readable_by_plain_sqlite(talk, tmp_path):
     conn = sqlite3.connect(tmp_path / "data" / "log.sqlite")
     assert conn.execute("SELECT ml, unit FROM amounts").fetchall() == [(60.0, "ml")]
     conn.close()
+
+
+def test_the_log_answers_over_the_control_socket(talk):
+    from voice_helper.remind.client import RemoteReminders
+
+    remote = RemoteReminders(talk.service.socket_path)
+    talk.at(6)
+    talk.say("I'm starting to pump")
+    talk.at(6, 20)
+    talk.say("I'm done pumping")
+    assert remote.amount_wanted() is True
+    assert remote.log_amount(amount=60, unit="ml") == "Okay, I've logged 60 millilitres."
+    assert remote.amount_wanted() is False
+    assert remote.ask_log("count", "today") == "You've pumped once today."
+    talk.at(12, 0)
+    facts = remote.log_facts("pumping_frequency")
+    assert facts is not None and facts.answer is True
+    assert facts.text.startswith("Your log shows you've pumped once in the last 24 hours. "
+                                 "The longest gap was 5 hours and 40 minutes")
+    assert remote.log_facts("stress") is None
