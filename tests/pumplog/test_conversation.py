@@ -209,3 +209,19 @@ def test_the_log_answers_over_the_control_socket(talk):
     assert facts.text.startswith("Your log shows you've pumped once in the last 24 hours. "
                                  "The longest gap was 5 hours and 40 minutes")
     assert remote.log_facts("stress") is None
+
+
+def test_the_amount_question_is_asked_once_more_then_dropped(tmp_path):
+    talk = Talk(tmp_path, datetime(2026, 1, 14, 6, 0, tzinfo=LONDON))
+    talk.dialogue.text_mode = False  # as in the hands-free loop: idle talk gets no reply
+    try:
+        talk.say("I'm starting to pump")
+        talk.at(6, 20)
+        talk.say("I'm done pumping")
+        assert talk.say("could you pass the burp cloth") == CONTENT.prompt("log_ask_again")
+        assert talk.dialogue.active
+        assert talk.say("thanks love") == ""
+        assert not talk.dialogue.active and not talk.dialogue.state.awaiting_amount
+        assert talk.say("sixty") == ""  # no longer asked: a bare number is nothing
+    finally:
+        talk.service.shutdown()

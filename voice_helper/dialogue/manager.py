@@ -16,6 +16,8 @@ REMEDY_CHUNK = 3
 """Remedy steps read out before "say next for more"."""
 MAX_MISSES = 3
 """Unrecognised utterances in a row before offering help and going idle."""
+AMOUNT_MISSES = 2
+"""Unrecognised answers to "How much did you get?" before the question is dropped."""
 REMINDER_INTENTS = ("set_reminder", "list_reminders", "cancel_reminders", "snooze",
                     "start_session", "end_session", "last_session", "missed",
                     "log_amount", "correct_amount", "log_past_session", "ask_log")
@@ -287,10 +289,11 @@ class Dialogue:
 
     def _miss(self) -> list[Reply]:
         if self.state.awaiting_amount:
+            # Ask once more; after that the talk was probably not to us: let the amount go.
             self.state.misses += 1
-            if self.state.misses >= MAX_MISSES:
+            if self.state.misses >= AMOUNT_MISSES:
                 self.state = State(last_said=self.state.last_said)
-                return [Reply(self.content.prompt("gave_up"))]
+                return [Reply(self.content.prompt("gave_up"))] if self.text_mode else []
             return [Reply(self.content.prompt("log_ask_again"))]
         if self.state.step is Step.IDLE and not self.text_mode:
             return []
