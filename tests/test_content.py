@@ -38,7 +38,8 @@ def test_shipped_content_is_valid_and_complete():
     content = load_content(DEFAULT_CONTENT_DIR)
     assert content.causes[0].id == "pump_setup"
     assert set(REQUIRED_CAUSES) <= {c.id for c in content.causes}
-    assert "doctor or midwife today" in content.red_flag_advice
+    infection = next(g for g in content.safety.groups if g.id == "infection")
+    assert "doctor or midwife today" in infection.advice
     assert all(len(step.split()) <= 30 for c in content.causes for step in c.remedy)
 
 

@@ -31,6 +31,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
+def cache_dir() -> Path:
+    """Where rebuildable files live (the trained meaning model), in the XDG cache dir."""
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
 def runtime_dir() -> Path:
     """Directory for the control socket: XDG_RUNTIME_DIR when set, else a private temp dir."""
     base = os.environ.get("XDG_RUNTIME_DIR")
@@ -101,6 +106,11 @@ class Settings:
     """IANA zone name for reminders; default: the system's."""
     content_dir: str | None = None
     """Content folder; default: the project's content/."""
+    crisis_line: str | None = None
+    """Said in the crisis reply: "the Samaritans on 116 123", "the 988 Lifeline by calling or
+    texting 988". Unset, the reply names the US and UK lines; `config check` says so."""
+    emergency_number: str = "your local emergency number"
+    """Said in the crisis reply: "999", "911", "112"."""
     volume_unit: str = "ml"
     """Unit of the pumping log: ml or oz (both are understood; answers use this one)."""
 
@@ -136,6 +146,8 @@ SCHEMA: dict[str, Field] = {
     "reminder_wait_seconds": Field(float, required=False),
     "timezone": Field(_OPT_STR, required=False),
     "content_dir": Field(_OPT_STR, required=False),
+    "crisis_line": Field(_OPT_STR, required=False),
+    "emergency_number": Field(str, required=False),
     "volume_unit": Field(str, required=False, choices=("ml", "oz")),
 }
 

@@ -6,8 +6,10 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from voice_helper.errors import ContentError
+from voice_helper.understand.safety import SafetyContent, parse_safety
 from voice_helper.understand.templates import IntentTemplates, parse_templates
 from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
 
@@ -36,6 +38,15 @@ PROMPT_KEYS = (
     "log_frequency_fine", "log_output_drop",
 )
 
+_CONFIRMABLE = ("troubleshoot", "ask_cause", "set_reminder", "cancel_reminders", "snooze",
+                "start_breathing", "start_session", "end_session", "last_session", "missed",
+                "list_reminders", "repeat", "next", "back", "stop", "help", "yes", "no")
+"""Meanings the assistant may have to check with her, so each needs its words."""
+_MEANINGS_SCHEMA = {
+    key: Field(str) for key in ("confirm", "declined", "ask_duration", "ask_minutes",
+                                "confirm_cancel")
+} | {"meanings": Field(dict), "kinds": Field(dict)}
+
 _CAUSE_SCHEMA = {
     "id": Field(str),
     "name": Field(str),
@@ -48,7 +59,6 @@ _CAUSE_SCHEMA = {
 _TROUBLESHOOTING_SCHEMA = {
     "intro": Field(str),
     "causes": Field(list, items=_CAUSE_SCHEMA),
-    "red_flags": Field(dict, schema={"symptoms": Field(list, items=str), "advice": Field(str)}),
     "help_resources": Field(list, items=str),
 }
 
@@ -80,11 +90,13 @@ class Content:
     directory: Path
     intro: str
     causes: tuple[Cause, ...]
-    red_flag_symptoms: tuple[str, ...]
-    red_flag_advice: str
     help_resources: tuple[str, ...]
     prompts: dict[str, str] = field(default_factory=dict)
     templates: IntentTemplates | None = None
+    safety: SafetyContent | None = None
+    meanings: dict[str, Any] = field(default_factory=dict)
+    """content/meanings.yaml: how to check a doubtful meaning, and ask again for a number."""
+    """content/safety.yaml: the crisis reply and the red flags, with what triggers them."""
 
     def cause(self, cause_id: str) -> Cause:
         """The cause with this id."""
@@ -92,6 +104,10 @@ class Content:
             if cause.id == cause_id:
                 return cause
         raise KeyError(cause_id)
+
+    def meaning_prompt(self, key: str, **values: str) -> str:
+        """A line of meanings.yaml with its {placeholders} filled in."""
+        return " ".join(str(self.meanings[key]).format(**values).split())
 
     def prompt(self, key: str, **values: str) -> str:
         """A prompt with its {placeholders} filled in."""
@@ -190,6 +206,26 @@ def load_content(directory: Path) -> Content:
         templates_checker = Checker(paths["intents"])
         templates = parse_templates(raws["intents"], cause_names, templates_checker)
         problems += templates_checker.problems
+    safety = None
+    safety_path = directory / "safety.yaml"
+    safety_raw = _load(safety_path, problems)
+    if safety_raw is not None:
+        safety_checker = Checker(safety_path)
+        safety = parse_safety(safety_path, safety_raw, safety_checker)
+        problems += safety_checker.problems
+    meanings: dict[str, Any] = {}
+    meanings_path = directory / "meanings.yaml"
+    meanings_raw = _load(meanings_path, problems)
+    if meanings_raw is not None:
+        meanings_checker = Checker(meanings_path)
+        if meanings_checker.mapping(meanings_raw, _MEANINGS_SCHEMA, "", 1):
+            assert isinstance(meanings_raw, dict)
+            meanings = dict(meanings_raw)
+            missing = [n for n in _CONFIRMABLE if n not in meanings_raw["meanings"]]
+            if missing:
+                meanings_checker.add(meanings_raw.key_lines["meanings"], "meanings",
+                                     f"missing: {', '.join(missing)}")
+        problems += meanings_checker.problems
     problems += _extra_checks(directory)
     if problems:
         listing = "\n  ".join(str(p) for p in problems)
@@ -199,11 +235,11 @@ def load_content(directory: Path) -> Content:
         directory=directory,
         intro=" ".join(trouble["intro"].split()),
         causes=causes,
-        red_flag_symptoms=tuple(trouble["red_flags"]["symptoms"]),
-        red_flag_advice=" ".join(trouble["red_flags"]["advice"].split()),
         help_resources=tuple(trouble["help_resources"]),
         prompts=prompts,
         templates=templates,
+        safety=safety,
+        meanings=meanings,
     )
 
 

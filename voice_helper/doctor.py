@@ -354,6 +354,16 @@ def check_network() -> CheckResult:
     return CheckResult("network", PASS, detail)
 
 
+def check_crisis_line(settings: Settings) -> CheckResult:
+    """Warn when no crisis line is set: the crisis reply then names the US and UK ones."""
+    if settings.crisis_line:
+        return CheckResult("crisis", PASS, f"crisis line: {settings.crisis_line}; emergency: "
+                           f"{settings.emergency_number}")
+    return CheckResult("crisis", WARN, "no crisis_line set: the crisis reply names the US (988) "
+                       "and UK (Samaritans, 116 123) lines",
+                       "set crisis_line (and emergency_number) in the config file for her country")
+
+
 def run_checks(
     config_file: Path | None = None, content_dir: Path | None = None
 ) -> list[CheckResult]:
@@ -370,6 +380,7 @@ def run_checks(
         check_tts(settings),
         check_engine(settings),
         check_content(directory),
+        check_crisis_line(settings),
         check_job_store(_store_dir()),
         check_service(),
         check_network(),

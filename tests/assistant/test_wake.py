@@ -4,7 +4,7 @@ from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.assistant.turns import TurnTaker
 from voice_helper.content import load_content
 from voice_helper.dialogue.manager import Dialogue
-from voice_helper.understand.matcher import IntentMatcher
+from voice_helper.understand.understander import Understander
 
 CONTENT = load_content(DEFAULT_CONTENT_DIR)
 
@@ -20,7 +20,8 @@ class Clock:
 
 
 def _taker(clock: Clock, wake: str | None = "hey helper") -> TurnTaker:
-    return TurnTaker(IntentMatcher(CONTENT.templates), Dialogue(CONTENT), wake, 30.0, clock)
+    return TurnTaker(Understander(CONTENT.templates, None, None), Dialogue(CONTENT), wake, 30.0,
+                     clock)
 
 
 def test_without_a_wake_phrase_commands_work_at_once():

@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from voice_helper import DEFAULT_CONTENT_DIR
-from voice_helper.understand.matcher import IntentMatcher
+from voice_helper.content import load_content
+from voice_helper.understand.understander import QUESTION, Understander
 
 CASES = yaml.safe_load((DEFAULT_CONTENT_DIR / "sentences" / "intents.yaml").read_text())
 
@@ -16,21 +17,38 @@ def _cases() -> list[tuple[str, str, dict]]:
             for group in CASES["tests"] for text in group["sentences"]]
 
 
+SAFETY = ("crisis", "urgent_symptom")
+ANSWERS = ("yes", "no", "next", "back")
+
+
 @pytest.fixture(scope="module")
-def matcher() -> IntentMatcher:
-    return IntentMatcher.from_content(DEFAULT_CONTENT_DIR)
+def matcher(tmp_path_factory) -> Understander:
+    return Understander.from_content(load_content(DEFAULT_CONTENT_DIR),
+                                     cache_dir=tmp_path_factory.mktemp("cache"))
 
 
 @pytest.mark.parametrize(("text", "intent", "slots"), _cases())
 def test_sentence_gives_intent_and_slots(matcher, text, intent, slots):
-    match = matcher.match(text)
+    match = matcher.match(text, context=QUESTION if intent in ANSWERS else None)
     assert match.intent is not None, f"{text!r} was rejected"
-    assert (match.intent.name, match.intent.slots) == (intent, slots)
+    if intent in SAFETY:  # the slots say which symptom was heard
+        assert match.intent.name == intent and match.source == "safety"
+    else:
+        assert (match.intent.name, match.intent.slots) == (intent, slots)
+        assert not match.doubtful and match.missing is None
 
 
 @pytest.mark.parametrize("text", CASES["rejects"])
 def test_non_command_is_rejected(matcher, text):
     assert matcher.match(text).intent is None
+
+
+@pytest.mark.parametrize("text", CASES["ask_again"])
+def test_a_missing_number_is_asked_for_again(matcher, text):
+    match = matcher.match(text)
+    assert match.intent is not None and match.intent.name == "set_reminder"
+    assert match.missing == "duration"
+    assert "every_minutes" not in match.intent.slots and "in_minutes" not in match.intent.slots
 
 
 def test_every_intent_has_test_sentences():

@@ -10,9 +10,9 @@ from typing import Any
 from voice_helper.assistant.loop import Assistant
 from voice_helper.assistant.transcript import TranscriptLog
 from voice_helper.assistant.turns import TurnTaker
-from voice_helper.config import Settings
+from voice_helper.config import Settings, cache_dir
 from voice_helper.content import Content
-from voice_helper.dialogue.manager import Dialogue
+from voice_helper.dialogue.manager import CrisisContacts, Dialogue
 from voice_helper.listen.echo import EchoCanceller
 from voice_helper.listen.engines import choose_engine
 from voice_helper.listen.transcript import SpeechEngine
@@ -20,7 +20,7 @@ from voice_helper.speak.channel import SpeechChannel
 from voice_helper.speak.paced import PacedWavDirSink
 from voice_helper.speak.sinks import Sink, SoundDeviceSink, WavDirSink
 from voice_helper.speak.tts import SpeechSynthesizer, VoiceSettings
-from voice_helper.understand.matcher import IntentMatcher
+from voice_helper.understand.understander import Understander
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def build(settings: Settings, content: Content, *, output_dir: Path | None = Non
     if engine is None:
         engine, reason = choose_engine(settings)
     assert content.templates is not None
-    matcher = IntentMatcher(content.templates)
+    matcher = Understander.from_content(content, cache_dir=cache_dir())
     if sink is None and output_dir is not None:
         sink = PacedWavDirSink(WavDirSink(output_dir)) if paced_output else WavDirSink(output_dir)
     if sink is None:
@@ -59,7 +59,8 @@ def build(settings: Settings, content: Content, *, output_dir: Path | None = Non
     channel = SpeechChannel(SpeechSynthesizer(VoiceSettings.from_settings(settings)), sink,
                             reminder_wait_seconds=settings.reminder_wait_seconds)
     reminders = _reminders(settings, content, channel, reminders_dir) if with_reminders else None
-    dialogue = Dialogue(content, reminders=reminders)
+    dialogue = Dialogue(content, reminders=reminders, contacts=CrisisContacts(
+        settings.emergency_number, settings.crisis_line))
     turns = TurnTaker(matcher, dialogue, settings.wake_phrase, settings.wake_idle_seconds)
     transcript = TranscriptLog(output_dir / "transcript.jsonl" if output_dir else None)
     echo = EchoCanceller() if echo_cancel else None

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from voice_helper.dialogue.manager import Dialogue
 from voice_helper.dialogue.replies import Reply
 from voice_helper.understand.intent import Intent
-from voice_helper.understand.matcher import IntentMatcher
 from voice_helper.understand.normalize import normalize
+from voice_helper.understand.slots import fill_slots
+from voice_helper.understand.understander import Understander
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ class Turn:
 class TurnTaker:
     """Decides what an utterance means here and now, and what to say back."""
 
-    def __init__(self, matcher: IntentMatcher, dialogue: Dialogue, wake_phrase: str | None = None,
+    def __init__(self, matcher: Understander, dialogue: Dialogue, wake_phrase: str | None = None,
                  wake_idle_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic):
         self.matcher = matcher
         self.dialogue = dialogue
@@ -59,9 +60,20 @@ class TurnTaker:
             if not tokens:
                 self._keep_awake()
                 return Turn(text, None, [Reply("Yes?")], 1.0, woke=True)
-        match = self.matcher.match(" ".join(tokens))
+        pending = self.dialogue.pending
+        if pending is not None and pending.missing is not None:
+            filled = fill_slots(pending.intent.name, pending.intent.slots, tokens)
+            if filled.missing is None and filled.slots != pending.intent.slots:
+                intent = Intent(pending.intent.name, filled.slots)  # "every three hours"
+                self.dialogue.pending = None
+                self._keep_awake()
+                return Turn(text, intent, self.dialogue.handle(intent), 1.0, woke)
+        match = self.matcher.match(" ".join(tokens), context=self.dialogue.context())
         intent = self.dialogue.accepted(match.intent)  # a "yes" said to someone else: None
-        replies = self.dialogue.handle(intent)
+        if intent is not None and (match.doubtful or match.missing):
+            replies = self.dialogue.check_first(intent, match.missing)
+        else:
+            replies = self.dialogue.handle(intent)
         if intent is not None or woke or self.dialogue.active:
             self._keep_awake()
         return Turn(text, intent, replies, match.score, woke)

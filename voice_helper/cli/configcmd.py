@@ -47,9 +47,12 @@ def _show(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     path = _file(args)
     try:
-        load_settings(path)
+        settings = load_settings(path)
     except ConfigError as exc:
         print(exc)
         return 2
     print(f"OK: {path}" if path.exists() else f"OK: no file at {path}; the defaults are in use")
+    if not settings.crisis_line:
+        print("note: crisis_line is not set, so the crisis reply names the US (988) and UK "
+              "(Samaritans, 116 123) lines; set crisis_line and emergency_number for her country")
     return 0

@@ -112,7 +112,9 @@ def run_hear(args: argparse.Namespace) -> int:
     from voice_helper.listen.engines import choose_engine
     from voice_helper.listen.wavfile import load_wav_16k
     from voice_helper.understand.grammar import recognition_grammar
-    from voice_helper.understand.matcher import IntentMatcher
+    from voice_helper.config import cache_dir
+    from voice_helper.content import load_content
+    from voice_helper.understand.understander import Understander
 
     settings = load_settings(Path(args.config) if args.config else None)
     overrides: dict[str, Any] = {}
@@ -122,7 +124,7 @@ def run_hear(args: argparse.Namespace) -> int:
         overrides["model"] = args.model
     settings = dataclasses.replace(settings, **overrides)
     content = Path(args.content or settings.content_dir or DEFAULT_CONTENT_DIR)
-    matcher = IntentMatcher.from_content(content)
+    matcher = Understander.from_content(load_content(content), cache_dir=cache_dir())
     engine, reason = choose_engine(settings)
     engine.set_grammar(recognition_grammar(matcher.templates, meaning=matcher.meaning))
     failures = 0

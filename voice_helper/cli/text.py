@@ -8,10 +8,14 @@ import logging
 import sys
 from pathlib import Path
 
+from typing import Any
+
 from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.assistant.turns import TurnTaker
+from voice_helper.config import cache_dir
 from voice_helper.content import Content, load_content
-from voice_helper.dialogue.manager import Dialogue
-from voice_helper.understand.matcher import IntentMatcher
+from voice_helper.dialogue.manager import CrisisContacts, Dialogue
+from voice_helper.understand.understander import QUESTION, Understander
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -23,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     understand = sub.add_parser("understand", help="print the intent of each text")
     understand.add_argument("--json", action="store_true", help="one JSON object per line")
+    understand.add_argument("--in-question", action="store_true",
+                            help="as if a yes/no question were open (\"it does\" is an answer)")
     understand.add_argument("texts", nargs="+", metavar="TEXT")
     understand.set_defaults(func=run_understand)
 
@@ -47,17 +53,20 @@ def run_chat(args: argparse.Namespace) -> int:
     """Read utterances from stdin; write each assistant utterance as one line on stdout."""
     content = load_checked_content(args)
     assert content.templates is not None
-    matcher = IntentMatcher(content.templates)
+    settings = _settings(args)
+    understander = Understander.from_content(content, cache_dir=cache_dir())
     reminders = _reminders_for_chat(args)
-    dialogue = Dialogue(content, reminders=reminders, text_mode=True)  # type: ignore[arg-type]
+    dialogue = Dialogue(content, reminders=reminders, text_mode=True,  # type: ignore[arg-type]
+                        contacts=CrisisContacts(settings.emergency_number, settings.crisis_line))
+    turns = TurnTaker(understander, dialogue)
     try:
         for line in sys.stdin:
             text = line.strip()
             if not text:
                 continue
-            match = matcher.match(text)
-            _LOGGER.debug("heard %r -> %s (%.2f)", text, match.intent, match.score)
-            for reply in dialogue.handle(match.intent):
+            turn = turns.take(text)
+            _LOGGER.debug("heard %r -> %s (%.2f)", text, turn.intent, turn.score)
+            for reply in turn.replies:
                 print(" ".join(reply.text.split()), flush=True)
     finally:
         shutdown = getattr(reminders, "shutdown", None)
@@ -75,17 +84,27 @@ def _reminders_for_chat(args: argparse.Namespace) -> object | None:
 
 def run_understand(args: argparse.Namespace) -> int:
     """Print the intent and slots of each text, in order."""
-    matcher = IntentMatcher(load_checked_content(args).templates)  # type: ignore[arg-type]
+    understander = Understander.from_content(load_checked_content(args), cache_dir=cache_dir())
+    context = QUESTION if getattr(args, "in_question", False) else None
     for text in args.texts:
-        match = matcher.match(text)
+        match = understander.match(text, context=context)
         intent = match.intent
         record = {"text": text, "intent": intent.name if intent else None,
-                  "slots": dict(intent.slots) if intent else {}}
+                  "slots": dict(intent.slots) if intent else {}, "source": match.source,
+                  "doubtful": match.doubtful, "missing": match.missing,
+                  "score": round(match.score, 3)}
         if args.json:
             print(json.dumps(record, ensure_ascii=False))
         else:
             print(f"{text!r}: {record['intent']} {record['slots']}")
     return 0
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    """The settings named by --config, or the defaults."""
+    from voice_helper.config import load_settings
+
+    return load_settings(Path(args.config) if getattr(args, "config", None) else None)
 
 
 def run_content_check(args: argparse.Namespace) -> int:

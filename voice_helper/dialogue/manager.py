@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import Enum
 
 from voice_helper.content import Cause, Content
 from voice_helper.dialogue.replies import LogFacts, ReminderPort, Reply
+from voice_helper.remind.durations import speak_duration
 from voice_helper.understand.intent import INTENT_NAMES, Intent
+from voice_helper.understand.understander import QUESTION
+from voice_helper.understand.safety import SafetyDetector, SafetyHit
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -23,6 +27,19 @@ REMINDER_INTENTS = ("set_reminder", "list_reminders", "cancel_reminders", "snooz
                     "log_amount", "correct_amount", "log_past_session", "ask_log")
 LOG_INTENTS = ("end_session", "log_amount", "answer_amount", "correct_amount", "log_past_session")
 """After these the pumping log may still want the session's amount ("How much did you get?")."""
+
+
+DEFAULT_CRISIS_LINE = ("a crisis line: in the US, call or text 988; in the UK, call the "
+                       "Samaritans on 116 123")
+"""Said when the config names no crisis line for her country."""
+
+
+@dataclass(frozen=True)
+class CrisisContacts:
+    """Who the crisis reply tells her to call, from the config."""
+
+    emergency_number: str = "your local emergency number"
+    crisis_line: str | None = None
 
 
 class Step(Enum):
@@ -52,25 +69,43 @@ class State:
     """The assistant asked how much the session gave: a bare number answers it."""
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A meaning waiting for her say-so, or for the number she has to say again."""
+
+    intent: Intent
+    missing: str | None = None
+    """The slot asked for again ("duration"), or None when only a yes is needed."""
+
+
 class Dialogue:
     """Turns each intent (or None for an unrecognised utterance) into replies."""
 
     def __init__(self, content: Content, reminders: ReminderPort | None = None,
-                 text_mode: bool = False):
+                 text_mode: bool = False, contacts: CrisisContacts | None = None):
         self.content = content
+        self.contacts = contacts or CrisisContacts()
         self.reminders = reminders
         self.text_mode = text_mode
         self.state = State()
+        self.pending: Pending | None = None
+        """Set while a check ("Did you want ...?") or a repeated number is awaited."""
 
     @property
     def active(self) -> bool:
         """True while a question or remedy is open (or the amount of a session was asked)."""
         return self.state.step is not Step.IDLE or self.state.awaiting_amount
 
+    def context(self) -> str | None:
+        """QUESTION while a yes/no question is open (so "it does" is an answer), else None."""
+        if self.pending is not None or self.state.step in (Step.QUESTION, Step.OFFER):
+            return QUESTION
+        return None
+
     def expected_intents(self) -> set[str]:
         """Intents that make sense now; a bare yes or no with no open question is ignored."""
         closed = set() if self.state.awaiting_amount else {"answer_amount"}
-        if self.state.step is Step.IDLE:
+        if self.state.step is Step.IDLE and self.pending is None:
             return set(INTENT_NAMES) - {"yes", "no", "next", "back"} - closed
         return set(INTENT_NAMES) - closed
 
@@ -80,10 +115,56 @@ class Dialogue:
             return None
         return intent
 
-    def handle(self, intent: Intent | None) -> list[Reply]:
+    def check_first(self, intent: Intent, missing: str | None = None) -> list[Reply]:
+        """Ask once before acting on a doubtful meaning, or ask again for a missing number."""
+        if missing is not None:
+            self.pending = Pending(intent, missing)
+            key = "ask_minutes" if missing == "minutes" else "ask_duration"
+            return self._said([Reply(self.content.meaning_prompt(key))])
+        self.pending = Pending(intent)
+        return self._said([Reply(self.content.meaning_prompt("confirm",
+                                                             meaning=self.describe(intent)))])
+
+    def describe(self, intent: Intent) -> str:
+        """A meaning in words, for "Did you want ...?"."""
+        slots = intent.slots
+        cause = ""
+        if "cause" in slots:
+            try:
+                cause = self.content.cause(str(slots["cause"])).name
+            except KeyError:
+                cause = str(slots["cause"])
+        kinds = self.content.meanings.get("kinds", {})
+        when = ""
+        if slots.get("every_minutes"):
+            when = f"every {speak_duration(timedelta(minutes=int(slots['every_minutes'])))}"
+        elif slots.get("in_minutes"):
+            when = f"in {speak_duration(timedelta(minutes=int(slots['in_minutes'])))}"
+        text = self.content.meanings["meanings"].get(intent.name, intent.name)
+        return " ".join(text.format(cause=cause, kind=kinds.get(slots.get("kind"), "pump"),
+                                    when=when).split())
+
+    def handle(self, intent: Intent | None, confirmed: bool = False) -> list[Reply]:
         """The replies to one utterance; an empty list means stay silent."""
         intent = self.accepted(intent)
-        replies = self._dispatch(intent)
+        pending, self.pending = self.pending, None
+        if pending is not None and intent is not None and intent.name == "repeat":
+            self.pending = pending  # the check is said again and still stands
+        elif pending is not None and pending.missing is None and intent is not None:
+            if intent.name == "yes":
+                intent, confirmed = pending.intent, True
+            elif intent.name == "no":
+                return self._said([Reply(self.content.meaning_prompt("declined"))])
+        if (intent is not None and intent.name == "cancel_reminders" and not confirmed
+                and self.reminders is not None):
+            self.pending = Pending(intent)
+            listing = self.reminders.list_reminders()
+            return self._said([Reply(self.content.meaning_prompt("confirm_cancel",
+                                                                 reminders=listing))])
+        return self._said(self._dispatch(intent))
+
+    def _said(self, replies: list[Reply]) -> list[Reply]:
+        """Remember what was said, for repeat."""
         if replies:
             self.state.last_said = " ".join(r.text for r in replies if r.text)
         return replies
@@ -94,8 +175,10 @@ class Dialogue:
         self.state.misses = 0
         self.state.awaiting_amount = False
         name = intent.name
+        if name == "crisis":
+            return self._crisis()
         if name == "urgent_symptom":
-            return self._urgent()
+            return self._urgent(intent)
         if name == "repeat":
             said = self.state.last_said or self.content.prompt("nothing_to_repeat")
             return [Reply(said)]
@@ -268,8 +351,19 @@ class Dialogue:
         self.state = State(last_said=self.state.last_said)
         return [Reply(f"{text} {help_text}")]
 
-    def _urgent(self) -> list[Reply]:
-        replies = [Reply(self.content.red_flag_advice, safety=True)]
+    def _crisis(self) -> list[Reply]:
+        """Above everything: the emergency number, the crisis line, then her own carers."""
+        assert self.content.safety is not None
+        if self.reminders is not None:
+            self.reminders.stop_breathing()
+        text = self.content.safety.crisis_reply.format(
+            emergency_number=self.contacts.emergency_number,
+            crisis_line=self.contacts.crisis_line or DEFAULT_CRISIS_LINE)
+        self.state = State(last_said=self.state.last_said)
+        return [Reply(text, safety=True)]
+
+    def _urgent(self, intent: Intent) -> list[Reply]:
+        replies = [Reply(red_flag_reply(self.content, intent), safety=True)]
         if self.state.step is Step.QUESTION:
             replies.append(Reply(self._question_text()))
         return replies
@@ -324,6 +418,14 @@ class Dialogue:
         if self.reminders is None:
             return "Reminders are not running right now."
         return str(getattr(self.reminders, method)(**slots))
+
+
+def red_flag_reply(content: Content, intent: Intent) -> str:
+    """What was heard, the warning signs of its kind, and what to do (infection signs by default)."""
+    assert content.safety is not None
+    hit = SafetyHit("urgent_symptom", str(intent.slots.get("group", "infection")),
+                    str(intent.slots.get("symptom", "")))
+    return SafetyDetector(content.safety).red_flag_reply(hit)
 
 
 _HELP_KEYS = {

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 INTENT_NAMES = (
-    "troubleshoot", "ask_cause", "urgent_symptom",
+    "crisis", "troubleshoot", "ask_cause", "urgent_symptom",
     "yes", "no", "repeat", "next", "back", "stop", "help",
     "start_breathing", "set_reminder", "list_reminders", "cancel_reminders", "snooze",
     "start_session", "end_session", "last_session", "missed",

@@ -1,0 +1,216 @@
+"""The meaning layer: a free transcript -> the nearest meaning by what it says, or none.
+
+A logistic regression over two views of the sentence: word and letter n-grams (TF-IDF, for
+the words a parent actually uses) and WordLlama's static sentence embedding (for words that
+mean the same thing). It is trained from the template sentences and the tuned paraphrases in
+content/sentences/, with household talk as its own class, so it is retrained whenever the
+content changes (and cached on disk by a hash of what it was trained on). Numbers and
+durations never come from here: slots are parsed by rule afterwards (`understand/slots.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from voice_helper.understand.templates import DURATION, NUMBER, IntentTemplates
+
+_LOGGER = logging.getLogger(__name__)
+
+OUT_OF_SCOPE = "none"
+"""The label of household talk, TV and stories: nothing for the assistant to do."""
+TEMPLATE_SAMPLES = 150
+"""Template sentences per meaning used for training (the templates repeat each other)."""
+EMBEDDING_WEIGHT = 2.0
+"""How much the embedding view counts beside the n-gram view (chosen on the tuned split)."""
+REGULARISATION = 20.0
+"""Logistic regression's C: how closely it may follow the training sentences."""
+MODEL_VERSION = 1
+"""Bumped when the features or the classifier change, so an old cached model is not used."""
+_SAMPLE_DURATIONS = ("three hours", "two hours", "an hour", "ninety minutes", "half an hour",
+                     "ten minutes", "two and a half hours", "4 hours", "20 minutes")
+SAFETY_LABELS = frozenset({"crisis", "urgent_symptom"})
+"""Left to the safety rules (understand/safety.py), which must never miss one."""
+
+
+def meaning_label(intent: str, slots: dict[str, Any]) -> str:
+    """The meaning a sentence is trained and scored as: the intent, with its cause or kind."""
+    if intent == "ask_cause":
+        return f"ask_cause:{slots['cause']}"
+    if intent == "set_reminder":
+        return f"set_reminder:{slots.get('kind', 'pump')}"
+    return intent
+
+
+def split_label(label: str) -> tuple[str, dict[str, Any]]:
+    """The intent and fixed slots of a meaning label: "ask_cause:stress" -> (ask_cause, cause)."""
+    intent, _, value = label.partition(":")
+    if intent == "ask_cause":
+        return intent, {"cause": value}
+    if intent == "set_reminder":
+        return intent, {"kind": value}
+    return intent, {}
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training sentence and its meaning."""
+
+    text: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Guess:
+    """The meaning layer's answer for one sentence."""
+
+    label: str
+    """A meaning label, or OUT_OF_SCOPE."""
+    probability: float
+    """How sure the classifier is, 0..1."""
+    runner_up: str
+    runner_up_probability: float
+
+
+def template_examples(templates: IntentTemplates, per_label: int = TEMPLATE_SAMPLES,
+                      seed: int = 0) -> list[Example]:
+    """A sample of the expanded templates, numbers filled in, at most per_label per meaning."""
+    rng = random.Random(seed)
+    by_label: dict[str, list[str]] = {}
+    for sentence in templates.sentences:
+        label = meaning_label(sentence.intent, dict(sentence.slots))
+        if sentence.intent in SAFETY_LABELS:
+            continue
+        words = [rng.choice(_SAMPLE_DURATIONS) if t == DURATION else "ten" if t == NUMBER else t
+                 for t in sentence.tokens]
+        by_label.setdefault(label, []).append(" ".join(words))
+    examples = []
+    for label, texts in sorted(by_label.items()):
+        rng.shuffle(texts)
+        examples += [Example(text, label) for text in texts[:per_label]]
+    return examples
+
+
+def corpus_examples(path: Path) -> list[Example]:
+    """Training sentences from a paraphrase file (tests, context_tests, rejects)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    examples = []
+    for group in [*data.get("tests", []), *data.get("context_tests", [])]:
+        label = meaning_label(group["intent"], group.get("slots") or {})
+        if group["intent"] in SAFETY_LABELS:
+            continue
+        examples += [Example(str(text), label) for text in group["sentences"]]
+    examples += [Example(str(text), OUT_OF_SCOPE) for text in data.get("rejects", [])]
+    return examples
+
+
+def training_files(content_dir: Path) -> list[Path]:
+    """The paraphrase files the meaning layer learns from: never the held-out split."""
+    folder = content_dir / "sentences"
+    return sorted(p for p in folder.glob("paraphrases_*.yaml") if "heldout" not in p.stem)
+
+
+class _Embedder:
+    """WordLlama's 256-dimension static embeddings, loaded from its wheel, never downloaded."""
+
+    _model: Any = None
+
+    @classmethod
+    def embed(cls, texts: list[str]) -> np.ndarray:
+        if cls._model is None:
+            import wordllama
+            from wordllama import WordLlama
+
+            # The wheel ships its tokenizer under tokenizers/, where the loader looks only in
+            # cache_dir: point cache_dir at the package itself, downloads off.
+            cls._model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent,
+                                        disable_download=True)
+        return np.asarray(cls._model.embed(texts, norm=True), dtype=np.float64)
+
+
+class MeaningModel:
+    """Classifies a sentence into a meaning label (or OUT_OF_SCOPE) with a probability."""
+
+    def __init__(self, vectorizer: Any, classifier: Any):
+        self._vectorizer = vectorizer
+        self._classifier = classifier
+        self.labels: tuple[str, ...] = tuple(str(c) for c in getattr(classifier, "classes_", ()))
+
+    @classmethod
+    def train(cls, examples: list[Example]) -> MeaningModel:
+        """Fit the n-gram vocabulary and the classifier on these examples."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_union
+
+        texts = [e.text.lower() for e in examples]
+        vectorizer = make_union(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
+        vectorizer.fit(texts)
+        classifier = LogisticRegression(C=REGULARISATION, max_iter=3000)
+        model = cls(vectorizer, classifier)
+        classifier.fit(model._features(texts), [e.label for e in examples])
+        model.labels = tuple(str(c) for c in classifier.classes_)
+        return model
+
+    def _features(self, texts: list[str]) -> Any:
+        from scipy.sparse import csr_matrix, hstack
+
+        grams = self._vectorizer.transform([t.lower() for t in texts])
+        embedded = csr_matrix(_Embedder.embed(texts) * EMBEDDING_WEIGHT)
+        return hstack([grams, embedded]).tocsr()
+
+    def guess(self, text: str, allowed: set[str] | None = None) -> Guess:
+        """The likeliest meaning among the allowed labels (all when None), household talk included."""
+        probabilities = self._classifier.predict_proba(self._features([text]))[0]
+        order = np.argsort(probabilities)[::-1]
+        ranked = [(self.labels[i], float(probabilities[i])) for i in order
+                  if allowed is None or self.labels[i] in allowed or self.labels[i] == OUT_OF_SCOPE]
+        best, runner = ranked[0], ranked[1] if len(ranked) > 1 else (OUT_OF_SCOPE, 0.0)
+        return Guess(best[0], best[1], runner[0], runner[1])
+
+
+def training_key(examples: list[Example]) -> str:
+    """A hash of everything the model is trained on, for the disk cache."""
+    digest = hashlib.sha256(f"v{MODEL_VERSION}".encode())
+    for example in examples:
+        digest.update(f"{example.label}\t{example.text}\n".encode())
+    return digest.hexdigest()[:20]
+
+
+def load_or_train(examples: list[Example], cache_dir: Path | None) -> MeaningModel:
+    """The model for these examples: from the cache when trained before, else trained now."""
+    key = training_key(examples)
+    path = cache_dir / f"meaning-{key}.pickle" if cache_dir is not None else None
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as handle:
+                model = pickle.load(handle)  # our own file, written below, mode 0600
+            if isinstance(model, MeaningModel):
+                return model
+        except Exception:  # a partial or old file: train again
+            _LOGGER.warning("could not read the cached meaning model %s; training again", path)
+    model = MeaningModel.train(examples)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            partial = path.with_suffix(".partial")
+            with partial.open("wb") as handle:
+                pickle.dump(model, handle)
+            partial.chmod(0o600)
+            partial.replace(path)
+            for old in path.parent.glob("meaning-*.pickle"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError as exc:
+            _LOGGER.warning("could not cache the meaning model in %s: %s", cache_dir, exc)
+    return model

@@ -1,0 +1,175 @@
+"""Text -> what she means: safety first, then the templates (exact, fast), then the meaning layer."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from voice_helper.understand.intent import Intent
+from voice_helper.understand.matcher import IntentMatcher
+from voice_helper.understand.meaning import (
+    OUT_OF_SCOPE, MeaningModel, corpus_examples, load_or_train, split_label, template_examples,
+    training_files)
+from voice_helper.understand.normalize import normalize
+from voice_helper.understand.safety import SafetyDetector
+from voice_helper.understand.slots import fill_slots
+from voice_helper.understand.templates import IntentTemplates
+
+_LOGGER = logging.getLogger(__name__)
+
+ACT_PROBABILITY = 0.7
+"""The meaning layer acts on its guess at least this sure (chosen on the tuned split)."""
+ASK_PROBABILITY = 0.45
+"""Between this and ACT_PROBABILITY it asks once ("Did you want ...?"); below, it is not a command."""
+ANSWER_INTENTS = frozenset({"yes", "no", "next", "back", "repeat", "stop", "help"})
+"""What makes sense as a reply to a yes/no question."""
+
+QUESTION = "question"
+"""Context: a yes/no question is open, so "it does" and "not so much" are answers."""
+
+_YES_STARTS = (
+    "yes", "yeah", "yep", "yup", "yea", "sure", "definitely", "absolutely", "correct", "right",
+    "probably", "maybe", "kind of", "sort of", "a bit", "a little", "a little bit", "it does",
+    "i do", "i have", "i am", "it is", "that is it", "that is right", "that is me", "that is true",
+    "uh huh", "mm hmm", "totally", "for sure", "i guess so", "i think so", "i suppose so",
+    "i guess", "i suppose", "true", "indeed", "often", "quite a bit", "a lot", "very much",
+    "it has", "they do", "there is", "there are", "too right", "you bet", "affirmative", "aye",
+)
+_NO_STARTS = (
+    "no", "nope", "nah", "not really", "not so much", "not much", "not that i know",
+    "not as far as i know", "i doubt it", "i do not think so", "never", "not at all", "none",
+    "nothing like that", "i have not", "i am not", "it is not", "it does not", "i do not",
+    "no way", "uh uh", "not particularly", "not especially", "not lately", "not recently",
+    "hardly", "negative", "i would not say so", "i would not say that", "not me", "it has not",
+    "they do not", "there is not", "there are not", "nothing", "not exactly",
+)
+_NON_ANSWER_OPENERS = frozenset({"no more", "not now", "no thanks i want", "nothing is coming"})
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What one sentence means here and now, and how sure we are."""
+
+    text: str
+    """What was heard or typed."""
+    intent: Intent | None
+    """The command, or None when it is not one (or not understood)."""
+    score: float
+    """1.0 for a word-for-word template sentence or a safety phrase; lower otherwise."""
+    sentence: str | None = None
+    """The nearest template sentence, for logs and benchmarks."""
+    source: str = "none"
+    """Who decided: "safety", "template", "answer" (yes/no in context), "meaning" or "none"."""
+    doubtful: bool = False
+    """Likely but not certain: ask once before acting on it."""
+    missing: str | None = None
+    """A slot the words did not give ("duration"): ask for it again, never guess."""
+
+
+def _starts_with(tokens: list[str], phrases: tuple[str, ...]) -> int:
+    """Length in words of the longest phrase the tokens start with (0: none)."""
+    best = 0
+    for phrase in phrases:
+        words = phrase.split()
+        if tokens[: len(words)] == words:
+            best = max(best, len(words))
+    return best
+
+
+class Understander:
+    """Safety rules, then template sentences, then the meaning layer with slots by rule."""
+
+    def __init__(self, templates: IntentTemplates, safety: SafetyDetector | None,
+                 meaning: MeaningModel | None, act_probability: float = ACT_PROBABILITY,
+                 ask_probability: float = ASK_PROBABILITY):
+        self.templates = templates
+        self.matcher = IntentMatcher(templates)
+        self.safety = safety
+        self.model = meaning
+        self.act_probability = act_probability
+        self.ask_probability = ask_probability
+
+    @classmethod
+    def from_content(cls, content: Any, cache_dir: Path | None = None,
+                     with_meaning: bool = True) -> Understander:
+        """Build from loaded Content: its templates, safety phrases and tuned paraphrases."""
+        templates = content.templates
+        safety = SafetyDetector(content.safety) if content.safety is not None else None
+        model = None
+        if with_meaning:
+            examples = template_examples(templates)
+            for path in training_files(Path(content.directory)):
+                examples += corpus_examples(path)
+            model = load_or_train(examples, cache_dir)
+        return cls(templates, safety, model)
+
+    def meaning(self, text: str) -> tuple[str, tuple[tuple[str, Any], ...]] | None:
+        """What a sentence would do: (intent, slots), or None; equal for same-acting sentences."""
+        intent = self.match(text).intent
+        return None if intent is None else intent.key()
+
+    def safety_check(self, text: str) -> Understanding | None:
+        """A crisis or warning sign heard anywhere in text, else None."""
+        if self.safety is None:
+            return None
+        hit = self.safety.check(text)
+        if hit is None:
+            return None
+        slots = {} if hit.kind == "crisis" else {"group": hit.group, "symptom": hit.symptom}
+        return Understanding(text, Intent(hit.kind, slots), 1.0, hit.phrase, "safety")
+
+    def match(self, text: str, allowed: set[str] | None = None,
+              context: str | None = None) -> Understanding:
+        """Understand one sentence; `context` QUESTION when a yes/no question is open."""
+        safe = self.safety_check(text)
+        if safe is not None:
+            return safe
+        tokens = normalize(text)
+        if not tokens:
+            return Understanding(text, None, 0.0)
+        template = self.matcher.match(text, allowed)
+        if template.intent is not None:
+            return Understanding(text, template.intent, template.score, template.sentence,
+                                 "template")
+        if context == QUESTION:
+            answer = self._answer(text, tokens, allowed)
+            if answer is not None:
+                return answer
+        return self._meaning(text, tokens, allowed, template.score, template.sentence)
+
+    def _answer(self, text: str, tokens: list[str], allowed: set[str] | None) -> Understanding | None:
+        """ "It does, yeah", "not so much": an answer to the open question."""
+        if " ".join(tokens[:2]) in _NON_ANSWER_OPENERS:
+            return None
+        yes, no = _starts_with(tokens, _YES_STARTS), _starts_with(tokens, _NO_STARTS)
+        if not yes and not no:
+            return None
+        name = "yes" if yes > no else "no"
+        if allowed is not None and name not in allowed:
+            return None
+        if self.model is not None and len(tokens) > max(yes, no) + 2:
+            # A longer sentence may only start like an answer ("no, stop"): ask the model.
+            guess = self.model.guess(text, allowed)
+            if guess.label not in (name, OUT_OF_SCOPE) and guess.probability >= self.act_probability:
+                return None
+        return Understanding(text, Intent(name), 0.9, None, "answer")
+
+    def _meaning(self, text: str, tokens: list[str], allowed: set[str] | None, score: float,
+                 sentence: str | None) -> Understanding:
+        if self.model is None:
+            return Understanding(text, None, score, sentence)
+        labels = None
+        if allowed is not None:
+            labels = {label for label in self.model.labels if split_label(label)[0] in allowed}
+        guess = self.model.guess(text, labels)
+        if guess.label == OUT_OF_SCOPE or guess.probability < self.ask_probability:
+            return Understanding(text, None, guess.probability, sentence)
+        intent_name, fixed = split_label(guess.label)
+        filled = fill_slots(intent_name, fixed, tokens)
+        doubtful = guess.probability < self.act_probability
+        _LOGGER.debug("meaning of %r: %s %.2f (next %s %.2f)", text, guess.label,
+                      guess.probability, guess.runner_up, guess.runner_up_probability)
+        return Understanding(text, Intent(intent_name, filled.slots), guess.probability, sentence,
+                             "meaning", doubtful=doubtful, missing=filled.missing)
