@@ -23,6 +23,9 @@ ACT_PROBABILITY = 0.7
 """The meaning layer acts on its guess at least this sure (chosen on the tuned split)."""
 ASK_PROBABILITY = 0.45
 """Between this and ACT_PROBABILITY it asks once ("Did you want ...?"); below, it is not a command."""
+TEMPLATE_ONLY = frozenset({"log_amount", "answer_amount", "correct_amount", "log_past_session"})
+"""Amounts go into the pumping log only from a template sentence, whose numbers and unit the
+rule found; a paraphrase the meaning layer guesses is not understood (she is asked again)."""
 ANSWER_INTENTS = frozenset({"yes", "no", "next", "back", "repeat", "stop", "help"})
 """What makes sense as a reply to a yes/no question."""
 
@@ -167,6 +170,8 @@ class Understander:
         if guess.label == OUT_OF_SCOPE or guess.probability < self.ask_probability:
             return Understanding(text, None, guess.probability, sentence)
         intent_name, fixed = split_label(guess.label)
+        if intent_name in TEMPLATE_ONLY:
+            return Understanding(text, None, guess.probability, sentence)
         filled = fill_slots(intent_name, fixed, tokens)
         doubtful = guess.probability < self.act_probability
         _LOGGER.debug("meaning of %r: %s %.2f (next %s %.2f)", text, guess.label,
