@@ -53,6 +53,9 @@ def test_chat_logs_corrects_answers_and_exports(private_home):
     assert rows[0] == ["start", "end", "amount", "notes"]
     assert [row[2] for row in rows[1:]] == ["80", "60", "50"]
 
+    listed = run("sessions", "list")
+    assert sorted(line.rsplit("  ", 1)[-1] for line in listed) == ["50 ml", "60 ml", "80 ml"]
+
     html_path = private_home / "report.html"
     run("sessions", "report", "--out", str(html_path))
     page = html_path.read_text()
