@@ -25,6 +25,8 @@ AMOUNT_MISSES = 2
 REMINDER_INTENTS = ("set_reminder", "list_reminders", "cancel_reminders", "snooze",
                     "start_session", "end_session", "last_session", "missed",
                     "log_amount", "correct_amount", "log_past_session", "ask_log")
+LOG_ONLY_INTENTS = ("log_amount", "answer_amount", "correct_amount", "log_past_session", "ask_log")
+"""The pumping log's own intents: listened for outside the troubleshooting."""
 LOG_INTENTS = ("end_session", "log_amount", "answer_amount", "correct_amount", "log_past_session")
 """After these the pumping log may still want the session's amount ("How much did you get?")."""
 
@@ -107,7 +109,9 @@ class Dialogue:
         closed = set() if self.state.awaiting_amount else {"answer_amount"}
         if self.state.step is Step.IDLE and self.pending is None:
             return set(INTENT_NAMES) - {"yes", "no", "next", "back"} - closed
-        return set(INTENT_NAMES) - closed
+        # Inside the troubleshooting the log is not talked to: its sentences would only give
+        # the recogniser more to confuse with the answers (and with the reply's own echo).
+        return set(INTENT_NAMES) - closed - set(LOG_ONLY_INTENTS)
 
     def accepted(self, intent: Intent | None) -> Intent | None:
         """The intent if it makes sense now, else None (e.g. "yes" with no question open)."""
