@@ -112,6 +112,8 @@ class Settings:
     texting 988". Unset, the reply names the US and UK lines; `config check` says so."""
     emergency_number: str = "your local emergency number"
     """Said in the crisis reply: "999", "911", "112"."""
+    volume_unit: str = "ml"
+    """Unit of the pumping log: ml or oz (both are understood; answers use this one)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of all settings, for show and for writing."""
@@ -147,6 +149,7 @@ SCHEMA: dict[str, Field] = {
     "content_dir": Field(_OPT_STR, required=False),
     "crisis_line": Field(_OPT_STR, required=False),
     "emergency_number": Field(str, required=False),
+    "volume_unit": Field(str, required=False, choices=("ml", "oz")),
 }
 
 _RANGES: dict[str, tuple[float, float]] = {

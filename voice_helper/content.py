@@ -38,6 +38,13 @@ PROMPT_KEYS = (
     "end_of_remedy", "moved_on", "nothing_before", "summary_none", "summary_found",
     "summary_help", "goodbye", "stopped", "nothing_to_repeat", "unknown_cause", "help_idle",
     "help_question", "help_remedy", "help_offer",
+    # The pumping log (voice_helper/pumplog/talk.py).
+    "log_ask_amount", "log_ask_again", "log_unclear", "log_too_much", "log_logged",
+    "log_logged_sides", "log_logged_new", "log_logged_nothing", "log_corrected",
+    "log_nothing_to_correct", "log_past_logged", "log_past_logged_bare", "log_past_bad_time",
+    "log_total", "log_missing_amounts", "log_none", "log_count", "log_average", "log_no_amounts",
+    "log_biggest", "log_frequency", "log_frequency_none", "log_frequency_long",
+    "log_frequency_fine", "log_output_drop",
 )
 
 _CONFIRMABLE = ("troubleshoot", "ask_cause", "set_reminder", "cancel_reminders", "snooze",

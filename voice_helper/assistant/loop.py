@@ -36,8 +36,10 @@ CONTINUATION_S = 0.7
 """Speech heard this soon after an early answer is the rest of the same sentence ("tell me more
 ... about stress"): she cannot have heard the reply yet. The reply stops, and the whole sentence
 is understood again: the same meaning gets the reply again, a new one becomes a new turn."""
-NUMBER_INTENTS = frozenset({"set_reminder", "snooze"})
-"""Answered early only when complete: "every two hours ... and a half" may still be coming."""
+NUMBER_INTENTS = frozenset({"set_reminder", "snooze", "log_amount", "answer_amount",
+                            "correct_amount", "log_past_session"})
+"""Answered early only when complete: "every two hours ... and a half" may still be coming, and
+"I got sixty ... millilitres" would otherwise be logged twice (a new meaning, a new turn)."""
 BARGE_IN_WINDOW_S = 1.2
 """Only the latest audio is searched for a stop word: a long stretch of our own echo before
 it would otherwise drown it in other words."""

@@ -45,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     slist = ssub.add_parser("list", help="the latest pumping sessions, newest first")
     slist.add_argument("--json", action="store_true", help="a JSON array, times in ISO 8601")
     slist.set_defaults(func=run_sessions)
+    from voice_helper.cli.pumplog import register_sessions
+
+    register_sessions(ssub)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -122,6 +125,11 @@ def run_clear(args: argparse.Namespace) -> int:
 def run_sessions(args: argparse.Namespace) -> int:
     """Print the latest pumping sessions."""
     sessions = _send(args, {"op": "sessions"})["sessions"]
+    from voice_helper.pumplog.store import read_log
+
+    amounts = {e.session_id: e.ml for e in read_log(reminders_data_dir())}
+    for item in sessions:
+        item["ml"] = amounts.get(item["id"])
     if args.json:
         print(json.dumps(sessions))
         return 0
@@ -133,5 +141,6 @@ def run_sessions(args: argparse.Namespace) -> int:
             print(f"{started:%a %d %b %H:%M}  still running")
             continue
         ended = datetime.fromisoformat(item["ended"]).astimezone()
-        print(f"{started:%a %d %b %H:%M}  {speak_duration(ended - started)}")
+        amount = f"  {item['ml']:g} ml" if item["ml"] is not None else ""
+        print(f"{started:%a %d %b %H:%M}  {speak_duration(ended - started)}{amount}")
     return 0

@@ -8,7 +8,7 @@ from datetime import timedelta
 from enum import Enum
 
 from voice_helper.content import REMEDY_CHUNK, Cause, Content
-from voice_helper.dialogue.replies import ReminderPort, Reply
+from voice_helper.dialogue.replies import LogFacts, ReminderPort, Reply
 from voice_helper.remind.durations import speak_duration
 from voice_helper.understand.intent import INTENT_NAMES, Intent
 from voice_helper.understand.understander import QUESTION
@@ -18,8 +18,15 @@ _LOGGER = logging.getLogger(__name__)
 
 MAX_MISSES = 3
 """Unrecognised utterances in a row before offering help and going idle."""
+AMOUNT_MISSES = 2
+"""Unrecognised answers to "How much did you get?" before the question is dropped."""
 REMINDER_INTENTS = ("set_reminder", "list_reminders", "cancel_reminders", "snooze",
-                    "start_session", "end_session", "last_session", "missed")
+                    "start_session", "end_session", "last_session", "missed",
+                    "log_amount", "correct_amount", "log_past_session", "ask_log")
+LOG_ONLY_INTENTS = ("log_amount", "answer_amount", "correct_amount", "log_past_session", "ask_log")
+"""The pumping log's own intents: listened for outside the troubleshooting."""
+LOG_INTENTS = ("end_session", "log_amount", "answer_amount", "correct_amount", "log_past_session")
+"""After these the pumping log may still want the session's amount ("How much did you get?")."""
 
 
 DEFAULT_CRISIS_LINE = ("a crisis line: in the US, call or text 988; in the UK, call the "
@@ -58,6 +65,8 @@ class State:
     matched: list[str] = field(default_factory=list)
     misses: int = 0
     last_said: str = ""
+    awaiting_amount: bool = False
+    """The assistant asked how much the session gave: a bare number answers it."""
 
 
 @dataclass(frozen=True)
@@ -84,8 +93,8 @@ class Dialogue:
 
     @property
     def active(self) -> bool:
-        """True while a question or remedy is open."""
-        return self.state.step is not Step.IDLE
+        """True while a question or remedy is open (or the amount of a session was asked)."""
+        return self.state.step is not Step.IDLE or self.state.awaiting_amount
 
     def context(self) -> str | None:
         """QUESTION while a yes/no question is open (so "it does" is an answer), else None."""
@@ -95,9 +104,12 @@ class Dialogue:
 
     def expected_intents(self) -> set[str]:
         """Intents that make sense now; a bare yes or no with no open question is ignored."""
+        closed = set() if self.state.awaiting_amount else {"answer_amount"}
         if self.state.step is Step.IDLE and self.pending is None:
-            return set(INTENT_NAMES) - {"yes", "no", "next", "back"}
-        return set(INTENT_NAMES)
+            return set(INTENT_NAMES) - {"yes", "no", "next", "back"} - closed
+        # Inside the troubleshooting the log is not talked to: its sentences would only give
+        # the recogniser more to confuse with the answers (and with the reply's own echo).
+        return set(INTENT_NAMES) - closed - set(LOG_ONLY_INTENTS)
 
     def accepted(self, intent: Intent | None) -> Intent | None:
         """The intent if it makes sense now, else None (e.g. "yes" with no question open)."""
@@ -163,6 +175,7 @@ class Dialogue:
         if intent is None:
             return self._miss()
         self.state.misses = 0
+        self.state.awaiting_amount = False
         name = intent.name
         if name == "crisis":
             return self._crisis()
@@ -177,11 +190,13 @@ class Dialogue:
             return self._stop()
         if name == "troubleshoot":
             self.state = State(step=Step.QUESTION, in_flow=True, last_said=self.state.last_said)
-            return [Reply(f"{self.content.intro} {self._question_text()}")]
+            return self._ask_current(self.content.intro)
         if name == "ask_cause":
             return self._ask_cause(intent.slots.get("cause"))
         if name == "start_breathing":
             return [Reply(self._reminders_call("start_breathing"))]
+        if name in LOG_INTENTS:
+            return [Reply(self._log_call(name, intent.slots))]
         if name in REMINDER_INTENTS:
             return [Reply(self._reminders_call(name, **intent.slots))]
         return self._answer(name)
@@ -224,7 +239,26 @@ class Dialogue:
         if self.state.question >= len(self.content.causes):
             return self._summary()
         self.state.step, self.state.cause = Step.QUESTION, None
-        return [Reply(self._question_text())]
+        return self._ask_current()
+
+    def _ask_current(self, lead: str = "") -> list[Reply]:
+        """Ask the current cause's question, unless the pumping log answers it (then say what
+        the log shows and go on: to the remedy, or to the next question)."""
+        while True:
+            cause = self.content.causes[self.state.question]
+            facts = self._log_facts(cause.id)
+            if facts is None or facts.answer is None:
+                said = (lead, facts.text if facts else "", cause.question)
+                return [Reply(" ".join(part for part in said if part))]
+            lead = f"{lead} {facts.text}".strip()
+            if facts.answer:
+                self.state.matched.append(cause.id)
+                first, *rest = self._start_remedy(cause)
+                return [Reply(f"{lead} {first.text}"), *rest]
+            self.state.question += 1
+            if self.state.question >= len(self.content.causes):
+                first, *rest = self._summary()
+                return [Reply(f"{lead} {first.text}"), *rest]
 
     def _question_after(self, cause: Cause | None) -> int:
         """Where the questions resume after a remedy: past the cause just answered."""
@@ -303,7 +337,11 @@ class Dialogue:
             self.state.matched.append(cause.id)
         if self.state.step is Step.IDLE:
             self.state = State(last_said=self.state.last_said, matched=[cause.id])
-        return self._start_remedy(cause)
+        replies = self._start_remedy(cause)
+        facts = self._log_facts(cause.id)
+        if facts is not None:
+            replies[0] = Reply(f"{facts.text} {replies[0].text}")
+        return replies
 
     def _summary(self) -> list[Reply]:
         names = [self.content.cause(c).name for c in self.state.matched]
@@ -346,6 +384,13 @@ class Dialogue:
         self._stop()
 
     def _miss(self) -> list[Reply]:
+        if self.state.awaiting_amount:
+            # Ask once more; after that the talk was probably not to us: let the amount go.
+            self.state.misses += 1
+            if self.state.misses >= AMOUNT_MISSES:
+                self.state = State(last_said=self.state.last_said)
+                return [Reply(self.content.prompt("gave_up"))] if self.text_mode else []
+            return [Reply(self.content.prompt("log_ask_again"))]
         if self.state.step is Step.IDLE and not self.text_mode:
             return []
         self.state.misses += 1
@@ -354,6 +399,22 @@ class Dialogue:
             return [Reply(self.content.prompt("gave_up"))]
         key = "reprompt_question" if self.state.step in (Step.QUESTION, Step.OFFER) else "reprompt"
         return [Reply(self.content.prompt(key))]
+
+    def _log_call(self, name: str, slots: dict) -> str:
+        """Session ends and amounts; asks "How much did you get?" while the amount is missing."""
+        method = "log_amount" if name == "answer_amount" else name
+        text = self._reminders_call(method, **slots)
+        wanted = getattr(self.reminders, "amount_wanted", None)
+        if wanted is not None and wanted():
+            self.state.awaiting_amount = True
+            if name in ("end_session", "log_past_session"):
+                text = f"{text} {self.content.prompt('log_ask_amount')}"
+        return text
+
+    def _log_facts(self, cause_id: str) -> LogFacts | None:
+        """What the pumping log shows about a cause, when the reminders can tell."""
+        facts = getattr(self.reminders, "log_facts", None)
+        return facts(cause_id) if facts is not None else None
 
     def _reminders_call(self, method: str, **slots: object) -> str:
         if self.reminders is None:

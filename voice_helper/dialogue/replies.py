@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,28 @@ class Reply:
     """The words, as short speakable sentences."""
     safety: bool = False
     """A safety message: spoken before anything else that is queued."""
+
+
+@dataclass(frozen=True)
+class LogFacts:
+    """What the pumping log says about a troubleshooting cause."""
+
+    text: str
+    """The sentences to say."""
+    answer: bool | None = None
+    """The cause's yes/no question answered by the log (None: still ask it)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """For the control socket."""
+        return {"text": self.text, "answer": self.answer}
+
+    @classmethod
+    def from_json(cls, raw: Any) -> LogFacts | None:
+        """Inverse of to_json (None stays None)."""
+        if not isinstance(raw, dict) or not raw.get("text"):
+            return None
+        answer = raw.get("answer")
+        return cls(str(raw["text"]), answer if isinstance(answer, bool) else None)
 
 
 class ReminderPort(Protocol):
@@ -49,3 +71,21 @@ class ReminderPort(Protocol):
 
     def stop_breathing(self) -> str:
         """Stop a breathing exercise that is running."""
+
+    def log_amount(self, **slots: Any) -> str:
+        """Log how much a session gave (amount or left and right, unit, half)."""
+
+    def correct_amount(self, **slots: Any) -> str:
+        """Change the amount logged last."""
+
+    def log_past_session(self, **slots: Any) -> str:
+        """Log a session said afterwards (hour, minute, day_part or ago; an amount)."""
+
+    def ask_log(self, question: str, period: str | None = None) -> str:
+        """Answer total, count, average or biggest about the log."""
+
+    def amount_wanted(self) -> bool:
+        """Whether the session just ended or logged still needs its amount."""
+
+    def log_facts(self, cause_id: str) -> LogFacts | None:
+        """What the log shows about a troubleshooting cause, or None."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from voice_helper.config import load_settings
 from voice_helper.errors import VoiceHelperError
+from voice_helper.pumplog.calls import LOG_METHODS, RemotePumpLogCalls
 from voice_helper.remind.announcement import Announcement
 from voice_helper.remind.control import NotRunning, answer_wait, send_request, socket_path_for
 from voice_helper.remind.service import ReminderService
@@ -30,11 +31,12 @@ PORT_METHODS = (
     "missed",
     "start_breathing",
     "stop_breathing",
+    *LOG_METHODS,
 )
 """The ReminderService methods the dialogue calls; the only ones the socket's `call` runs."""
 
 
-class RemoteReminders:
+class RemoteReminders(RemotePumpLogCalls):
     """The dialogue's reminder port, answered by the running assistant over its socket."""
 
     def __init__(self, socket_path: Path):
@@ -51,6 +53,15 @@ class RemoteReminders:
             _LOGGER.warning("the assistant stopped answering: %s", exc)
             return "Reminders are not running right now."
         return str(reply.get("reply") if reply.get("ok") else reply.get("error"))
+
+    def _call_value(self, method: str, **slots: Any) -> Any:
+        """The reply of a call as it came (a bool, a dict), None when it failed."""
+        try:
+            reply = send_request(self.socket_path, {"op": "call", "method": method, "slots": slots})
+        except (NotRunning, OSError) as exc:
+            _LOGGER.warning("the assistant stopped answering: %s", exc)
+            return None
+        return reply.get("reply") if reply.get("ok") else None
 
     def set_reminder(
         self, kind: str, every_minutes: float | None = None, in_minutes: float | None = None

@@ -41,6 +41,10 @@ _TABLES = {
         CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (state);""",
     "sessions": """CREATE TABLE IF NOT EXISTS sessions (
         id INTEGER PRIMARY KEY, started REAL NOT NULL, ended REAL);""",
+    # How much each session gave (voice_helper/pumplog/): one row per session, sides optional.
+    "amounts": """CREATE TABLE IF NOT EXISTS amounts (
+        session_id INTEGER PRIMARY KEY, ml REAL NOT NULL, left_ml REAL, right_ml REAL,
+        unit TEXT NOT NULL, logged REAL NOT NULL, notes TEXT);""",
     "notices": """CREATE TABLE IF NOT EXISTS notices (
         id INTEGER PRIMARY KEY, text TEXT NOT NULL, created REAL NOT NULL,
         told INTEGER NOT NULL DEFAULT 0);""",

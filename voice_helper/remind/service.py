@@ -15,6 +15,7 @@ from apscheduler.triggers.date import DateTrigger
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.config import Settings
 from voice_helper.errors import DurationError, VoiceHelperError
+from voice_helper.pumplog.calls import PumpLogCalls
 from voice_helper.remind import commands
 from voice_helper.remind.announcement import Announcement
 from voice_helper.remind.book import (
@@ -83,7 +84,7 @@ def _spoken_failures(method: Callable[..., str]) -> Callable[..., str]:
     return guarded
 
 
-class ReminderService:
+class ReminderService(PumpLogCalls):
     """Pump reminders, relaxation prompts, breathing and the session log, as spoken replies.
 
     `announce` receives every Announcement (it must queue, not block on speech); the output
@@ -112,6 +113,7 @@ class ReminderService:
             Path(settings.content_dir) if settings.content_dir else DEFAULT_CONTENT_DIR
         )
         self.content = load_remind_content(Path(folder))
+        self.content_dir = Path(folder)
         self.socket_path = socket_path or socket_path_for(self.directory)
         self._clock = clock
         self._lock = threading.RLock()

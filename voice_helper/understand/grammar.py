@@ -8,9 +8,30 @@ from voice_helper.listen.transcript import MeaningOf, RecognitionGrammar
 from voice_helper.understand.numbers import duration_phrases
 from voice_helper.understand.templates import DURATION, NUMBER, IntentTemplates
 
+_NUMBER_NAMES = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                 "eighteen", "nineteen")
+_TEN_NAMES = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def _say(n: int) -> str:
+    """A whole number below a thousand in words: `a hundred and twenty five`."""
+    if n >= 100:
+        rest = n % 100
+        head = "a hundred" if n // 100 == 1 else f"{_NUMBER_NAMES[n // 100]} hundred"
+        return head if rest == 0 else f"{head} and {_say(rest)}"
+    if n < 20:
+        return _NUMBER_NAMES[n]
+    return f"{_TEN_NAMES[n // 10]} {_NUMBER_NAMES[n % 10]}".strip()
+
+
 ANSWER_MEANINGS: frozenset[Hashable] = frozenset({("yes", ()), ("no", ())})
 """A bare yes or no (as IntentMatcher.meaning gives them): short, easily misheard, and acted on."""
 _BARE_NUMBERS = ("five", "ten", "fifteen", "twenty", "thirty", "forty five", "sixty")
+# Amounts and clock hours said to the pumping log ("I got eighty millilitres", "at six"): without
+# them the grammar pass can only offer the numbers above, and a misheard "eighty" stays misheard.
+_LOG_NUMBERS = tuple(dict.fromkeys(
+    [say for say in (_say(n) for n in (*range(1, 21), *range(25, 205, 5), 250, 300))]))
 
 
 def recognition_grammar(
@@ -25,6 +46,7 @@ def recognition_grammar(
     heard in them must reach the safety rules as heard, not as the nearest command).
     """
     sentences = tuple(dict.fromkeys(s.tokens for s in templates.for_intents(allowed)))
-    slots = ((DURATION, tuple(duration_phrases())), (NUMBER, _BARE_NUMBERS))
+    slots = ((DURATION, tuple(duration_phrases())),
+             (NUMBER, tuple(dict.fromkeys(_BARE_NUMBERS + _LOG_NUMBERS))))
     return RecognitionGrammar(sentences, slots, meaning, ANSWER_MEANINGS if meaning else frozenset(),
                               keep_free)

@@ -10,6 +10,7 @@ INTENT_NAMES = (
     "yes", "no", "repeat", "next", "back", "stop", "help",
     "start_breathing", "set_reminder", "list_reminders", "cancel_reminders", "snooze",
     "start_session", "end_session", "last_session", "missed",
+    "log_amount", "answer_amount", "correct_amount", "log_past_session", "ask_log",
 )
 """Every intent name; a contract shared with the dialogue, the reminders and the tests."""
 

@@ -184,12 +184,14 @@ class IntentMatcher:
         wanted = [t for t in sentence.tokens if t in (DURATION, NUMBER)]
         heard = [kind for kind, _ in values]
         # A number the sentence lacks or has no room for ("snooze four ten minutes"), or a bare
-        # number where a duration belongs: acting on a guess is worse than asking.
-        if len(heard) != len(wanted) or any(want == DURATION and kind != DURATION
-                                            for want, kind in zip(wanted, heard)):
+        # number where a duration belongs (or a duration where an amount belongs): acting on a
+        # guess is worse than asking.
+        if len(heard) != len(wanted) or any(want != kind for want, kind in zip(wanted, heard)):
             return Match(text, None, score, " ".join(sentence.tokens))
         for name, (_, value) in zip(sentence.number_slots, values):
-            slots[name] = round(value)
+            # Minutes are whole; an amount keeps its fraction ("one point five ounces").
+            exact = name in self.templates.number_only_slots and value != round(value)
+            slots[name] = value if exact else round(value)
         return Match(text, Intent(sentence.intent, slots), score, " ".join(sentence.tokens))
 
 

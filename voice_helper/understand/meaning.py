@@ -47,6 +47,8 @@ def meaning_label(intent: str, slots: dict[str, Any]) -> str:
         return f"ask_cause:{slots['cause']}"
     if intent == "set_reminder":
         return f"set_reminder:{slots.get('kind', 'pump')}"
+    if intent == "ask_log":
+        return f"ask_log:{slots.get('question', 'total')}"
     return intent
 
 
@@ -57,6 +59,8 @@ def split_label(label: str) -> tuple[str, dict[str, Any]]:
         return intent, {"cause": value}
     if intent == "set_reminder":
         return intent, {"kind": value}
+    if intent == "ask_log":
+        return intent, {"question": value}
     return intent, {}
 
 

@@ -21,7 +21,8 @@ _UNIT_MINUTES = {
     "minute": 1, "minutes": 1, "min": 1, "mins": 1,
     "hour": 60, "hours": 60, "hr": 60, "hrs": 60, "h": 60,
 }
-NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | {"hundred", "a", "an", "and", "half"}
+NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | {"hundred", "thousand", "a", "an", "and",
+                                                        "half"}
 """Words that can appear inside a spoken number or duration."""
 
 
@@ -36,9 +37,25 @@ class Span:
 
 
 def parse_number(tokens: list[str], i: int) -> tuple[float, int] | None:
-    """Parse a whole number (digits or words, up to the hundreds) at tokens[i]; return (value, end)."""
+    """Parse a number (digits or words, up to the thousands) at tokens[i]; return (value, end)."""
+    below = _parse_below_thousand(tokens, i)
+    if below is None:
+        return None
+    value, end = below
+    # "a thousand litres", "two thousand": said to the pumping log, and refused there by amount.
+    if tokens[end : end + 1] == ["thousand"] and value == int(value) and 0 < value < 1000:
+        value, end = value * 1000, end + 1
+        rest = _parse_below_thousand(tokens, end + 1 if tokens[end : end + 1] == ["and"] else end)
+        if rest and rest[0] == int(rest[0]):
+            value, end = value + rest[0], rest[1]
+    return value, end
+
+
+def _parse_below_thousand(tokens: list[str], i: int) -> tuple[float, int] | None:
     if i >= len(tokens):
         return None
+    if tokens[i] in ("a", "an") and tokens[i + 1 : i + 2] == ["thousand"]:
+        return 1.0, i + 1
     token = tokens[i]
     if _DIGITS.match(token):
         return float(token), i + 1
@@ -163,7 +180,8 @@ def find_spans(tokens: list[str]) -> list[Span]:
             spans.append(Span(i, duration[1], duration[0], True))
             i = duration[1]
             continue
-        if tokens[i] not in ("a", "an", "and", "half"):
+        if tokens[i] not in ("a", "an", "and", "half") or tokens[i + 1 : i + 2] in (
+            ["hundred"], ["thousand"]):
             number = parse_number(tokens, i)
             if number:
                 spans.append(Span(i, number[1], number[0], False))

@@ -11,6 +11,9 @@ REPEAT_WORDS = frozenset({"every", "each", "regularly", "always"})
 """Words before a duration that make a reminder repeat ("every three hours")."""
 ONCE_WORDS = frozenset({"in", "after", "within"})
 """Words before a duration that make a one-off reminder ("in half an hour")."""
+PERIOD_WORDS = {"today": ("today",), "yesterday": ("yesterday",),
+                "week": ("this week", "last week", "seven days", "past week")}
+"""Words that set the period of a question about the pumping log ("how much today")."""
 _WINDOW = 3
 """How far before the duration those words may stand ("every, um, three hours")."""
 
@@ -33,6 +36,8 @@ def fill_slots(intent: str, fixed: dict[str, Any], tokens: list[str]) -> Filled:
         if len(durations) != 1 or spans != durations:
             return Filled(slots, missing="duration")  # none, or several: ask, never guess
         span = durations[0]
+        if span.value <= 0:
+            return Filled(slots, missing="duration")  # "every zero minutes": ask again
         before = set(tokens[max(0, span.start - _WINDOW) : span.start])
         if before & REPEAT_WORDS:
             slots["every_minutes"] = round(span.value)
@@ -40,6 +45,13 @@ def fill_slots(intent: str, fixed: dict[str, Any], tokens: list[str]) -> Filled:
             slots["in_minutes"] = round(span.value)
         else:
             return Filled(slots, missing="duration")
+        return Filled(slots)
+    if intent == "ask_log":
+        said = " ".join(tokens)
+        for period, words in PERIOD_WORDS.items():
+            if any(f" {word} " in f" {said} " for word in words):
+                slots["period"] = period
+                break
         return Filled(slots)
     if intent == "snooze":
         if len(spans) > 1:

@@ -42,6 +42,8 @@ class IntentTemplates:
     sentences: list[Sentence] = field(default_factory=list)
     duration_slots: dict[str, bool] = field(default_factory=dict)
     """Duration slot name -> whether a bare number is accepted."""
+    number_only_slots: set[str] = field(default_factory=set)
+    """Slots that take a bare number and never a duration (`duration: false`: an amount)."""
 
     def for_intents(self, allowed: set[str] | None) -> list[Sentence]:
         """Sentences whose intent is allowed (all when allowed is None)."""
@@ -69,6 +71,8 @@ def parse_templates(raw: Any, cause_names: dict[str, tuple[str, ...]],
     for name, options in raw["durations"].items():
         bare = options.get("bare_number", False) if isinstance(options, dict) else False
         templates.duration_slots[name] = bool(bare)
+        if isinstance(options, dict) and options.get("duration", True) is False:
+            templates.number_only_slots.add(name)
     for intent, groups in raw["intents"].items():
         line = raw["intents"].key_lines.get(str(intent), raw["intents"].line)
         path = f"intents.{intent}"
@@ -98,7 +102,8 @@ def parse_templates(raw: Any, cause_names: dict[str, tuple[str, ...]],
             for template in group_sentences:
                 try:
                     templates.sentences += _expand_template(
-                        template, intent, fixed, lists, templates.duration_slots)
+                        template, intent, fixed, lists, templates.duration_slots,
+                        templates.number_only_slots)
                 except (TemplateSyntaxError, KeyError) as exc:
                     checker.add(item_line, f"{path}[{index}]", f"bad template: {exc}")
     return templates
@@ -106,13 +111,14 @@ def parse_templates(raw: Any, cause_names: dict[str, tuple[str, ...]],
 
 def _expand_template(template: str, intent: str, fixed: dict[str, Any],
                      lists: dict[str, dict[str, list[str]]],
-                     durations: dict[str, bool]) -> list[Sentence]:
+                     durations: dict[str, bool],
+                     number_only: set[str] | None = None) -> list[Sentence]:
     sentences = []
     for sequence in expand(template):
         choices: list[list[tuple[tuple[str, ...], dict[str, Any], tuple[str, ...], bool]]] = []
         for token in sequence:
             if isinstance(token, SlotRef):
-                choices.append(_slot_choices(token.name, lists, durations))
+                choices.append(_slot_choices(token.name, lists, durations, number_only or set()))
             else:
                 choices.append([(tuple(normalize(token)), {}, (), False)])
         for combo in itertools.product(*choices):
@@ -131,7 +137,9 @@ def _expand_template(template: str, intent: str, fixed: dict[str, Any],
 
 
 def _slot_choices(name: str, lists: dict[str, dict[str, list[str]]],
-                  durations: dict[str, bool]) -> list:
+                  durations: dict[str, bool], number_only: set[str]) -> list:
+    if name in number_only:
+        return [((NUMBER,), {}, (name,), False)]
     if name in durations:
         options = [((DURATION,), {}, (name,), False)]
         if durations[name]:

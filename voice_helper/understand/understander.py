@@ -29,6 +29,9 @@ SAFETY_NET_PROBABILITY = {"crisis": 0.95, "urgent_symptom": 1.01}
 speech ("I want to convert myself"). Set on the tuned split, where the rules miss no crisis, so
 the net only adds false alarms there: at 0.55 2.5% of calm sentences got the crisis reply and
 3.1% of ordinary discomfort an alarm; red flags are left to the rules alone."""
+TEMPLATE_ONLY = frozenset({"log_amount", "answer_amount", "correct_amount", "log_past_session"})
+"""Amounts go into the pumping log only from a template sentence, whose numbers and unit the
+rule found; a paraphrase the meaning layer guesses is not understood (she is asked again)."""
 ANSWER_INTENTS = frozenset({"yes", "no", "next", "back", "repeat", "stop", "help"})
 """What makes sense as a reply to a yes/no question."""
 
@@ -211,8 +214,12 @@ class Understander:
         if guess.label == OUT_OF_SCOPE or guess.probability < self.ask_probability:
             return Understanding(text, None, guess.probability, sentence)
         intent_name, fixed = split_label(guess.label)
+        if intent_name in TEMPLATE_ONLY:
+            return Understanding(text, None, guess.probability, sentence)
         filled = fill_slots(intent_name, fixed, tokens)
         doubtful = guess.probability < self.act_probability
+        if doubtful and filled.missing:
+            return Understanding(text, None, guess.probability, sentence)  # too unsure to ask twice
         _LOGGER.debug("meaning of %r: %s %.2f (next %s %.2f)", text, guess.label,
                       guess.probability, guess.runner_up, guess.runner_up_probability)
         return Understanding(text, Intent(intent_name, filled.slots), guess.probability, sentence,
