@@ -60,9 +60,17 @@ def test_config_show_of_an_invalid_file_exits_2_with_the_errors(tmp_path, home, 
 
 def test_config_check_ok(tmp_path, home, capsys):
     good = tmp_path / "good.yaml"
-    good.write_text("engine: moonshine\nsnooze_minutes: 5\n")
+    good.write_text("engine: moonshine\nsnooze_minutes: 5\ncrisis_line: the Samaritans on 116 123\n")
     assert main(["--config", str(good), "config", "check"]) == 0
     assert capsys.readouterr().out.strip() == f"OK: {good}"
+
+
+def test_config_check_says_when_no_crisis_line_is_set(tmp_path, home, capsys):
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("engine: moonshine\n")
+    assert main(["--config", str(plain), "config", "check"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"OK: {plain}") and "crisis_line is not set" in out
 
 
 def test_config_check_without_a_file_is_ok(home, capsys):
