@@ -15,6 +15,20 @@ def shared_cache(tmp_path_factory):
     return cache
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_cache_for_subprocesses(shared_cache):
+    """Every process a test starts (run, chat, hear) finds the trained model instead of training."""
+    import os
+
+    before = os.environ.get("VOICE_HELPER_CACHE_DIR")
+    os.environ["VOICE_HELPER_CACHE_DIR"] = str(shared_cache)
+    yield
+    if before is None:
+        os.environ.pop("VOICE_HELPER_CACHE_DIR", None)
+    else:
+        os.environ["VOICE_HELPER_CACHE_DIR"] = before
+
+
 @pytest.fixture
 def private_home(tmp_path, monkeypatch, shared_cache):
     """Reminders, config and sockets live in a temporary home, never the real one."""
