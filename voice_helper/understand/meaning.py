@@ -119,21 +119,49 @@ def training_files(content_dir: Path) -> list[Path]:
 
 
 class _Embedder:
-    """WordLlama's 256-dimension static embeddings, loaded from its wheel, never downloaded."""
+    """WordLlama's 256-dimension static embeddings, read from the files its wheel ships.
 
-    _model: Any = None
+    The wordllama package itself is never imported: its loader imports `requests`, whose
+    urllib3 opens a network socket at import time (seen under strace), and it would download a
+    tokenizer it cannot find. The embedding is its own: the mean of the token vectors, unit length.
+    """
+
+    _table: np.ndarray | None = None
+    _tokenizer: Any = None
+
+    @classmethod
+    def _load(cls) -> None:
+        import importlib.util
+
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        spec = importlib.util.find_spec("wordllama")  # finds the folder without running it
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError("wordllama is not installed: run scripts/setup.sh")
+        folder = Path(list(spec.submodule_search_locations)[0])
+        table = load_file(str(folder / "weights" / "l2_supercat_256.safetensors"))
+        cls._table = np.ascontiguousarray(table["embedding.weight"].astype(np.float32))
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizers" /
+                                            "l2_supercat_tokenizer_config.json"))
+        tokenizer.enable_padding()
+        tokenizer.no_truncation()
+        cls._tokenizer = tokenizer
 
     @classmethod
     def embed(cls, texts: list[str]) -> np.ndarray:
-        if cls._model is None:
-            import wordllama
-            from wordllama import WordLlama
-
-            # The wheel ships its tokenizer under tokenizers/, where the loader looks only in
-            # cache_dir: point cache_dir at the package itself, downloads off.
-            cls._model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent,
-                                        disable_download=True)
-        return np.asarray(cls._model.embed(texts, norm=True), dtype=np.float64)
+        if cls._table is None:
+            cls._load()
+        assert cls._table is not None
+        encoded = cls._tokenizer.encode_batch(texts, is_pretokenized=False,
+                                              add_special_tokens=False)
+        ids = np.clip(np.array([e.ids for e in encoded], dtype=np.int64), 0,
+                      cls._table.shape[0] - 1)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.float32)
+        summed = np.sum(cls._table[ids] * mask[..., np.newaxis], axis=1, dtype=np.float32)
+        pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float64)
 
 
 class MeaningModel:
