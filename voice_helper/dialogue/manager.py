@@ -54,6 +54,9 @@ class Dialogue:
         self.reminders = reminders
         self.text_mode = text_mode
         self.state = State()
+        self.intro_said = False
+        """The troubleshooting preamble has been said once this run: later runs of the questions
+        start with the question itself (it is still said on "help")."""
 
     @property
     def active(self) -> bool:
@@ -91,11 +94,17 @@ class Dialogue:
             said = self.state.last_said or self.content.prompt("nothing_to_repeat")
             return [Reply(said)]
         if name == "help":
-            return [Reply(self.content.prompt(_HELP_KEYS[self.state.step]))]
+            help_text = self.content.prompt(_HELP_KEYS[self.state.step])
+            if self.state.step is Step.QUESTION:
+                help_text = f"{self.content.intro} {help_text}"
+            return [Reply(help_text)]
         if name == "stop":
             return self._stop()
         if name == "troubleshoot":
             self.state = State(step=Step.QUESTION, in_flow=True, last_said=self.state.last_said)
+            if self.intro_said:
+                return [Reply(self._question_text())]
+            self.intro_said = True
             return [Reply(f"{self.content.intro} {self._question_text()}")]
         if name == "ask_cause":
             return self._ask_cause(intent.slots.get("cause"))
