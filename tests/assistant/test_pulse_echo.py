@@ -23,13 +23,28 @@ from voice_helper.speak.sinks import SoundDeviceSink
 CONTENT = load_content(DEFAULT_CONTENT_DIR)
 
 
-def _converse(sink_name: str, tmp_path, say_stop_after_s: float | None):
+class _TimedSoundDeviceSink(SoundDeviceSink):
+    """The sound card sink, noting when each clip starts and how long it is."""
+
+    def __init__(self, device):
+        super().__init__(device)
+        self.started: list[tuple[float, float]] = []
+
+    def play(self, clip, utterance, cancel, on_chunk=None):
+        self.started.append((time.monotonic(), clip.duration_s))
+        return super().play(clip, utterance, cancel, on_chunk)
+
+
+def _converse(sink_name: str, tmp_path, say_stop_after_s: float | None,
+              words: str = "be quiet", before_end_s: float | None = None):
+    """The question, then (after a delay, or `before_end_s` before the reply ends) `words`."""
     question = make_recording(["why is no milk coming out"], tmp_path / "q.wav")
-    stop = make_recording(["be quiet"], tmp_path / "stop.wav")
+    stop = make_recording([words], tmp_path / "stop.wav")
     # The parent sits nearer the microphone than the speaker is: her voice reaches it at full
     # level, the reply at half (-6 dB). Both are mixed digitally in the sink, as in a room.
+    sink = _TimedSoundDeviceSink("pulse")
     running = build(Settings(volume=0.5), CONTENT, with_reminders=False, echo_cancel=True,
-                    sink=SoundDeviceSink("pulse"))
+                    sink=sink)
     microphone = Microphone("pulse")
     microphone.start()
     worker = threading.Thread(target=running.assistant.run, args=(microphone.frames(),),
@@ -38,6 +53,13 @@ def _converse(sink_name: str, tmp_path, say_stop_after_s: float | None):
     try:
         subprocess.run(["paplay", f"--device={sink_name}", str(question)], check=True, timeout=20)
         assert running.channel.speaking.wait(timeout=15), "the reply never started"
+        if before_end_s is not None:
+            # The recording has a 1.2 s pause before the words: start it that much earlier.
+            # The last clip started is the reply (one cut short at its start is said again).
+            time.sleep(1.5)
+            wall, duration = sink.started[-1]
+            time.sleep(max(0.0, wall + duration - before_end_s - 1.2 - time.monotonic()))
+            subprocess.run(["paplay", f"--device={sink_name}", str(stop)], check=True, timeout=20)
         if say_stop_after_s is not None:
             time.sleep(say_stop_after_s)
             subprocess.run(["paplay", f"--device={sink_name}", str(stop)], check=True, timeout=20)
@@ -67,7 +89,8 @@ def test_reply_leaking_into_the_microphone_does_not_stop_itself(pulse_env, tmp_p
     turns = [e for e in events if e["event"] == "turn"]
     assert turns and turns[0]["intent"] == "troubleshoot"
     assert "Say stop at any time" in turns[0]["reply"]
-    assert not [e for e in events if e["event"] == "barge_in"]
+    assert len(turns) == 1  # its own "yes or no" was not taken as an answer either
+    assert not [e for e in events if e["event"] in ("barge_in", "answer_over_reply")]
     assert running.assistant.turns.dialogue.active  # still waiting for the answer
 
 
@@ -78,3 +101,14 @@ def test_stop_said_over_the_leaking_reply_still_cuts_it(pulse_env, tmp_path):
     events = running.assistant.transcript.events
     assert [e for e in events if e["event"] == "barge_in"]
     assert not running.assistant.turns.dialogue.active
+
+
+def test_no_said_over_the_end_of_the_leaking_question_is_acted_on(pulse_env, tmp_path):
+    running = _converse(pulse_env, tmp_path, say_stop_after_s=None, words="no",
+                        before_end_s=1.0)
+    events = running.assistant.transcript.events
+    turns = [e for e in events if e["event"] == "turn"]
+    assert [t["intent"] for t in turns] == ["troubleshoot", "no"]
+    (over,) = [e for e in events if e["event"] == "answer_over_reply"]
+    assert over["reply_stopped"]
+    assert running.assistant.turns.dialogue.state.question == 1

@@ -114,6 +114,8 @@ class Endpointer:
         self._energies: list[float] = []
         self._bar_at_start = self.settings.silence_floor_db
         self._end_flags: deque[bool] = deque(maxlen=self.settings.end_window)
+        self.last_voiced = False
+        """Whether the last frame pushed counted as voiced."""
 
     @property
     def in_speech(self) -> bool:
@@ -147,6 +149,7 @@ class Endpointer:
         """Take the next frame; return the utterance that it ends, if any."""
         energy, speech_like = self._measure(frame)
         voiced = speech_like and energy >= self.voicing_bar_db()
+        self.last_voiced = voiced
         self._frames_seen += 1
         if self._speech:
             return self._continue(frame, energy, voiced)
@@ -238,6 +241,10 @@ class Endpointer:
     def current_audio(self) -> np.ndarray | None:
         """The speech collected so far in the utterance in progress (for early stop words)."""
         return concatenate(self._speech) if self._speech else None
+
+    def current_start_s(self) -> float:
+        """Stream time of the first sample of the utterance in progress (0 when none is)."""
+        return self._speech[0].start_s if self._speech else 0.0
 
     def _is_gapless(self) -> bool:
         """True when, gapless_check_s into an utterance, the audio has been steady and never fell

@@ -148,6 +148,11 @@ class SpeechChannel:
         _LOGGER.debug("queued %s #%d: %r", utterance.kind, entry.seq, utterance.text[:60])
         return future
 
+    def current(self) -> Utterance | None:
+        """The utterance being synthesised or played, if any."""
+        with self._cond:
+            return self._current.utterance if self._current is not None else None
+
     def cancel_current(self) -> Utterance | None:
         """Cut the utterance being synthesised or played (barge-in); return it, if any."""
         with self._cond:
