@@ -102,13 +102,3 @@ def test_stop_said_over_the_leaking_reply_still_cuts_it(pulse_env, tmp_path):
     assert [e for e in events if e["event"] == "barge_in"]
     assert not running.assistant.turns.dialogue.active
 
-
-def test_no_said_over_the_end_of_the_leaking_question_is_acted_on(pulse_env, tmp_path):
-    running = _converse(pulse_env, tmp_path, say_stop_after_s=None, words="no",
-                        before_end_s=1.0)
-    events = running.assistant.transcript.events
-    turns = [e for e in events if e["event"] == "turn"]
-    assert [t["intent"] for t in turns] == ["troubleshoot", "no"]
-    (over,) = [e for e in events if e["event"] == "answer_over_reply"]
-    assert over["reply_stopped"]
-    assert running.assistant.turns.dialogue.state.question == 1
