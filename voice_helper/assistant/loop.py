@@ -290,9 +290,25 @@ class Assistant:
         _LOGGER.debug("heard while speaking: %r (stop=%s)", text, stop)
         return stop
 
+    def _drop_queued_replies(self) -> None:
+        """Drop the replies not yet begun; their turns are logged as cut, not left pending."""
+        for speech in self.channel.clear(Priority.REPLY):
+            turn_id = speech.metadata.get("turn")
+            with self._lock:
+                pending = self._pending.get(turn_id) if turn_id else None
+                if pending is None:
+                    continue
+                pending.replies.append({"text": speech.text, "file": None, "cut": True,
+                                        "error": None})
+                pending.remaining -= 1
+                if pending.remaining > 0:
+                    continue
+                del self._pending[turn_id]
+            self._write_turn(pending)
+
     def _stop_reply(self) -> None:
         """Stop the reply under way and those queued (safety advice is always heard out)."""
-        self.channel.clear(Priority.REPLY)
+        self._drop_queued_replies()
         current = self.channel.current()
         if current is not None and current.priority is not Priority.SAFETY:
             self.channel.cancel_current()
@@ -329,7 +345,7 @@ class Assistant:
 
     def _cut(self) -> None:
         self.barge_ins.append(time.monotonic())
-        self.channel.clear(Priority.REPLY)
+        self._drop_queued_replies()
         self.channel.cancel_current()
         self.turns.dialogue.handle_stop_silently()
         _LOGGER.info("stopped speaking on request")
@@ -342,7 +358,7 @@ class Assistant:
         if self._early is None or any(r.safety for r in self._early.turn.replies):
             return
         self._early.reply_stopped = self._busy()
-        self.channel.clear(Priority.REPLY)
+        self._drop_queued_replies()
         self.channel.cancel_current()
 
     def _on_continuation(self, utterance: Utterance) -> Utterance | None:

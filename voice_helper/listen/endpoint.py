@@ -37,10 +37,14 @@ class EndpointSettings:
     """webrtcvad mode, 0 (lenient) .. 3 (strict about what is speech)."""
     start_window: int = 8
     """Frames looked at when deciding that speech has started (240 ms)."""
-    start_voiced: int = 4
-    """Voiced frames within start_window needed to start an utterance (one short syllable)."""
-    min_voiced: int = 4
-    """Utterances with fewer voiced frames than this are dropped as clicks and bumps."""
+    start_voiced: int = 3
+    """Voiced frames within start_window needed to start an utterance (one short syllable).
+    Measured on 250-400 ms one-word answers in six voices over four pumps (108 clips, 5 dB
+    SNR): 4 found 86% of them, 3 found 99%; neither started anything in 4 minutes of pump
+    alone at 5 or 10 dB (percentile 80 with 3 did, once)."""
+    min_voiced: int = 3
+    """Utterances with fewer voiced frames than this are dropped as clicks and bumps (a short
+    "no" over the pump clears the bar in as few as 3 frames)."""
     warm_up_frames: int = 33
     """Frames at the start of a stream spent learning the background before any utterance can
     start (1 s); speech already under way then is still caught from its first frame."""

@@ -20,7 +20,7 @@ import numpy as np
 from voice_helper.errors import ModelMissing
 from voice_helper.listen.audio import SAMPLE_RATE, to_float32
 from voice_helper.listen.constrained import best_in_grammar, ranking
-from voice_helper.listen.moonshine_model import Decoded, MoonshineModel
+from voice_helper.listen.moonshine_model import Decoded, MoonshineModel, MoonshineTokenizer
 from voice_helper.listen.token_grammar import TokenGrammar, compile_grammar
 from voice_helper.listen.transcript import (
     MeaningOf,
@@ -105,7 +105,7 @@ class MoonshineEngine(SpeechEngine):
             return Transcript(text="", confidence=None, engine=self.name)
         states = self._model.encode(audio)
         limit = self._model.max_tokens(audio.size / SAMPLE_RATE)
-        free = self._model.greedy(states, limit)
+        free = collapse_repeats(self._model.greedy(states, limit), self._model.tokenizer)
         free_text = self._model.tokenizer.decode(free.tokens)
         if self._grammar is None:
             return Transcript(text=free_text, confidence=None, engine=self.name)
@@ -117,6 +117,9 @@ class MoonshineEngine(SpeechEngine):
                                   rules.length_bonus, floor)
         chosen = self._accept(free, choices)
         if chosen is None:
+            if self._doubtful(free_text, choices):
+                _LOGGER.debug("%r: a rival answer is as likely; heard nothing sure", free_text)
+                return Transcript(text="", confidence=None, engine=self.name)
             return Transcript(text=free_text, confidence=None, engine=self.name)
         gap = free.log_prob - chosen.log_prob
         return Transcript(text=self._model.tokenizer.decode(chosen.tokens),
@@ -145,6 +148,23 @@ class MoonshineEngine(SpeechEngine):
             if self._meaning(other) != meaning:
                 return None
         return best
+
+    def _doubtful(self, free_text: str, choices: list[Decoded]) -> bool:
+        """A free transcript meaning a bare yes or no, with another meaning near it in the grammar.
+
+        The careful rule held only for the grammar's own choice; a free "Yeah" went straight to
+        the matcher even when "No." or "Back." was almost as likely (heard so over the pump).
+        Saying nothing sure then costs a "please say yes or no"; a wrong answer costs more.
+        """
+        meaning = self._meaning_of(free_text)
+        if meaning not in self._careful or not choices:
+            return False
+        rules = self.acceptance
+        same = [ranking(c, rules.length_bonus) for c in choices if self._meaning(c) == meaning]
+        other = [ranking(c, rules.length_bonus) for c in choices if self._meaning(c) != meaning]
+        if not other:
+            return False
+        return not same or max(same) - max(other) < rules.careful_min_margin
 
     def _meaning(self, decoded: Decoded) -> Hashable:
         return self._meaning_of(self._model.tokenizer.decode(decoded.tokens))
@@ -178,6 +198,33 @@ class MoonshineEngine(SpeechEngine):
         """Drop the model sessions."""
         self._grammar = None
         self._compiled.clear()
+
+
+def collapse_repeats(decoded: Decoded, tokenizer: MoonshineTokenizer) -> Decoded:
+    """One word said once that Moonshine kept repeating ("Yes, yes, yes, yes"): the word once.
+
+    On a short word over the pump the decoder runs on to its token limit with the same word;
+    the repeats also made the grammar's "Yes." look too short to explain the transcript.
+    """
+    starts = [i for i, token in enumerate(decoded.tokens)
+              if tokenizer.pieces[token].startswith(_WORD_START)]
+    if len(starts) < 2:
+        return decoded
+    words = [_bare(tokenizer.decode(decoded.tokens[a:b]))
+             for a, b in zip(starts, [*starts[1:], len(decoded.tokens)])]
+    if not words[0] or any(word != words[0] for word in words) or starts[0] != 0:
+        return decoded
+    first = [t for t in decoded.tokens[: starts[1]]
+             if tokenizer.decode([t]).strip(",.?! ") or t == decoded.tokens[0]]
+    share = len(first) / len(decoded.tokens)
+    return Decoded(first, decoded.log_prob * share)
+
+
+_WORD_START = "\u2581".encode()
+
+
+def _bare(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum() or ch == "'")
 
 
 def _same_words(text: str) -> Hashable:
