@@ -135,7 +135,7 @@ def speech_clip(text: str, voice: str) -> np.ndarray:
 class Stream:
     """The microphone: pump noise with her lines put in as the conversation goes."""
 
-    def __init__(self, condition: str, seed: int, seconds: float = 400.0):
+    def __init__(self, condition: str, seed: int, seconds: float = 240.0):
         self.rng = np.random.default_rng(seed)
         self.noise = self.rng.normal(0, 10 ** (FLOOR_DBFS / 20), int(seconds * SAMPLE_RATE))
         if condition != "clean":
@@ -267,6 +267,8 @@ def score_run(run: dict[str, Any]) -> list[dict[str, Any]]:
         mine = [t for t in turns if said["start_s"] - 0.3 <= t["speech_end_s"]
                 < min(until, said["end_s"] + 1.5)]
         acted = [t for t in mine if t["intent"]]
+        ignored = [e["heard"] for e in run["events"] if e["event"] == "over_reply_not_taken"
+                   and said["start_s"] - 0.5 <= e["start_s"] < said["end_s"]]
         intent = acted[0]["intent"] if acted else None
         if said["expect"] is None:
             verdict = "correct" if intent is None else "wrong"
@@ -284,7 +286,8 @@ def score_run(run: dict[str, Any]) -> list[dict[str, Any]]:
             if reply is not None:
                 latency = round((reply["start"] - said["end_wall"]) * 1000)
         verdicts.append({"text": said["text"], "expect": said["expect"], "acted": intent,
-                         "heard": [t["heard"] for t in mine], "overlap": said["overlap"],
+                         "heard": [t["heard"] for t in mine] + [f"(over the reply) {h}" for h in ignored],
+                         "overlap": said["overlap"],
                          "reply_playing": said["reply_playing"], "verdict": verdict,
                          "latency_ms": latency,
                          "yes_no": said["expect"] in ("yes", "no")})

@@ -36,6 +36,9 @@ CONTINUATION_S = 0.7
 """Speech heard this soon after an early answer is the rest of the same sentence ("tell me more
 ... about stress"): she cannot have heard the reply yet. The reply stops, and the whole sentence
 is understood again: the same meaning gets the reply again, a new one becomes a new turn."""
+ANSWER_INTENTS = frozenset({"yes", "no"})
+"""Answers to an open question: answered after FINAL_END_FRAMES even if a longer sentence
+starts with the same word."""
 NUMBER_INTENTS = frozenset({"set_reminder", "snooze"})
 """Answered early only when complete: "every two hours ... and a half" may still be coming."""
 BARGE_IN_WINDOW_S = 1.2
@@ -217,7 +220,12 @@ class Assistant:
         heard = self._recognise(audio)
         match = self.turns.matcher.match(heard.text)
         intent = match.intent
-        finished = heard.in_grammar and not heard.may_continue
+        # A bare yes or no to an open question is as good as finished: what could follow ("yes
+        # I do") rarely changes it, and if it does she is still talking and the continuation
+        # rule hears the whole sentence again.
+        finished = heard.in_grammar and (
+            not heard.may_continue
+            or (intent is not None and intent.name in ANSWER_INTENTS and self.turns.dialogue.active))
         if (self.turns.dialogue.accepted(intent) is None or match.score < 1.0
                 or not self.turns.awake() or (final_only and not finished)
                 or (intent.name in NUMBER_INTENTS and not finished)):
@@ -291,8 +299,11 @@ class Assistant:
         return stop
 
     def _drop_queued_replies(self) -> None:
-        """Drop the replies not yet begun; their turns are logged as cut, not left pending."""
-        for speech in self.channel.clear(Priority.REPLY):
+        """Drop the replies not yet begun; their turns are logged as cut, not left pending.
+
+        Announcements stay queued: a reminder that fell due during the reply is still said.
+        """
+        for speech in self.channel.clear(Priority.REPLY, through=Priority.REPLY):
             turn_id = speech.metadata.get("turn")
             with self._lock:
                 pending = self._pending.get(turn_id) if turn_id else None
@@ -332,6 +343,8 @@ class Assistant:
         intent = self.turns.dialogue.accepted(match.intent)
         if intent is None or match.score < OVERLAP_MIN_SCORE:
             _LOGGER.debug("heard over our own voice, not a command here: %r", heard)
+            self.transcript.write({"event": "over_reply_not_taken", "heard": heard,
+                                   "start_s": round(utterance.start_s, 3)})
             return None
         self.transcript.write({"event": "answer_over_reply", "heard": heard,
                                "intent": intent.name, "reply_stopped": busy,

@@ -52,7 +52,7 @@ class GrammarAcceptance:
     """How much less likely (natural log) than the free transcript it may be; no length bonus
     here, so a long sentence gets no credit for words the free decoding did not hear."""
     min_length_ratio: float = 0.5
-    """Its tokens over the free transcript's: a short sentence must not explain long speech."""
+    """Its words over the free transcript's: a short sentence must not explain long speech."""
     min_margin: float = 2.0
     """How much likelier than the best sentence with another meaning it must be."""
     careful_max_gap: float = 3.0
@@ -140,10 +140,19 @@ class MoonshineEngine(SpeechEngine):
         min_margin = rules.careful_min_margin if careful else rules.min_margin
         if free.log_prob - best.log_prob > max_gap:
             return None
-        if len(best.tokens) < rules.min_length_ratio * max(1, len(free.tokens)):
+        # In words, not tokens: "It's back" is four tokens, "Back" one.
+        free_words = word_count(self._model.tokenizer.decode(free.tokens))
+        if word_count(self._model.tokenizer.decode(best.tokens)) < (
+                rules.min_length_ratio * max(1, free_words)):
             return None
-        for other in choices[1:]:
-            if best_rank - ranking(other, rules.length_bonus) >= min_margin:
+        # A bare yes or no keeps every rival at its full rank (the careful rule).
+        def rank_of(other: Decoded) -> float:
+            if careful:
+                return ranking(other, rules.length_bonus)
+            return _rival_rank(other, best, rules.length_bonus)
+
+        for other in sorted(choices[1:], key=lambda c: -rank_of(c)):
+            if best_rank - rank_of(other) >= min_margin:
                 break
             if self._meaning(other) != meaning:
                 return None
@@ -201,23 +210,41 @@ class MoonshineEngine(SpeechEngine):
 
 
 def collapse_repeats(decoded: Decoded, tokenizer: MoonshineTokenizer) -> Decoded:
-    """One word said once that Moonshine kept repeating ("Yes, yes, yes, yes"): the word once.
+    """A word Moonshine said again and again ("Yes, yes, yes, yes", "The next. Next. Next."):
+    each run of the same word once.
 
     On a short word over the pump the decoder runs on to its token limit with the same word;
     the repeats also made the grammar's "Yes." look too short to explain the transcript.
     """
-    starts = [i for i, token in enumerate(decoded.tokens)
-              if tokenizer.pieces[token].startswith(_WORD_START)]
-    if len(starts) < 2:
+    tokens = decoded.tokens
+    starts = [i for i, token in enumerate(tokens) if tokenizer.pieces[token].startswith(_WORD_START)]
+    if len(starts) < 2 or starts[0] != 0:
         return decoded
-    words = [_bare(tokenizer.decode(decoded.tokens[a:b]))
-             for a, b in zip(starts, [*starts[1:], len(decoded.tokens)])]
-    if not words[0] or any(word != words[0] for word in words) or starts[0] != 0:
+    bounds = list(zip(starts, [*starts[1:], len(tokens)]))
+    words = [_bare(tokenizer.decode(tokens[a:b])) for a, b in bounds]
+    kept: list[int] = []
+    for index, (a, b) in enumerate(bounds):
+        if index and words[index] and words[index] == words[index - 1]:
+            continue
+        kept += tokens[a:b]
+    if len(kept) == len(tokens):
         return decoded
-    first = [t for t in decoded.tokens[: starts[1]]
-             if tokenizer.decode([t]).strip(",.?! ") or t == decoded.tokens[0]]
-    share = len(first) / len(decoded.tokens)
-    return Decoded(first, decoded.log_prob * share)
+    # A dropped repeat's trailing mark (",") would end the text oddly: keep the word bare.
+    while kept and not _bare(tokenizer.decode(kept[-1:])) and len(kept) > 1:
+        kept.pop()
+    return Decoded(kept, decoded.log_prob * len(kept) / len(tokens))
+
+
+def _rival_rank(other: Decoded, best: Decoded, length_bonus: float) -> float:
+    """A rival's rank, its length bonus counted only up to the chosen sentence's length: the
+    bonus keeps short sentences from winning the search, but a longer rival ("Let's
+    breathe." against "Repeat.") must not veto a choice by its extra tokens alone."""
+    return other.log_prob + length_bonus * min(len(other.tokens), len(best.tokens))
+
+
+def word_count(text: str) -> int:
+    """Words in a transcript, punctuation not counted."""
+    return sum(1 for word in text.split() if _bare(word))
 
 
 _WORD_START = "\u2581".encode()
