@@ -199,7 +199,7 @@ class Assistant:
 
     def _overlap_is_hers(self) -> bool:
         """The utterance begun over our own voice holds enough of hers to be an answer."""
-        return self._hers_frames >= HER_VOICE_FRAMES
+        return self.her_voice is None or self._hers_frames >= HER_VOICE_FRAMES
 
     def _hers_only(self, samples: np.ndarray, start_s: float) -> np.ndarray:
         """The stretch where her voice was told apart from ours (all of it, with no echo)."""
