@@ -82,6 +82,8 @@ class EchoCanceller:
         self._recent_power: deque[tuple[float, float]] = deque(maxlen=6)
         self._last_window = np.zeros(0, np.float32)
         self._last_max_delay = 0
+        self._echo_frames = 0
+        """Frames heard since something began to be played."""
         self._echo_lately = False
         """Something was played lately, so the microphone may be hearing our own voice."""
         self._mic: deque[np.ndarray] = deque(maxlen=int(self.settings.fit_s * 1000 / 30) + 1)
@@ -156,7 +158,9 @@ class EchoCanceller:
         if not np.any(window[-(max_delay + mic.size + s.taps):]):
             self._recent_power.clear()
             self._echo_lately = False
-            return frame  # nothing played lately; the last filter is kept for the next clip
+            self._echo_frames = 0
+            return frame
+        self._echo_frames += 1  # nothing played lately; the last filter is kept for the next clip
         self._frames += 1
         self._echo_lately = True
         self._last_window, self._last_max_delay = window, max_delay
@@ -188,21 +192,24 @@ class EchoCanceller:
         """True while the last ~180 ms hold clearly more than our own voice can explain.
 
         With nothing played lately there is no echo to mistake, so any voice is hers. While we
-        speak, the delay and filter are found afresh for just these samples (the running
+        speak, the delay and filter are found afresh for the latest audio (the running
         filter may be misaligned for a moment, and then subtracting it adds power rather than
         removing it), and what that best fit cannot explain must outweigh what it can.
         """
         if not self._echo_lately:
             return True
         count = self.HER_VOICE_FRAMES
-        if len(self._mic) < count or self._last_window.size == 0:
+        if self._echo_frames < count or self._last_window.size == 0:
             return False  # a clip has only just started: too soon to tell
-        mic = np.concatenate(list(self._mic)[-count:])
+        # The delay is found on all the recent audio (0.6 s; 180 ms alone is too little to
+        # find it reliably in speech), the verdict on the latest 180 ms.
+        mic = np.concatenate(self._mic)
         window, max_delay = self._last_window, self._last_max_delay
         delay, taps = self._solve(window, mic, max_delay)
-        explained = self._design(window, mic.size, delay) @ taps
+        explained = (self._design(window, mic.size, delay) @ taps)[-count * mic.size // len(self._mic):]
+        latest = mic[-explained.size:]
         echo = float(np.mean(explained**2))
-        unexplained = float(np.mean((mic - explained) ** 2))
+        unexplained = float(np.mean((latest - explained) ** 2))
         return unexplained >= echo * 10 ** (margin_db / 10)
 
     HER_VOICE_FRAMES = 6
