@@ -106,7 +106,14 @@ def test_ask_cause_mid_flow_then_continue_resumes_the_questions():
 def test_help_depends_on_the_step(word):
     out = chat(word, "why is no milk coming out", word)
     assert out[0] == CONTENT.prompt("help_idle")
-    assert out[2] == CONTENT.prompt("help_question")
+    assert out[2] == f"{CONTENT.intro} {CONTENT.prompt('help_question')}"
+
+
+def test_the_preamble_is_said_once_per_run_then_only_on_help():
+    out = chat("why is no milk coming out", "stop", "why is no milk coming out", "help")
+    assert out[0] == f"{CONTENT.intro} {QUESTIONS[0]}"
+    assert out[2] == QUESTIONS[0]  # straight to the question the second time
+    assert out[3].startswith(CONTENT.intro)
 
 
 def test_reminders_by_voice_in_chat_are_kept_between_runs():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,12 +68,23 @@ def build(settings: Settings, content: Content, *, output_dir: Path | None = Non
     assistant = Assistant(engine, turns, channel, transcript,
                           frame_filter=echo.process if echo else None,
                           engine_factory=lambda: choose_engine(settings)[0],
-                          only_echo=echo.only_echo if echo else None)
+                          only_echo=echo.only_echo if echo else None,
+                          her_voice=_her_voice(echo, sink))
     if echo is not None:
         channel.on_play_chunk = echo.add_reference
     channel.on_started = assistant.on_started
     channel.on_finished = _chain(assistant.on_finished, reminders)
     return Running(assistant, channel, engine, reason, reminders)
+
+
+def _her_voice(echo: EchoCanceller | None, sink: Sink) -> Callable[[], bool] | None:
+    """Who tells her voice from ours: the echo canceller; nobody needs to when the replies
+    go to files; with a speaker and no canceller, nothing heard over a reply is ever hers."""
+    if echo is not None:
+        return echo.her_voice
+    if isinstance(sink, (WavDirSink, PacedWavDirSink)):
+        return None
+    return lambda: False
 
 
 def _reminders(settings: Settings, content: Content, channel: SpeechChannel,

@@ -36,6 +36,9 @@ CONTINUATION_S = 0.7
 """Speech heard this soon after an early answer is the rest of the same sentence ("tell me more
 ... about stress"): she cannot have heard the reply yet. The reply stops, and the whole sentence
 is understood again: the same meaning gets the reply again, a new one becomes a new turn."""
+ANSWER_INTENTS = frozenset({"yes", "no"})
+"""Answers to an open question: answered after FINAL_END_FRAMES even if a longer sentence
+starts with the same word."""
 NUMBER_INTENTS = frozenset({"set_reminder", "snooze", "log_amount", "answer_amount",
                             "correct_amount", "log_past_session"})
 """Answered early only when complete: "every two hours ... and a half" may still be coming, and
@@ -43,6 +46,18 @@ NUMBER_INTENTS = frozenset({"set_reminder", "snooze", "log_amount", "answer_amou
 BARGE_IN_WINDOW_S = 1.2
 """Only the latest audio is searched for a stop word: a long stretch of our own echo before
 it would otherwise drown it in other words."""
+HER_VOICE_FRAMES = 4
+"""Voiced frames (120 ms) the echo canceller must call hers before speech begun over our own voice may
+be an answer ("no" over the end of the question); with fewer it can only ever be a stop word."""
+OVERLAP_MIN_SCORE = 1.0
+"""Words begun over our own voice are taken only when they are a command word for word: a
+"no" half masked by the echo was heard as "Mm.", which the matcher takes for "mm hmm", a yes."""
+PRE_ROLL_S = 0.3
+"""Audio kept around the stretch where her voice was told apart from ours (first consonant,
+last syllable)."""
+HER_GAP_S = 0.6
+"""A frame called hers this long after the last one starts a new stretch: one stray frame
+early in a long echo must not pull our own words into what is recognised."""
 
 
 @dataclass
@@ -75,10 +90,15 @@ class Assistant:
                  transcript: TranscriptLog | None = None, endpointer: Endpointer | None = None,
                  frame_filter: Callable[[Frame], Frame] | None = None,
                  engine_factory: Callable[[], SpeechEngine] | None = None,
-                 only_echo: Callable[[], bool] | None = None):
+                 only_echo: Callable[[], bool] | None = None,
+                 her_voice: Callable[[], bool] | None = None):
         self.engine = engine
         self.engine_factory = engine_factory
         self.only_echo = only_echo
+        self.her_voice = her_voice
+        """True while the microphone holds her voice and not only ours (the echo canceller's
+        verdict); None: the microphone cannot hear our speaker (a recording replayed, replies
+        written to files), so whatever it hears is hers."""
         self.engine_failures = 0
         self.turns = turns
         self.channel = channel
@@ -90,6 +110,12 @@ class Assistant:
         self._turn_ids = iter(range(1, 10**9))
         self._speech_started_while_speaking = False
         self._frames_in_speech = 0
+        self._hers_frames = 0
+        """Frames of the utterance begun over our own voice that the echo canceller called hers."""
+        self._hers_from_s: float | None = None
+        """Stream time her voice was first told apart from ours in that utterance."""
+        self._hers_to_s = 0.0
+        """Stream time of the end of the last frame called hers."""
         self._early: _EarlyAnswer | None = None
         """The last early-answered utterance, while its rest may still come."""
         self._continuing = False
@@ -138,29 +164,70 @@ class Assistant:
                 self._stop_early_reply()
             self._speech_started_while_speaking = self._busy() and not self._continuing
             self._frames_in_speech = 0
+            self._hers_frames, self._hers_from_s = 0, None
             self.channel.hold_announcements()
         if self.endpointer.in_speech:
             self._frames_in_speech += 1
+            if self._speech_started_while_speaking:
+                self._note_her_voice(frame)
             if self._speech_started_while_speaking and self._busy():
                 self._check_barge_in()
         if utterance is not None:
             self._on_utterance(utterance, frame.end_s, paced)
         elif (self.endpointer.trailing_silence_frames in (FINAL_END_FRAMES, EARLY_END_FRAMES)
-              and not self._speech_started_while_speaking and not self._continuing):
+              and (not self._speech_started_while_speaking
+                   or (self.her_voice is None and self._overlap_is_hers()))
+              and not self._continuing):
             self._try_early_end(frame, paced,
                                 final_only=self.endpointer.trailing_silence_frames
                                 == FINAL_END_FRAMES)
+
+    # Over a live echo an overlapped utterance is never answered early: part of "be quiet"
+    # under the echo was heard as "I'm not." (a no) on the PulseAudio loopback.
+
+    def _note_her_voice(self, frame: Frame) -> None:
+        """Count the voiced frames of an utterance begun over our voice that are hers.
+
+        Only voiced frames: in a pause of our own speech the faint background outweighs an
+        echo estimate of nothing, which says nothing about her.
+        """
+        if not self.endpointer.last_voiced:
+            return
+        if self.her_voice is None or self.her_voice():
+            self._hers_frames += 1
+            if self._hers_from_s is None or frame.start_s - self._hers_to_s > HER_GAP_S:
+                self._hers_from_s = frame.start_s
+            self._hers_to_s = frame.end_s
+
+    def _overlap_is_hers(self) -> bool:
+        """The utterance begun over our own voice holds enough of hers to be an answer."""
+        return self.her_voice is None or self._hers_frames >= HER_VOICE_FRAMES
+
+    def _hers_only(self, samples: np.ndarray, start_s: float) -> np.ndarray:
+        """The stretch where her voice was told apart from ours (all of it, with no echo)."""
+        if self.her_voice is None or self._hers_from_s is None:
+            return samples
+        first = int((self._hers_from_s - PRE_ROLL_S - start_s) * 16000)
+        last = int((self._hers_to_s + PRE_ROLL_S - start_s) * 16000)
+        return samples[max(0, first):max(0, last)]
 
     def _try_early_end(self, frame: Frame, paced: bool, final_only: bool) -> None:
         """Answer now if what was said so far is already, word for word, a whole command."""
         audio = self.endpointer.current_audio()
         if audio is None:
             return
+        if self._speech_started_while_speaking:
+            audio = self._hers_only(audio, self.endpointer.current_start_s())
         started = time.monotonic()
         heard = self._recognise(audio)
         match = self.turns.matcher.match(heard.text)
         intent = match.intent
-        finished = heard.in_grammar and not heard.may_continue
+        # A bare yes or no to an open question is as good as finished: what could follow ("yes
+        # I do") rarely changes it, and if it does she is still talking and the continuation
+        # rule hears the whole sentence again.
+        finished = heard.in_grammar and (
+            not heard.may_continue
+            or (intent is not None and intent.name in ANSWER_INTENTS and self.turns.dialogue.active))
         if (self.turns.dialogue.accepted(intent) is None or match.score < 1.0
                 or not self.turns.awake() or (final_only and not finished)
                 or (intent.name in NUMBER_INTENTS and not finished)):
@@ -234,9 +301,67 @@ class Assistant:
         _LOGGER.debug("heard while speaking: %r (stop=%s)", text, stop)
         return stop
 
+    def _drop_queued_replies(self) -> None:
+        """Drop the replies not yet begun; their turns are logged as cut, not left pending.
+
+        Announcements stay queued: a reminder that fell due during the reply is still said.
+        """
+        for speech in self.channel.clear(Priority.REPLY, through=Priority.REPLY):
+            turn_id = speech.metadata.get("turn")
+            with self._lock:
+                pending = self._pending.get(turn_id) if turn_id else None
+                if pending is None:
+                    continue
+                pending.replies.append({"text": speech.text, "file": None, "cut": True,
+                                        "error": None})
+                pending.remaining -= 1
+                if pending.remaining > 0:
+                    continue
+                del self._pending[turn_id]
+            self._write_turn(pending)
+
+    def _stop_reply(self) -> None:
+        """Stop the reply under way and those queued (safety advice is always heard out)."""
+        self._drop_queued_replies()
+        current = self.channel.current()
+        if current is not None and current.priority is not Priority.SAFETY:
+            self.channel.cancel_current()
+
+    def _answer_over_reply(self, utterance: Utterance, heard: str | None) -> str | None:
+        """Her words begun over our reply: the text to take as a turn, or None to drop them.
+
+        Only a command that makes sense at this step is taken, and it stops the reply; talk
+        to someone else, or a stray sound, leaves the reply playing.
+        """
+        self._speech_started_while_speaking = False
+        busy = self._busy()
+        if not self._overlap_is_hers() or not self.turns.awake():
+            # Maybe only our own echo: it can only ever be a stop word.
+            if busy and self._is_stop(utterance.samples):
+                self._cut()
+            return None
+        if heard is None:
+            heard = self._transcribe(self._hers_only(utterance.samples, utterance.start_s))
+        match = self.turns.matcher.match(heard)
+        intent = self.turns.dialogue.accepted(match.intent)
+        if intent is None or match.score < OVERLAP_MIN_SCORE:
+            _LOGGER.debug("heard over our own voice, not a command here: %r", heard)
+            self.transcript.write({"event": "over_reply_not_taken", "heard": heard,
+                                   "start_s": round(utterance.start_s, 3)})
+            return None
+        self.transcript.write({"event": "answer_over_reply", "heard": heard,
+                               "intent": intent.name, "reply_stopped": busy,
+                               "start_s": round(utterance.start_s, 3)})
+        if busy and intent.name == "stop":
+            self._cut()
+            return None
+        if busy:
+            self._stop_reply()
+        return heard
+
     def _cut(self) -> None:
         self.barge_ins.append(time.monotonic())
-        self.channel.clear(Priority.REPLY)
+        self._drop_queued_replies()
         self.channel.cancel_current()
         self.turns.dialogue.handle_stop_silently()
         _LOGGER.info("stopped speaking on request")
@@ -249,7 +374,7 @@ class Assistant:
         if self._early is None or any(r.safety for r in self._early.turn.replies):
             return
         self._early.reply_stopped = self._busy()
-        self.channel.clear(Priority.REPLY)
+        self._drop_queued_replies()
         self.channel.cancel_current()
 
     def _on_continuation(self, utterance: Utterance) -> Utterance | None:
@@ -284,11 +409,9 @@ class Assistant:
                 return None
             utterance, heard = whole, None
         if self._speech_started_while_speaking:
-            # Begun over our own voice: it may be our echo, so it can only ever be a stop word.
-            self._speech_started_while_speaking = False
-            if self._busy() and self._is_stop(utterance.samples):
-                self._cut()
-            return None
+            heard = self._answer_over_reply(utterance, heard)
+            if heard is None:
+                return None
         emitted_wall = started if started is not None else time.monotonic()
         if speech_end_s is None:
             tail_s = self.endpointer.settings.tail_ms / 1000

@@ -90,6 +90,9 @@ class Dialogue:
         self.state = State()
         self.pending: Pending | None = None
         """Set while a check ("Did you want ...?") or a repeated number is awaited."""
+        self.intro_said = False
+        """The troubleshooting preamble has been said once this run: later runs of the questions
+        start with the question itself (it is still said on "help")."""
 
     @property
     def active(self) -> bool:
@@ -185,12 +188,17 @@ class Dialogue:
             said = self.state.last_said or self.content.prompt("nothing_to_repeat")
             return [Reply(said)]
         if name == "help":
-            return [Reply(self.content.prompt(_HELP_KEYS[self.state.step]))]
+            help_text = self.content.prompt(_HELP_KEYS[self.state.step])
+            if self.state.step is Step.QUESTION:
+                help_text = f"{self.content.intro} {help_text}"
+            return [Reply(help_text)]
         if name == "stop":
             return self._stop()
         if name == "troubleshoot":
             self.state = State(step=Step.QUESTION, in_flow=True, last_said=self.state.last_said)
-            return self._ask_current(self.content.intro)
+            lead = "" if self.intro_said else self.content.intro
+            self.intro_said = True
+            return self._ask_current(lead)
         if name == "ask_cause":
             return self._ask_cause(intent.slots.get("cause"))
         if name == "start_breathing":

@@ -37,10 +37,14 @@ class EndpointSettings:
     """webrtcvad mode, 0 (lenient) .. 3 (strict about what is speech)."""
     start_window: int = 8
     """Frames looked at when deciding that speech has started (240 ms)."""
-    start_voiced: int = 4
-    """Voiced frames within start_window needed to start an utterance (one short syllable)."""
-    min_voiced: int = 4
-    """Utterances with fewer voiced frames than this are dropped as clicks and bumps."""
+    start_voiced: int = 3
+    """Voiced frames within start_window needed to start an utterance (one short syllable).
+    Measured on 250-400 ms one-word answers in six voices over four pumps (108 clips, 5 dB
+    SNR): 4 found 86% of them, 3 found 99%; neither started anything in 4 minutes of pump
+    alone at 5 or 10 dB (percentile 80 with 3 did, once)."""
+    min_voiced: int = 3
+    """Utterances with fewer voiced frames than this are dropped as clicks and bumps (a short
+    "no" over the pump clears the bar in as few as 3 frames)."""
     warm_up_frames: int = 33
     """Frames at the start of a stream spent learning the background before any utterance can
     start (1 s); speech already under way then is still caught from its first frame."""
@@ -114,6 +118,8 @@ class Endpointer:
         self._energies: list[float] = []
         self._bar_at_start = self.settings.silence_floor_db
         self._end_flags: deque[bool] = deque(maxlen=self.settings.end_window)
+        self.last_voiced = False
+        """Whether the last frame pushed counted as voiced."""
 
     @property
     def in_speech(self) -> bool:
@@ -147,6 +153,7 @@ class Endpointer:
         """Take the next frame; return the utterance that it ends, if any."""
         energy, speech_like = self._measure(frame)
         voiced = speech_like and energy >= self.voicing_bar_db()
+        self.last_voiced = voiced
         self._frames_seen += 1
         if self._speech:
             return self._continue(frame, energy, voiced)
@@ -238,6 +245,10 @@ class Endpointer:
     def current_audio(self) -> np.ndarray | None:
         """The speech collected so far in the utterance in progress (for early stop words)."""
         return concatenate(self._speech) if self._speech else None
+
+    def current_start_s(self) -> float:
+        """Stream time of the first sample of the utterance in progress (0 when none is)."""
+        return self._speech[0].start_s if self._speech else 0.0
 
     def _is_gapless(self) -> bool:
         """True when, gapless_check_s into an utterance, the audio has been steady and never fell

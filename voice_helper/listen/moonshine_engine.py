@@ -21,7 +21,7 @@ import numpy as np
 from voice_helper.errors import ModelMissing
 from voice_helper.listen.audio import SAMPLE_RATE, to_float32
 from voice_helper.listen.constrained import best_in_grammar, ranking
-from voice_helper.listen.moonshine_model import Decoded, MoonshineModel
+from voice_helper.listen.moonshine_model import Decoded, MoonshineModel, MoonshineTokenizer
 from voice_helper.listen.token_grammar import TokenGrammar, compile_grammar
 from voice_helper.listen.transcript import (
     MeaningOf,
@@ -53,7 +53,7 @@ class GrammarAcceptance:
     """How much less likely (natural log) than the free transcript it may be; no length bonus
     here, so a long sentence gets no credit for words the free decoding did not hear."""
     min_length_ratio: float = 0.5
-    """Its tokens over the free transcript's: a short sentence must not explain long speech."""
+    """Its words over the free transcript's: a short sentence must not explain long speech."""
     min_margin: float = 2.0
     """How much likelier than the best sentence with another meaning it must be."""
     careful_max_gap: float = 3.0
@@ -107,7 +107,7 @@ class MoonshineEngine(SpeechEngine):
             return Transcript(text="", confidence=None, engine=self.name)
         states = self._model.encode(audio)
         limit = self._model.max_tokens(audio.size / SAMPLE_RATE)
-        free = self._model.greedy(states, limit)
+        free = collapse_repeats(self._model.greedy(states, limit), self._model.tokenizer)
         free_text = self._model.tokenizer.decode(free.tokens)
         if self._grammar is None or (self._keep_free is not None and self._keep_free(free_text)):
             return Transcript(text=free_text, confidence=None, engine=self.name)
@@ -119,6 +119,9 @@ class MoonshineEngine(SpeechEngine):
                                   rules.length_bonus, floor)
         chosen = self._accept(free, choices)
         if chosen is None:
+            if self._doubtful(free_text, choices):
+                _LOGGER.debug("%r: a rival answer is as likely; heard nothing sure", free_text)
+                return Transcript(text="", confidence=None, engine=self.name)
             return Transcript(text=free_text, confidence=None, engine=self.name)
         gap = free.log_prob - chosen.log_prob
         return Transcript(text=self._model.tokenizer.decode(chosen.tokens),
@@ -139,14 +142,40 @@ class MoonshineEngine(SpeechEngine):
         min_margin = rules.careful_min_margin if careful else rules.min_margin
         if free.log_prob - best.log_prob > max_gap:
             return None
-        if len(best.tokens) < rules.min_length_ratio * max(1, len(free.tokens)):
+        # In words, not tokens: "It's back" is four tokens, "Back" one.
+        free_words = word_count(self._model.tokenizer.decode(free.tokens))
+        if word_count(self._model.tokenizer.decode(best.tokens)) < (
+                rules.min_length_ratio * max(1, free_words)):
             return None
-        for other in choices[1:]:
-            if best_rank - ranking(other, rules.length_bonus) >= min_margin:
+        # A bare yes or no keeps every rival at its full rank (the careful rule).
+        def rank_of(other: Decoded) -> float:
+            if careful:
+                return ranking(other, rules.length_bonus)
+            return _rival_rank(other, best, rules.length_bonus)
+
+        for other in sorted(choices[1:], key=lambda c: -rank_of(c)):
+            if best_rank - rank_of(other) >= min_margin:
                 break
             if self._meaning(other) != meaning:
                 return None
         return best
+
+    def _doubtful(self, free_text: str, choices: list[Decoded]) -> bool:
+        """A free transcript meaning a bare yes or no, with another meaning near it in the grammar.
+
+        The careful rule held only for the grammar's own choice; a free "Yeah" went straight to
+        the matcher even when "No." or "Back." was almost as likely (heard so over the pump).
+        Saying nothing sure then costs a "please say yes or no"; a wrong answer costs more.
+        """
+        meaning = self._meaning_of(free_text)
+        if meaning not in self._careful or not choices:
+            return False
+        rules = self.acceptance
+        same = [ranking(c, rules.length_bonus) for c in choices if self._meaning(c) == meaning]
+        other = [ranking(c, rules.length_bonus) for c in choices if self._meaning(c) != meaning]
+        if not other:
+            return False
+        return not same or max(same) - max(other) < rules.careful_min_margin
 
     def _meaning(self, decoded: Decoded) -> Hashable:
         return self._meaning_of(self._model.tokenizer.decode(decoded.tokens))
@@ -181,6 +210,51 @@ class MoonshineEngine(SpeechEngine):
         """Drop the model sessions."""
         self._grammar = None
         self._compiled.clear()
+
+
+def collapse_repeats(decoded: Decoded, tokenizer: MoonshineTokenizer) -> Decoded:
+    """A word Moonshine said again and again ("Yes, yes, yes, yes", "The next. Next. Next."):
+    each run of the same word once.
+
+    On a short word over the pump the decoder runs on to its token limit with the same word;
+    the repeats also made the grammar's "Yes." look too short to explain the transcript.
+    """
+    tokens = decoded.tokens
+    starts = [i for i, token in enumerate(tokens) if tokenizer.pieces[token].startswith(_WORD_START)]
+    if len(starts) < 2 or starts[0] != 0:
+        return decoded
+    bounds = list(zip(starts, [*starts[1:], len(tokens)]))
+    words = [_bare(tokenizer.decode(tokens[a:b])) for a, b in bounds]
+    kept: list[int] = []
+    for index, (a, b) in enumerate(bounds):
+        if index and words[index] and words[index] == words[index - 1]:
+            continue
+        kept += tokens[a:b]
+    if len(kept) == len(tokens):
+        return decoded
+    # A dropped repeat's trailing mark (",") would end the text oddly: keep the word bare.
+    while kept and not _bare(tokenizer.decode(kept[-1:])) and len(kept) > 1:
+        kept.pop()
+    return Decoded(kept, decoded.log_prob * len(kept) / len(tokens))
+
+
+def _rival_rank(other: Decoded, best: Decoded, length_bonus: float) -> float:
+    """A rival's rank, its length bonus counted only up to the chosen sentence's length: the
+    bonus keeps short sentences from winning the search, but a longer rival ("Let's
+    breathe." against "Repeat.") must not veto a choice by its extra tokens alone."""
+    return other.log_prob + length_bonus * min(len(other.tokens), len(best.tokens))
+
+
+def word_count(text: str) -> int:
+    """Words in a transcript, punctuation not counted."""
+    return sum(1 for word in text.split() if _bare(word))
+
+
+_WORD_START = "\u2581".encode()
+
+
+def _bare(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum() or ch == "'")
 
 
 def _same_words(text: str) -> Hashable:

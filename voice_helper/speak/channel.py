@@ -148,6 +148,11 @@ class SpeechChannel:
         _LOGGER.debug("queued %s #%d: %r", utterance.kind, entry.seq, utterance.text[:60])
         return future
 
+    def current(self) -> Utterance | None:
+        """The utterance being synthesised or played, if any."""
+        with self._cond:
+            return self._current.utterance if self._current is not None else None
+
     def cancel_current(self) -> Utterance | None:
         """Cut the utterance being synthesised or played (barge-in); return it, if any."""
         with self._cond:
@@ -156,11 +161,15 @@ class SpeechChannel:
             self._cancel.set()
             return self._current.utterance
 
-    def clear(self, from_priority: Priority = Priority.SAFETY) -> list[Utterance]:
-        """Drop queued utterances of `from_priority` and anything less urgent; return them."""
+    def clear(self, from_priority: Priority = Priority.SAFETY,
+              through: Priority | None = None) -> list[Utterance]:
+        """Drop queued utterances of `from_priority` and anything less urgent (down to
+        `through`, if given); return them."""
+        last = max(Priority) if through is None else through
         with self._cond:
-            dropped = [e for e in self._queue if e.utterance.priority >= from_priority]
-            self._queue = [e for e in self._queue if e.utterance.priority < from_priority]
+            dropped = [e for e in self._queue if from_priority <= e.utterance.priority <= last]
+            self._queue = [e for e in self._queue
+                           if not from_priority <= e.utterance.priority <= last]
             self._cond.notify_all()
         for entry in dropped:
             entry.future.cancel()
