@@ -52,7 +52,8 @@ _NO_STARTS = (
     "nothing like that", "i have not", "i am not", "it is not", "it does not", "i do not",
     "no way", "uh uh", "not particularly", "not especially", "not lately", "not recently",
     "hardly", "negative", "i would not say so", "i would not say that", "not me", "it has not",
-    "they do not", "there is not", "there are not", "nothing", "not exactly",
+    "they do not", "there is not", "there are not", "nothing", "not exactly", "uh uh",
+    "no no",
 )
 _STEERING = frozenset({"next", "back", "repeat", "stop", "help"})
 """Conversation commands that win over an answer-like start ("okay, next")."""
@@ -153,6 +154,10 @@ class Understander:
         if template.intent is not None and (template.score >= 1.0 or self.model is None):
             return Understanding(text, template.intent, template.score, template.sentence,
                                  "template")
+        if template.intent is not None and context == QUESTION:
+            answer = self._answer(text, tokens, allowed)  # "uh uh" is no, however near "uh huh"
+            if answer is not None:
+                return answer
         if template.intent is not None:
             return self._near_template(text, tokens, allowed, template, context)
         if context == QUESTION:
