@@ -248,6 +248,28 @@ def run_one(engine: Any, conversation: str, voice: str, condition: str, speed: f
             "plan": plan, "events": events, "clips": clips}
 
 
+def expected_intents(steps: tuple[Step, ...]) -> list[str | None]:
+    """What each line should do, checked against the dialogue itself in text.
+
+    A line the dialogue would not take at that point of the script (a "yes" once the
+    questions are over) should be ignored, and is scored so.
+    """
+    from voice_helper import DEFAULT_CONTENT_DIR
+    from voice_helper.content import load_content
+    from voice_helper.dialogue.manager import Dialogue
+    from voice_helper.understand.matcher import IntentMatcher
+
+    matcher = IntentMatcher.from_content()
+    dialogue = Dialogue(load_content(DEFAULT_CONTENT_DIR))
+    expected: list[str | None] = []
+    for step in steps:
+        intent = dialogue.accepted(matcher.match(step.text).intent)
+        assert step.expect is None or intent is None or intent.name == step.expect, step
+        expected.append(step.expect if intent is not None else None)
+        dialogue.handle(intent)
+    return expected
+
+
 def warm_up(assistant: Any) -> None:
     """Compile the grammars of the idle and the questioning steps before the clock starts."""
     from voice_helper.understand.intent import INTENT_NAMES
@@ -261,8 +283,10 @@ def score_run(run: dict[str, Any]) -> list[dict[str, Any]]:
     """One verdict per line she said: correct / wrong / dropped, and the latency."""
     turns = [e for e in run["events"] if e["event"] == "turn"]
     plan = run["plan"]
+    expected = expected_intents(CONVERSATIONS[run["conversation"]])
     verdicts = []
     for index, said in enumerate(plan):
+        said["expect"] = expected[index]
         until = plan[index + 1]["start_s"] if index + 1 < len(plan) else float("inf")
         mine = [t for t in turns if said["start_s"] - 0.3 <= t["speech_end_s"]
                 < min(until, said["end_s"] + 1.5)]
@@ -319,7 +343,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"load average {result['load_average']} (shared machine: timings are noisy); replies "
         f"paced at {result['reply_speed']}x, her speech in real time."), "",
         ("| voices | condition | turns | acted on correctly | wrong | dropped | wrong yes/no "
-        "| overlapped answers taken | latency median | p95 (timed) |"),
+        "| said over a reply: right | latency median | p95 (timed) |"),
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, s in result["groups"].items():
@@ -342,13 +366,50 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def groups_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The summary of each split and condition."""
+    groups = {}
+    for split in ("tuned", "heldout"):
+        for condition in CONDITIONS:
+            rows = [v for r in runs if r["split"] == split and r["condition"] == condition
+                    for v in r["verdicts"]]
+            if rows:
+                groups[f"{split}/{condition}"] = summarise(rows)
+    return groups
+
+
+def rescore(path: Path) -> int:
+    """Score the runs of a result file again (after a change to the scoring only)."""
+    result = json.loads(path.read_text())
+    for run in result["runs"]:
+        if "events" in run:
+            run["verdicts"] = score_run(run)
+        else:  # written before events were kept: only the expectations can be checked again
+            expected = expected_intents(CONVERSATIONS[run["conversation"]])
+            for verdict, expect in zip(run["verdicts"], expected):
+                if expect is None and verdict["expect"] is not None:
+                    verdict["expect"], verdict["latency_ms"] = None, verdict["latency_ms"]
+                    verdict["verdict"] = "correct" if verdict["acted"] is None else "wrong"
+                    verdict["yes_no"] = False
+    result["groups"] = groups_of(result["runs"])
+    result["rescored"] = True
+    path.write_text(json.dumps(result, indent=1) + "\n")
+    table = markdown(result)
+    path.with_suffix(".md").write_text(table)
+    print(table)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the conversations and write the results."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one voice of each kind, 10 dB")
     parser.add_argument("--reply-speed", type=float, default=3.0)
     parser.add_argument("--tag", default="")
+    parser.add_argument("--rescore", type=Path, help="score a result file's runs again")
     args = parser.parse_args(argv)
+    if args.rescore:
+        return rescore(args.rescore)
     started = time.monotonic()
     from benchmarks.recognise import make_engine
 
@@ -374,18 +435,12 @@ def main(argv: list[str] | None = None) -> int:
               f"wrong {s['wrong_pct']}%, median {s['median_ms']} ms "
               f"({time.monotonic() - started:.0f} s)", flush=True)
     load.append(round(__import__("os").getloadavg()[0], 2))
-    groups = {}
-    for split in ("tuned", "heldout"):
-        for condition in CONDITIONS:
-            rows = [v for r in runs if r["split"] == split and r["condition"] == condition
-                    for v in r["verdicts"]]
-            if rows:
-                groups[f"{split}/{condition}"] = summarise(rows)
+    groups = groups_of(runs)
     result = {
         "machine": machine(), "load_average": load, "reply_speed": args.reply_speed,
         "command": " ".join(["benchmarks/conversation_bench.py", *(argv or sys.argv[1:])]),
         "groups": groups, "seconds": round(time.monotonic() - started),
-        "runs": [{k: v for k, v in r.items() if k != "events"} for r in runs],
+        "runs": runs,
     }
     name = "conversation_bench" + ("_quick" if args.quick else "") + (
         f"_{args.tag}" if args.tag else "")

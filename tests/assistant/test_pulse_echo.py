@@ -69,7 +69,9 @@ def test_reply_leaking_into_the_microphone_does_not_stop_itself(pulse_env, tmp_p
     # The short intro no longer says "say stop at any time"; with "Say yes, no, or stop." the
     # reply cut itself in 3 of 11 runs here, so the word is left out of the first reply.
     assert turns[0]["reply"].startswith(CONTENT.intro)
-    assert len(turns) == 1  # its own "yes or no" was not taken as an answer either
+    # Its own "yes or no" was not taken as an answer either (the echo tail after the reply
+    # ends is sometimes an utterance that means nothing: a "didn't catch that", no action).
+    assert not [t for t in turns[1:] if t["intent"]]
     assert not [e for e in events if e["event"] in ("barge_in", "answer_over_reply")]
     assert running.assistant.turns.dialogue.active  # still waiting for the answer
 

@@ -46,6 +46,10 @@ NUMBER_INTENTS = frozenset({"set_reminder", "snooze", "log_amount", "answer_amou
 BARGE_IN_WINDOW_S = 1.2
 """Only the latest audio is searched for a stop word: a long stretch of our own echo before
 it would otherwise drown it in other words."""
+AFTER_CUT_S = 1.0
+"""Speech that starts this soon after a stop word cut the reply is the rest of that stop
+phrase, or the reply's last buffered audio still leaving the speaker: never a new turn (over
+the PulseAudio loopback, the tail of "be quiet" was heard as "I'm so tired")."""
 HER_VOICE_FRAMES = 4
 """Voiced frames (120 ms) the echo canceller must call hers before speech begun over our own voice may
 be an answer ("no" over the end of the question); with fewer it can only ever be a stop word."""
@@ -115,6 +119,10 @@ class Assistant:
         self._hers_from_s: float | None = None
         """Stream time her voice was first told apart from ours in that utterance."""
         self._hers_to_s = 0.0
+        self._cut_at_s = -1e9
+        """Stream time a stop word last cut the reply."""
+        self._after_cut = False
+        """The utterance in progress began right after a stop word cut the reply."""
         """Stream time of the end of the last frame called hers."""
         self._early: _EarlyAnswer | None = None
         """The last early-answered utterance, while its rest may still come."""
@@ -165,6 +173,7 @@ class Assistant:
             self._speech_started_while_speaking = self._busy() and not self._continuing
             self._frames_in_speech = 0
             self._hers_frames, self._hers_from_s = 0, None
+            self._after_cut = frame.end_s - self._cut_at_s < AFTER_CUT_S
             self.channel.hold_announcements()
         if self.endpointer.in_speech:
             self._frames_in_speech += 1
@@ -367,6 +376,7 @@ class Assistant:
         _LOGGER.info("stopped speaking on request")
         # Stream time of the cut: lets a replayed recording check how soon after "stop" it came.
         at_s = self._last_frame_end_s + time.monotonic() - self._last_frame_wall
+        self._cut_at_s = self._last_frame_end_s
         self.transcript.write({"event": "barge_in", "at_s": round(at_s, 3)})
 
     def _stop_early_reply(self) -> None:
@@ -403,6 +413,10 @@ class Assistant:
     def _on_utterance(self, utterance: Utterance, emitted_s: float, paced: bool,
                       heard: str | None = None, started: float | None = None,
                       speech_end_s: float | None = None) -> Turn | None:
+        if self._after_cut:
+            self._after_cut = self._speech_started_while_speaking = False
+            _LOGGER.debug("dropped speech right after a stop word (%.2f s)", utterance.start_s)
+            return None
         if self._continuing:
             whole = self._on_continuation(utterance)
             if whole is None:
