@@ -204,7 +204,7 @@ def _values_sound_heard(values: frozenset[str], tokens: list[str]) -> bool:
 
 _LEADING_COURTESY = (
     ("can", "you"), ("could", "you"), ("would", "you"), ("will", "you"), ("please",),
-    ("okay",), ("so",), ("hey",), ("well",), ("and",), ("now",), ("alright",),
+    ("okay",), ("so",), ("hey",), ("well",), ("and",), ("now",), ("alright",), ("hmm",),
 )
 _TRAILING_COURTESY = (("please",), ("thanks",), ("thank", "you"), ("now",))
 

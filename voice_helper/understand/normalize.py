@@ -16,7 +16,9 @@ _CONTRACTIONS = {
     "'ve": "have", "'m": "am", "ok": "okay", "o.k.": "okay", "mhm": "mm hmm",
     "uh-huh": "uh huh", "nevermind": "never mind",
 }
-_FILLERS = frozenset({"um", "umm", "uhm", "erm", "er", "hmm", "ah"})
+_FILLERS = frozenset({"um", "umm", "uhm", "erm", "er", "ah"})
+"""Dropped everywhere. Not "hmm": without it "mm hmm" (yes) became "mm", a sound a misheard
+"no" often comes out as."""
 _WORD = re.compile(r"\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)*|'[a-z]+")
 
 

@@ -158,6 +158,10 @@ class Understander:
             answer = self._answer(text, tokens, allowed)  # "uh uh" is no, however near "uh huh"
             if answer is not None:
                 return answer
+        if template.intent is not None and template.intent.name in ("yes", "no") and len(tokens) == 1:
+            # One word that is only near "yes" or "no" ("Mm." for "mm hmm", often a misheard
+            # "no"): a wrong answer is worse than asking again.
+            return Understanding(text, None, template.score, template.sentence)
         if template.intent is not None:
             return self._near_template(text, tokens, allowed, template, context)
         if context == QUESTION:
