@@ -225,6 +225,8 @@ class Understander:
         intent_name, fixed = split_label(guess.label)
         if intent_name in TEMPLATE_ONLY:
             return Understanding(text, None, guess.probability, sentence)
+        if intent_name in ("yes", "no") and len(tokens) == 1:
+            return Understanding(text, None, guess.probability, sentence)  # "hmm", "mm": no answer
         filled = fill_slots(intent_name, fixed, tokens)
         doubtful = guess.probability < self.act_probability
         if doubtful and filled.missing:
