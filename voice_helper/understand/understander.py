@@ -184,7 +184,9 @@ class Understander:
             if answer is not None:
                 return answer
         if guess.label == OUT_OF_SCOPE:
-            return Understanding(text, None, guess.probability, template.sentence)
+            # A misheard command reads like household talk ("sews for nine hundred hours"): the
+            # sound-alike template match, strict on its own, is trusted over the model here.
+            return near
         return self._meaning(text, tokens, allowed, template.score, template.sentence)
 
     def _answer(self, text: str, tokens: list[str], allowed: set[str] | None) -> Understanding | None:
