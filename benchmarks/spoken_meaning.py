@@ -23,14 +23,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.recognise import Front, recognise_all  # noqa: E402
-from benchmarks.speech_set import HELDOUT_VOICES, TUNED_VOICES, Case, synthesise_missing  # noqa: E402
-from benchmarks.understand_bench import HELDOUT, load_cases, verdict  # noqa: E402
-from voice_helper import DEFAULT_CONTENT_DIR  # noqa: E402
-from voice_helper.config import cache_dir  # noqa: E402
-from voice_helper.content import load_content  # noqa: E402
-from voice_helper.listen.endpoint import EndpointSettings  # noqa: E402
-from voice_helper.understand.understander import Understander  # noqa: E402
+from benchmarks.recognise import Front, recognise_all
+from benchmarks.speech_set import HELDOUT_VOICES, TUNED_VOICES, Case, synthesise_missing
+from benchmarks.understand_bench import HELDOUT, load_cases, verdict
+from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.config import cache_dir
+from voice_helper.content import load_content
+from voice_helper.listen.endpoint import EndpointSettings
+from voice_helper.understand.understander import Understander
 
 TUNED_FILE = DEFAULT_CONTENT_DIR / "sentences" / "paraphrases_tuned.yaml"
 CONDITIONS = ("clean", "10dB", "5dB")
@@ -83,10 +83,10 @@ def main() -> int:
                                     "verdict": v, "voice": audio.voice,
                                     "got": result.intent.to_json() if result.intent else None})
             rows.append((split, condition, counts))
-    lines = ["| split | condition | commands | exact | asked first | wrong | not understood | "
-             "household acted on | crisis caught | calm taken as crisis | red flags caught | "
-             "ordinary taken as red flag |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-             "---:|---:|"]
+    lines = [("| split | condition | commands | exact | asked first | wrong | not understood | "
+              "household acted on | crisis caught | calm taken as crisis | red flags caught | "
+              "ordinary taken as red flag |"),
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for split, condition, c in rows:
         commands = {v: c[("command", v)] for v in ("exact", "asked", "wrong", "none")}
         n = max(1, sum(commands.values()))

@@ -26,12 +26,17 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from voice_helper import DEFAULT_CONTENT_DIR  # noqa: E402
-from voice_helper.content import load_content  # noqa: E402
-from voice_helper.understand.meaning import (  # noqa: E402
-    Example, MeaningModel, corpus_examples, meaning_label, template_examples)
-from voice_helper.understand.safety import SafetyDetector  # noqa: E402
-from voice_helper.understand.understander import QUESTION, Understander  # noqa: E402
+from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.content import load_content
+from voice_helper.understand.meaning import (
+    Example,
+    MeaningModel,
+    corpus_examples,
+    meaning_label,
+    template_examples,
+)
+from voice_helper.understand.safety import SafetyDetector
+from voice_helper.understand.understander import QUESTION, Understander
 
 SENTENCES = DEFAULT_CONTENT_DIR / "sentences"
 TUNED = [SENTENCES / "paraphrases_tuned.yaml", SENTENCES / "paraphrases_train.yaml",

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from voice_helper.errors import ContentError
-from voice_helper.understand.safety import SafetyContent, parse_safety
 from voice_helper.reply_length import (
     INTRO_SECONDS,
     QUESTION_SECONDS,
@@ -19,6 +18,7 @@ from voice_helper.reply_length import (
     check_seconds,
 )
 from voice_helper.sources import check_cited, check_mastitis_caveat, load_sources
+from voice_helper.understand.safety import SafetyContent, parse_safety
 from voice_helper.understand.templates import IntentTemplates, parse_templates
 from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
 

@@ -12,7 +12,7 @@ from voice_helper.understand.grammar import recognition_grammar
 from voice_helper.understand.understander import Understander
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from benchmarks.mix import mix  # noqa: E402
+from benchmarks.mix import mix
 
 SAID = [
     ("I want to hurt myself", "crisis"),

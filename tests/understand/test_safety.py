@@ -97,14 +97,15 @@ def test_baby_signs_get_the_baby_advice():
 
 def test_phrase_syntax():
     phrase = parse_phrase("(scared|afraid) + hurt* + (the|my) baby")
-    assert phrase.heard_in("i am scared i might hurt the baby".split())
-    assert phrase.heard_in("i keep hurting my baby and i am afraid".split())
-    assert not phrase.heard_in("i am scared the baby is hungry".split())
+    assert phrase.heard_in(["i", "am", "scared", "i", "might", "hurt", "the", "baby"])
+    assert phrase.heard_in(["i", "keep", "hurting", "my", "baby", "and", "i", "am", "afraid"])
+    assert not phrase.heard_in(["i", "am", "scared", "the", "baby", "is", "hungry"])
 
 
 def test_a_broken_phrase_names_file_line_and_field(tmp_path):
-    from voice_helper.content import load_content
     import shutil
+
+    from voice_helper.content import load_content
 
     copy = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, copy)
@@ -118,8 +119,9 @@ def test_a_broken_phrase_names_file_line_and_field(tmp_path):
 
 
 def test_a_crisis_reply_without_the_crisis_line_is_refused(tmp_path):
-    from voice_helper.content import load_content
     import shutil
+
+    from voice_helper.content import load_content
 
     copy = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, copy)

@@ -109,11 +109,11 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_hear(args: argparse.Namespace) -> int:
     """Transcribe each file with one engine and print text, intent and slots, in order."""
+    from voice_helper.config import cache_dir
+    from voice_helper.content import load_content
     from voice_helper.listen.engines import choose_engine
     from voice_helper.listen.wavfile import load_wav_16k
     from voice_helper.understand.grammar import recognition_grammar
-    from voice_helper.config import cache_dir
-    from voice_helper.content import load_content
     from voice_helper.understand.understander import Understander
 
     settings = load_settings(Path(args.config) if args.config else None)

@@ -7,7 +7,6 @@ import json
 import logging
 import sys
 from pathlib import Path
-
 from typing import Any
 
 from voice_helper import DEFAULT_CONTENT_DIR

@@ -11,8 +11,8 @@ from voice_helper.content import REMEDY_CHUNK, Cause, Content
 from voice_helper.dialogue.replies import LogFacts, ReminderPort, Reply
 from voice_helper.remind.durations import speak_duration
 from voice_helper.understand.intent import INTENT_NAMES, Intent
+from voice_helper.understand.safety import SafetyHit, red_flag_reply
 from voice_helper.understand.understander import QUESTION
-from voice_helper.understand.safety import SafetyDetector, SafetyHit
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -373,7 +373,7 @@ class Dialogue:
         return [Reply(text, safety=True)]
 
     def _urgent(self, intent: Intent) -> list[Reply]:
-        replies = [Reply(red_flag_reply(self.content, intent), safety=True)]
+        replies = [Reply(_red_flag_reply(self.content, intent), safety=True)]
         if self.state.step is Step.QUESTION:
             replies.append(Reply(self._question_text()))
         return replies
@@ -430,12 +430,12 @@ class Dialogue:
         return str(getattr(self.reminders, method)(**slots))
 
 
-def red_flag_reply(content: Content, intent: Intent) -> str:
-    """What was heard, the warning signs of its kind, and what to do (infection signs by default)."""
+def _red_flag_reply(content: Content, intent: Intent) -> str:
+    """The red-flag reply for the group and symptom the safety rules put in the intent."""
     assert content.safety is not None
     hit = SafetyHit("urgent_symptom", str(intent.slots.get("group", "infection")),
                     str(intent.slots.get("symptom", "")))
-    return SafetyDetector(content.safety).red_flag_reply(hit)
+    return red_flag_reply(content.safety, hit)
 
 
 _HELP_KEYS = {

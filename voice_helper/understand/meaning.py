@@ -139,7 +139,7 @@ class _Embedder:
         spec = importlib.util.find_spec("wordllama")  # finds the folder without running it
         if spec is None or not spec.submodule_search_locations:
             raise RuntimeError("wordllama is not installed: run scripts/setup.sh")
-        folder = Path(list(spec.submodule_search_locations)[0])
+        folder = Path(next(iter(spec.submodule_search_locations)))
         table = load_file(str(folder / "weights" / "l2_supercat_256.safetensors"))
         cls._table = np.ascontiguousarray(table["embedding.weight"].astype(np.float32))
         tokenizer = Tokenizer.from_file(str(folder / "tokenizers" /
@@ -232,7 +232,8 @@ def load_or_train(examples: list[Example], cache_dir: Path | None) -> MeaningMod
                 model = pickle.load(handle)  # our own file, written below, mode 0600
             if isinstance(model, MeaningModel):
                 return model
-        except Exception:  # a partial or old file: train again
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+                ValueError, TypeError):  # a partial or old file: train again
             _LOGGER.warning("could not read the cached meaning model %s; training again", path)
     model = MeaningModel.train(examples)
     if path is not None:

@@ -206,12 +206,17 @@ class SafetyDetector:
 
     def red_flag_reply(self, hit: SafetyHit) -> str:
         """What was heard, every sign of its kind, and what to do."""
-        group = next((g for g in self.content.groups if g.id == hit.group),
-                     next(g for g in self.content.groups if g.id == "infection"))
-        signs = [s.say for s in group.symptoms]
-        listed = signs[0] if len(signs) == 1 else f"{', '.join(signs[:-1])}, or {signs[-1]}"
-        heard = self.content.heard_intro.format(symptom=hit.symptom) + " " if hit.symptom else ""
-        return f"{heard}{group.signs_intro} {listed}. {group.advice}"
+        return red_flag_reply(self.content, hit)
+
+
+def red_flag_reply(content: SafetyContent, hit: SafetyHit) -> str:
+    """What was heard, every sign of its kind, and what to do (the infection group by default)."""
+    group = next((g for g in content.groups if g.id == hit.group),
+                 next(g for g in content.groups if g.id == "infection"))
+    signs = [s.say for s in group.symptoms]
+    listed = signs[0] if len(signs) == 1 else f"{', '.join(signs[:-1])}, or {signs[-1]}"
+    heard = content.heard_intro.format(symptom=hit.symptom) + " " if hit.symptom else ""
+    return f"{heard}{group.signs_intro} {listed}. {group.advice}"
 
 
 _PHRASES = Field(list, items=str)
@@ -283,10 +288,7 @@ def parse_safety(path: Path, raw: object, checker: Checker) -> SafetyContent | N
 def load_safety(path: Path) -> SafetyContent:
     """Load content/safety.yaml on its own (tests, benchmarks); raise YamlProblems if invalid."""
     checker = Checker(path)
-    try:
-        raw = load_yaml(path)
-    except YamlProblems:
-        raise
+    raw = load_yaml(path)
     safety = parse_safety(path, raw, checker)
     if checker.problems or safety is None:
         raise YamlProblems(checker.problems or [Problem(path, 1, "(top)", "not valid")])

@@ -10,8 +10,16 @@ from typing import Any
 from voice_helper.understand.intent import Intent
 from voice_helper.understand.matcher import IntentMatcher
 from voice_helper.understand.meaning import (
-    OUT_OF_SCOPE, SAFETY_LABELS, MeaningModel, corpus_examples, load_or_train, meaning_label, split_label,
-    template_examples, training_files)
+    OUT_OF_SCOPE,
+    SAFETY_LABELS,
+    MeaningModel,
+    corpus_examples,
+    load_or_train,
+    meaning_label,
+    split_label,
+    template_examples,
+    training_files,
+)
 from voice_helper.understand.normalize import normalize
 from voice_helper.understand.safety import SafetyDetector
 from voice_helper.understand.slots import fill_slots
