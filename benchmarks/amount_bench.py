@@ -36,19 +36,33 @@ CASES = [
     ("fifty", True, "answer_amount", {"amount": 50}),
     ("seventy", True, "answer_amount", {"amount": 70}),
     ("that's wrong, it was fifty", False, "correct_amount", {"amount": 50}),
-    ("log a session at six this morning, eighty millilitres", False, "log_past_session",
-     {"day_part": "am", "hour": 6, "amount": 80, **ML}),
+    (
+        "log a session at six this morning, eighty millilitres",
+        False,
+        "log_past_session",
+        {"day_part": "am", "hour": 6, "amount": 80, **ML},
+    ),
     ("how much did I pump today", False, "ask_log", {"period": "today", "question": "total"}),
     ("how many times did I pump today", False, "ask_log", {"period": "today", "question": "count"}),
     ("what's my average this week", False, "ask_log", {"period": "week", "question": "average"}),
     ("when was my biggest session", False, "ask_log", {"question": "biggest"}),
     ("snooze for ten minutes", False, "snooze", {"minutes": 10}),
 ]
-TEENS = [(f"I got {word} millilitres", False, "log_amount", {"amount": n, **ML})
-         for word, n in (("thirteen", 13), ("fourteen", 14), ("sixteen", 16), ("seventeen", 17),
-                         ("eighteen", 18), ("nineteen", 19))]
-TEENS += [(word, True, "answer_amount", {"amount": n})
-          for word, n in (("sixteen", 16), ("eighteen", 18), ("fourteen", 14))]
+TEENS = [
+    (f"I got {word} millilitres", False, "log_amount", {"amount": n, **ML})
+    for word, n in (
+        ("thirteen", 13),
+        ("fourteen", 14),
+        ("sixteen", 16),
+        ("seventeen", 17),
+        ("eighteen", 18),
+        ("nineteen", 19),
+    )
+]
+TEENS += [
+    (word, True, "answer_amount", {"amount": n})
+    for word, n in (("sixteen", 16), ("eighteen", 18), ("fourteen", 14))
+]
 _TEEN_WORDS = ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
 
 
@@ -63,8 +77,10 @@ def main() -> None:
     matcher = IntentMatcher.from_content()
     idle = set(INTENT_NAMES) - {"yes", "no", "next", "back", "answer_amount"}
     asked = idle | {"answer_amount"}
-    grammars = {False: grammar.recognition_grammar(matcher.templates, idle, matcher.meaning),
-                True: grammar.recognition_grammar(matcher.templates, asked, matcher.meaning)}
+    grammars = {
+        False: grammar.recognition_grammar(matcher.templates, idle, matcher.meaning),
+        True: grammar.recognition_grammar(matcher.templates, asked, matcher.meaning),
+    }
     engine = MoonshineEngine()
     folder = Path(tempfile.mkdtemp())
     for name, cases in (("commands", CASES), ("teens", TEENS)):
@@ -72,14 +88,20 @@ def main() -> None:
         for voice in VOICES:
             for index, (text, asking, intent, slots) in enumerate(cases):
                 path = folder / f"{name}-{voice}-{index}.wav"
-                subprocess.run(["espeak-ng", "-v", voice, "-s", "160", "-w", str(path), text],
-                               check=True)
+                subprocess.run(
+                    ["espeak-ng", "-v", voice, "-s", "160", "-w", str(path), text], check=True
+                )
                 engine.set_grammar(grammars[asking])
                 heard = engine.transcribe(load_wav_16k(path)).text
                 match = matcher.match(heard, asked if asking else idle).intent
                 got = (match.name, match.slots) if match else None
-                kind = ("exact" if got == (intent, slots) else
-                        "not understood" if got is None else "wrong")
+                kind = (
+                    "exact"
+                    if got == (intent, slots)
+                    else "not understood"
+                    if got is None
+                    else "wrong"
+                )
                 counts[kind] += 1
                 if kind != "exact":
                     print(f"  {kind:>14}  {voice:<9} {text!r} -> {heard!r} {got or ''}")

@@ -104,11 +104,17 @@ class TimedSink(Sink):
         self.clips: list[dict[str, Any]] = []
         self.lock = threading.Lock()
 
-    def play(self, clip: Any, utterance: Speech, cancel: threading.Event,
-             on_chunk: Any = None) -> Played:
+    def play(
+        self, clip: Any, utterance: Speech, cancel: threading.Event, on_chunk: Any = None
+    ) -> Played:
         """Wait out the clip (cut on cancel) and note when it played."""
-        entry = {"kind": utterance.kind, "text": utterance.text, "start": time.monotonic(),
-                 "end": time.monotonic() + clip.duration_s / self.speed, "cut": False}
+        entry = {
+            "kind": utterance.kind,
+            "text": utterance.text,
+            "start": time.monotonic(),
+            "end": time.monotonic() + clip.duration_s / self.speed,
+            "cut": False,
+        }
         with self.lock:
             self.clips.append(entry)
         cut = cancel.wait(clip.duration_s / self.speed)
@@ -119,8 +125,10 @@ class TimedSink(Sink):
         """The clip playing now, if any."""
         now = time.monotonic()
         with self.lock:
-            return next((c for c in reversed(self.clips) if c["start"] <= now < c["end"]
-                         and not c["cut"]), None)
+            return next(
+                (c for c in reversed(self.clips) if c["start"] <= now < c["end"] and not c["cut"]),
+                None,
+            )
 
 
 def speech_clip(text: str, voice: str) -> np.ndarray:
@@ -169,9 +177,14 @@ def her_lines(steps: tuple[Step, ...], voice: str, rng: np.random.Generator) -> 
     return lines
 
 
-def conversation_frames(steps: tuple[Step, ...], lines: list[np.ndarray], stream: Stream,
-                        sink: TimedSink, channel: Any, plan: list[dict[str, Any]]
-                        ) -> Iterator[Frame]:
+def conversation_frames(
+    steps: tuple[Step, ...],
+    lines: list[np.ndarray],
+    stream: Stream,
+    sink: TimedSink,
+    channel: Any,
+    plan: list[dict[str, Any]],
+) -> Iterator[Frame]:
     """Her side of the conversation, paced by what the assistant says (Assistant.run paces)."""
     started_wall = time.monotonic()
     yield from stream.frames(40)
@@ -184,8 +197,12 @@ def conversation_frames(steps: tuple[Step, ...], lines: list[np.ndarray], stream
             now = time.monotonic()
             playing = sink.playing()
             busy = playing is not None or channel.pending() or channel.speaking.is_set()
-            if (step.overlap and playing is not None and playing["kind"] == "reply"
-                    and playing["end"] - now <= OVERLAP_LEAD_S):
+            if (
+                step.overlap
+                and playing is not None
+                and playing["kind"] == "reply"
+                and playing["end"] - now <= OVERLAP_LEAD_S
+            ):
                 break
             idle_since = None if busy else (now if idle_since is None else idle_since)
             idle_s = 0.0 if idle_since is None else now - idle_since
@@ -198,13 +215,25 @@ def conversation_frames(steps: tuple[Step, ...], lines: list[np.ndarray], stream
             yield from stream.frames(1)
             waited = stream.now_s - said_at
         if step.reminder:
-            channel.say(Speech(REMINDER, Priority.ANNOUNCEMENT, "announcement",
-                               {"due_at": time.strftime("%H:%M:%S")}))
+            channel.say(
+                Speech(
+                    REMINDER,
+                    Priority.ANNOUNCEMENT,
+                    "announcement",
+                    {"due_at": time.strftime("%H:%M:%S")},
+                )
+            )
         start_s = stream.now_s
         frames = int(np.ceil(line.size / 480))
         end_s = start_s + line.size / SAMPLE_RATE
-        said = {"text": step.text, "expect": step.expect, "overlap": step.overlap,
-                "start_s": start_s, "end_s": end_s, "reply_playing": sink.playing() is not None}
+        said = {
+            "text": step.text,
+            "expect": step.expect,
+            "overlap": step.overlap,
+            "start_s": start_s,
+            "end_s": end_s,
+            "reply_playing": sink.playing() is not None,
+        }
         plan.append(said)
         for index, frame in enumerate(stream.frames(frames, line)):
             if index == frames - 1:
@@ -215,8 +244,9 @@ def conversation_frames(steps: tuple[Step, ...], lines: list[np.ndarray], stream
     yield from stream.frames(200)
 
 
-def run_one(engine: Any, conversation: str, voice: str, condition: str, speed: float,
-            seed: int) -> dict[str, Any]:
+def run_one(
+    engine: Any, conversation: str, voice: str, condition: str, speed: float, seed: int
+) -> dict[str, Any]:
     """Replay one conversation; return its plan, the assistant's events and the clips."""
     from voice_helper import DEFAULT_CONTENT_DIR
     from voice_helper.assistant.build import build
@@ -228,24 +258,36 @@ def run_one(engine: Any, conversation: str, voice: str, condition: str, speed: f
     lines = her_lines(steps, voice, rng)
     sink = TimedSink(speed)
     with tempfile.TemporaryDirectory() as tmp:
-        running = build(Settings(engine="moonshine"), load_content(DEFAULT_CONTENT_DIR),
-                        engine=engine, with_reminders=False, sink=sink,
-                        reminders_dir=Path(tmp))
+        running = build(
+            Settings(engine="moonshine"),
+            load_content(DEFAULT_CONTENT_DIR),
+            engine=engine,
+            with_reminders=False,
+            sink=sink,
+            reminders_dir=Path(tmp),
+        )
         # Replies to a sink the microphone cannot hear: whatever it hears over them is hers.
         running.assistant.her_voice = None
         warm_up(running.assistant)
         plan: list[dict[str, Any]] = []
         origin = time.monotonic()
-        frames = conversation_frames(steps, lines, Stream(condition, seed), sink,
-                                     running.channel, plan)
+        frames = conversation_frames(
+            steps, lines, Stream(condition, seed), sink, running.channel, plan
+        )
         running.assistant.run(frames, realtime=True)
         running.close()
     events = running.assistant.transcript.events
     clips = [{**c, "start": c["start"] - origin, "end": c["end"] - origin} for c in sink.clips]
     for said in plan:
         said["end_wall"] = said.get("end_wall", origin + said["end_s"]) - origin
-    return {"conversation": conversation, "voice": voice, "condition": condition,
-            "plan": plan, "events": events, "clips": clips}
+    return {
+        "conversation": conversation,
+        "voice": voice,
+        "condition": condition,
+        "plan": plan,
+        "events": events,
+        "clips": clips,
+    }
 
 
 def expected_intents(steps: tuple[Step, ...]) -> list[str | None]:
@@ -288,11 +330,18 @@ def score_run(run: dict[str, Any]) -> list[dict[str, Any]]:
     for index, said in enumerate(plan):
         said["expect"] = expected[index]
         until = plan[index + 1]["start_s"] if index + 1 < len(plan) else float("inf")
-        mine = [t for t in turns if said["start_s"] - 0.3 <= t["speech_end_s"]
-                < min(until, said["end_s"] + 1.5)]
+        mine = [
+            t
+            for t in turns
+            if said["start_s"] - 0.3 <= t["speech_end_s"] < min(until, said["end_s"] + 1.5)
+        ]
         acted = [t for t in mine if t["intent"]]
-        ignored = [e["heard"] for e in run["events"] if e["event"] == "over_reply_not_taken"
-                   and said["start_s"] - 0.5 <= e["start_s"] < said["end_s"]]
+        ignored = [
+            e["heard"]
+            for e in run["events"]
+            if e["event"] == "over_reply_not_taken"
+            and said["start_s"] - 0.5 <= e["start_s"] < said["end_s"]
+        ]
         intent = acted[0]["intent"] if acted else None
         if said["expect"] is None:
             verdict = "correct" if intent is None else "wrong"
@@ -305,16 +354,29 @@ def score_run(run: dict[str, Any]) -> list[dict[str, Any]]:
         latency = None
         if verdict == "correct" and intent is not None:
             nxt = plan[index + 1]["end_wall"] if index + 1 < len(plan) else float("inf")
-            reply = next((c for c in run["clips"] if c["kind"] in ("reply", "safety")
-                          and said["end_wall"] < c["start"] < nxt), None)
+            reply = next(
+                (
+                    c
+                    for c in run["clips"]
+                    if c["kind"] in ("reply", "safety") and said["end_wall"] < c["start"] < nxt
+                ),
+                None,
+            )
             if reply is not None:
                 latency = round((reply["start"] - said["end_wall"]) * 1000)
-        verdicts.append({"text": said["text"], "expect": said["expect"], "acted": intent,
-                         "heard": [t["heard"] for t in mine] + [f"(over the reply) {h}" for h in ignored],
-                         "overlap": said["overlap"],
-                         "reply_playing": said["reply_playing"], "verdict": verdict,
-                         "latency_ms": latency,
-                         "yes_no": said["expect"] in ("yes", "no")})
+        verdicts.append(
+            {
+                "text": said["text"],
+                "expect": said["expect"],
+                "acted": intent,
+                "heard": [t["heard"] for t in mine] + [f"(over the reply) {h}" for h in ignored],
+                "overlap": said["overlap"],
+                "reply_playing": said["reply_playing"],
+                "verdict": verdict,
+                "latency_ms": latency,
+                "yes_no": said["expect"] in ("yes", "no"),
+            }
+        )
     return verdicts
 
 
@@ -328,7 +390,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         **{f"{k}_pct": round(100 * n / total, 1) if total else None for k, n in count.items()},
         "wrong_yes_no": sum(r["verdict"] == "wrong" and r["yes_no"] for r in rows),
         "overlap_correct": f"{sum(r['overlap'] and r['verdict'] == 'correct' for r in rows)}"
-                           f"/{sum(r['overlap'] for r in rows)}",
+        f"/{sum(r['overlap'] for r in rows)}",
         "timed": len(latencies),
         "median_ms": round(float(np.median(latencies))) if latencies else None,
         "p95_ms": round(float(np.percentile(latencies, 95))) if latencies else None,
@@ -338,31 +400,46 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def markdown(result: dict[str, Any]) -> str:
     """The results table."""
     lines = [
-        "# Live conversation benchmark", "",
-        (f"`{result['command']}`; {result['machine']['cpu']}, {result['machine']['cores']} cores, "
-        f"load average {result['load_average']} (shared machine: timings are noisy); replies "
-        f"paced at {result['reply_speed']}x, her speech in real time."), "",
-        ("| voices | condition | turns | acted on correctly | wrong | dropped | wrong yes/no "
-        "| said over a reply: right | latency median | p95 (timed) |"),
+        "# Live conversation benchmark",
+        "",
+        (
+            f"`{result['command']}`; {result['machine']['cpu']}, {result['machine']['cores']} cores, "
+            f"load average {result['load_average']} (shared machine: timings are noisy); replies "
+            f"paced at {result['reply_speed']}x, her speech in real time."
+        ),
+        "",
+        (
+            "| voices | condition | turns | acted on correctly | wrong | dropped | wrong yes/no "
+            "| said over a reply: right | latency median | p95 (timed) |"
+        ),
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, s in result["groups"].items():
         split, condition = key.split("/")
-        lines.append(f"| {split} | {condition} | {s['turns']} | {s['correct_pct']}% | "
-                     f"{s['wrong_pct']}% | {s['dropped_pct']}% | {s['wrong_yes_no']} | "
-                     f"{s['overlap_correct']} | {s['median_ms']} ms | {s['p95_ms']} ms "
-                     f"({s['timed']}) |")
+        lines.append(
+            f"| {split} | {condition} | {s['turns']} | {s['correct_pct']}% | "
+            f"{s['wrong_pct']}% | {s['dropped_pct']}% | {s['wrong_yes_no']} | "
+            f"{s['overlap_correct']} | {s['median_ms']} ms | {s['p95_ms']} ms "
+            f"({s['timed']}) |"
+        )
     lines += ["", "## Turns not acted on correctly", ""]
     for run in result["runs"]:
         for v in run["verdicts"]:
             if v["verdict"] != "correct":
-                lines.append(f"- {run['voice']} {run['condition']} {run['conversation']}: "
-                             f"said {v['text']!r} (expect {v['expect']}), heard {v['heard']}, "
-                             f"acted {v['acted']} -> {v['verdict']}"
-                             + (" [over the reply]" if v["overlap"] else ""))
+                lines.append(
+                    f"- {run['voice']} {run['condition']} {run['conversation']}: "
+                    f"said {v['text']!r} (expect {v['expect']}), heard {v['heard']}, "
+                    f"acted {v['acted']} -> {v['verdict']}"
+                    + (" [over the reply]" if v["overlap"] else "")
+                )
     reminders = [r["reminders_spoken"] for r in result["runs"]]
-    lines += ["", (f"Reminders falling due mid-conversation spoken: {sum(reminders)} of "
-              f"{len(reminders) * 1}.")]
+    lines += [
+        "",
+        (
+            f"Reminders falling due mid-conversation spoken: {sum(reminders)} of "
+            f"{len(reminders) * 1}."
+        ),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -371,8 +448,12 @@ def groups_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     groups = {}
     for split in ("tuned", "heldout"):
         for condition in CONDITIONS:
-            rows = [v for r in runs if r["split"] == split and r["condition"] == condition
-                    for v in r["verdicts"]]
+            rows = [
+                v
+                for r in runs
+                if r["split"] == split and r["condition"] == condition
+                for v in r["verdicts"]
+            ]
             if rows:
                 groups[f"{split}/{condition}"] = summarise(rows)
     return groups
@@ -427,23 +508,33 @@ def main(argv: list[str] | None = None) -> int:
         run = run_one(engine, conversation, voice, condition, args.reply_speed, seed=number + 1)
         verdicts = score_run(run)
         run["split"], run["verdicts"] = split, verdicts
-        run["reminders_spoken"] = sum(1 for c in run["clips"] if c["kind"] == "announcement"
-                                      and not c["cut"])
+        run["reminders_spoken"] = sum(
+            1 for c in run["clips"] if c["kind"] == "announcement" and not c["cut"]
+        )
         runs.append(run)
         s = summarise(verdicts)
-        print(f"{split} {voice} {condition} {conversation}: {s['correct_pct']}% correct, "
-              f"wrong {s['wrong_pct']}%, median {s['median_ms']} ms "
-              f"({time.monotonic() - started:.0f} s)", flush=True)
+        print(
+            f"{split} {voice} {condition} {conversation}: {s['correct_pct']}% correct, "
+            f"wrong {s['wrong_pct']}%, median {s['median_ms']} ms "
+            f"({time.monotonic() - started:.0f} s)",
+            flush=True,
+        )
     load.append(round(__import__("os").getloadavg()[0], 2))
     groups = groups_of(runs)
     result = {
-        "machine": machine(), "load_average": load, "reply_speed": args.reply_speed,
+        "machine": machine(),
+        "load_average": load,
+        "reply_speed": args.reply_speed,
         "command": " ".join(["benchmarks/conversation_bench.py", *(argv or sys.argv[1:])]),
-        "groups": groups, "seconds": round(time.monotonic() - started),
+        "groups": groups,
+        "seconds": round(time.monotonic() - started),
         "runs": runs,
     }
-    name = "conversation_bench" + ("_quick" if args.quick else "") + (
-        f"_{args.tag}" if args.tag else "")
+    name = (
+        "conversation_bench"
+        + ("_quick" if args.quick else "")
+        + (f"_{args.tag}" if args.tag else "")
+    )
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
     table = markdown(result)

@@ -112,8 +112,9 @@ def _speex_here(mic: np.ndarray, ref: np.ndarray) -> tuple[np.ndarray, float]:
     step = SAMPLE_RATE // 100
     aec = Aec(step, int(0.3 * SAMPLE_RATE), SAMPLE_RATE, True)
     out = [
-        np.asarray(aec.cancel_echo(mic[i : i + step].tolist(), ref[i : i + step].tolist()),
-                   np.int16)
+        np.asarray(
+            aec.cancel_echo(mic[i : i + step].tolist(), ref[i : i + step].tolist()), np.int16
+        )
         for i in range(0, mic.size, step)
     ]
     return np.concatenate(out)[: mic.size], time.process_time() - started
@@ -146,8 +147,9 @@ def _db(numerator: float, denominator: float) -> float:
     return float(round(10 * np.log10((numerator + 1e-12) / (denominator + 1e-12)), 1))
 
 
-def _heard(samples: np.ndarray, engine: Any, matcher: IntentMatcher
-           ) -> list[tuple[str, str | None]]:
+def _heard(
+    samples: np.ndarray, engine: Any, matcher: IntentMatcher
+) -> list[tuple[str, str | None]]:
     """Each utterance the endpointer cuts from the stream, as Moonshine hears it, and its intent."""
     found = []
     for utterance in utterances(frames_from_samples(samples)):
@@ -157,9 +159,17 @@ def _heard(samples: np.ndarray, engine: Any, matcher: IntentMatcher
     return found
 
 
-def _one_room(reference: np.ndarray, barge_in_s: float | None, reply_start: int,
-              reply_size: int, voice: np.ndarray, delay_ms: int, rng: np.random.Generator,
-              engine: Any, matcher: IntentMatcher) -> dict[str, dict[str, Any]]:
+def _one_room(
+    reference: np.ndarray,
+    barge_in_s: float | None,
+    reply_start: int,
+    reply_size: int,
+    voice: np.ndarray,
+    delay_ms: int,
+    rng: np.random.Generator,
+    engine: Any,
+    matcher: IntentMatcher,
+) -> dict[str, dict[str, Any]]:
     """Every canceller on one simulated room (its tail and noise drawn from rng)."""
     length = reference.size
     echo = _room(reference, delay_ms, rng)
@@ -192,8 +202,9 @@ def _one_room(reference: np.ndarray, barge_in_s: float | None, reply_start: int,
         else:
             lag = _lag(near, out)
             aligned = np.roll(out, -lag)
-            row["voice_sdr_db"] = _db(np.sum(near[words] ** 2),
-                                      np.sum((aligned[words] - near[words]) ** 2))
+            row["voice_sdr_db"] = _db(
+                np.sum(near[words] ** 2), np.sum((aligned[words] - near[words]) ** 2)
+            )
             row["output_lag_ms"] = lag * 1000 // SAMPLE_RATE
         rows[name] = row
     return rows
@@ -233,8 +244,12 @@ def compare_echo() -> dict[str, Any]:
         ("echo only", np.concatenate([reply, gap]), None, 0),
         *[(f"be quiet at {at} s", np.concatenate([reply, gap]), at, 0) for at in BARGE_IN_AT_S],
         # The cancellers keep adapting across replies: the second reply of a conversation.
-        ("second reply, be quiet at 2.5 s", np.concatenate([reply, gap, reply, gap]),
-         reply.size / SAMPLE_RATE + 1.0 + 2.5, reply.size + gap.size),
+        (
+            "second reply, be quiet at 2.5 s",
+            np.concatenate([reply, gap, reply, gap]),
+            reply.size / SAMPLE_RATE + 1.0 + 2.5,
+            reply.size + gap.size,
+        ),
     ]
     results: dict[str, Any] = {"reply_s": round(reply.size / SAMPLE_RATE, 1), "rooms": ROOMS}
     for delay_ms in DELAYS_MS:
@@ -243,8 +258,17 @@ def compare_echo() -> dict[str, Any]:
             runs: dict[str, list[dict[str, Any]]] = {name: [] for name in CANCELLERS}
             for room in range(ROOMS):
                 rng = np.random.default_rng(room)
-                for name, row in _one_room(reference, barge_in_s, reply_start, reply.size, voice,
-                                           delay_ms, rng, engine, matcher).items():
+                for name, row in _one_room(
+                    reference,
+                    barge_in_s,
+                    reply_start,
+                    reply.size,
+                    voice,
+                    delay_ms,
+                    rng,
+                    engine,
+                    matcher,
+                ).items():
                     runs[name].append(row)
             results[condition] = {name: _summary(rows) for name, rows in runs.items()}
             for name, summary in results[condition].items():

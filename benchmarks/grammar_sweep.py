@@ -37,14 +37,12 @@ CONDITIONS = ("clean", "10dB", "5dB")
 CANDIDATES = [
     GrammarAcceptance(),
     *[
-        dataclasses.replace(GrammarAcceptance(), max_gap=gap, careful_max_gap=gap,
-                            careful_min_margin=2.0)
+        dataclasses.replace(
+            GrammarAcceptance(), max_gap=gap, careful_max_gap=gap, careful_min_margin=2.0
+        )
         for gap in (5.0, 6.0, 7.0, 8.0)
     ],
-    *[
-        dataclasses.replace(GrammarAcceptance(), max_gap=gap)
-        for gap in (5.0, 6.0, 8.0)
-    ],
+    *[dataclasses.replace(GrammarAcceptance(), max_gap=gap) for gap in (5.0, 6.0, 8.0)],
     *[
         dataclasses.replace(GrammarAcceptance(), careful_max_gap=gap, careful_min_margin=margin)
         for gap in (1.0, 2.0, 3.0, 4.0)
@@ -77,8 +75,12 @@ def _decode(job: tuple[Case, str]) -> dict[str, Any]:
         limit = model.max_tokens(audio.size / 16000)
         free = model.greedy(states, limit)
         ranked = best_in_grammar(model, states, grammar, limit, rules.beam, rules.length_bonus)
-        heard.append({"free": [free.tokens, free.log_prob],
-                      "ranked": [[d.tokens, d.log_prob] for d in ranked[:10]]})
+        heard.append(
+            {
+                "free": [free.tokens, free.log_prob],
+                "ranked": [[d.tokens, d.log_prob] for d in ranked[:10]],
+            }
+        )
     return {"voice": case.voice, "text": case.text, "condition": condition, "heard": heard}
 
 

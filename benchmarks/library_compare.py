@@ -55,12 +55,16 @@ def _sentence_cases(path: Path) -> list[SimpleNamespace]:
     """Test sentences as scoring cases: commands with intent and slots, then the rejects."""
     data = yaml.safe_load(path.read_text())
     cases = [
-        SimpleNamespace(kind="command", text=text, intent=group["intent"],
-                        slots=group.get("slots", {}))
-        for group in data["tests"] for text in group["sentences"]
+        SimpleNamespace(
+            kind="command", text=text, intent=group["intent"], slots=group.get("slots", {})
+        )
+        for group in data["tests"]
+        for text in group["sentences"]
     ]
-    cases += [SimpleNamespace(kind="reject", text=text, intent=None, slots={})
-              for text in data.get("rejects", [])]
+    cases += [
+        SimpleNamespace(kind="reject", text=text, intent=None, slots={})
+        for text in data.get("rejects", [])
+    ]
     return cases
 
 
@@ -74,14 +78,18 @@ def _misheard_cases() -> list[tuple[SimpleNamespace, list[str]]]:
         for failure in failures:
             expected = failure["expected"] or [None, {}]
             kind = "command" if failure["kind"] == "command" else "reject"
-            case = SimpleNamespace(kind=kind, text=failure["said"], intent=expected[0],
-                                   slots=expected[1])
+            case = SimpleNamespace(
+                kind=kind, text=failure["said"], intent=expected[0], slots=expected[1]
+            )
             cases.append((case, failure["heard"]))
     return cases
 
 
-def _tally(matcher: IntentMatcher, cases: list[tuple[SimpleNamespace, list[str]]],
-           rewrite: Callable[[str], str] = lambda text: text) -> dict[str, int]:
+def _tally(
+    matcher: IntentMatcher,
+    cases: list[tuple[SimpleNamespace, list[str]]],
+    rewrite: Callable[[str], str] = lambda text: text,
+) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for case, texts in cases:
         intents = [matcher.match(rewrite(text)).intent for text in texts]
@@ -124,10 +132,14 @@ def compare_numbers() -> dict[str, Any]:
     lib_right, lib_ms = _timed(lambda: parse_all(with_text2num))
     # Whole sentences: the matcher as it is, and with text2num rewriting the text first.
     matcher = IntentMatcher.from_content(DEFAULT_CONTENT_DIR)
-    sentences = [(c, [c.text]) for c in _sentence_cases(DEFAULT_CONTENT_DIR / "sentences"
-                                                        / "intents.yaml")]
-    with_numbers = [(c, t) for c, t in sentences
-                    if any(k in c.slots for k in ("minutes", "every_minutes", "in_minutes"))]
+    sentences = [
+        (c, [c.text]) for c in _sentence_cases(DEFAULT_CONTENT_DIR / "sentences" / "intents.yaml")
+    ]
+    with_numbers = [
+        (c, t)
+        for c, t in sentences
+        if any(k in c.slots for k in ("minutes", "every_minutes", "in_minutes"))
+    ]
     misheard = _misheard_cases()
     text2num_changed = [
         (case.text, texts[0], with_text2num(texts[0]))
@@ -149,7 +161,8 @@ def compare_numbers() -> dict[str, Any]:
         "text2num_misheard": _tally(matcher, misheard, with_text2num),
         "text2num_rewrites_examples": text2num_changed[:12],
         "text2num_misses": [
-            (text, with_text2num(text)) for text, minutes in durations
+            (text, with_text2num(text))
+            for text, minutes in durations
             if parse_duration(with_text2num(text).lower().split(), 0)
             != (minutes, len(with_text2num(text).split()))
         ],
@@ -161,6 +174,7 @@ def compare_numbers() -> dict[str, Any]:
 
 def _with_sound_key(key: Callable[[str], str]) -> IntentMatcher:
     """A matcher built with another sound-spelling function in place of sounds.sound_key."""
+
     def wrapped(word: str) -> str:
         return key(word.lower()) or word[:1] if word.isalpha() else word
 
@@ -180,19 +194,32 @@ def compare_phonetics() -> dict[str, Any]:
         "jellyfish.nysiis": lambda w: jellyfish.nysiis(w).lower(),
         "no sound-spelling (plain letters)": lambda w: w,
     }
-    sentences = [(c, [c.text]) for c in _sentence_cases(DEFAULT_CONTENT_DIR / "sentences"
-                                                        / "intents.yaml")]
-    heldout = [(c, [c.text]) for c in _sentence_cases(ROOT / "benchmarks"
-                                                      / "heldout_sentences.yaml")]
+    sentences = [
+        (c, [c.text]) for c in _sentence_cases(DEFAULT_CONTENT_DIR / "sentences" / "intents.yaml")
+    ]
+    heldout = [
+        (c, [c.text]) for c in _sentence_cases(ROOT / "benchmarks" / "heldout_sentences.yaml")
+    ]
     misheard = _misheard_cases()
     near_misses = [
-        (SimpleNamespace(kind="command", intent="list_reminders", slots={}),
-         ["When is my next remainder?"]),
-        (SimpleNamespace(kind="command", intent="snooze", slots={"minutes": 10}),
-         ["sooze ten minutes"]),
+        (
+            SimpleNamespace(kind="command", intent="list_reminders", slots={}),
+            ["When is my next remainder?"],
+        ),
+        (
+            SimpleNamespace(kind="command", intent="snooze", slots={"minutes": 10}),
+            ["sooze ten minutes"],
+        ),
     ]
-    words = sorted({w.strip(".,?!").lower() for _, texts in misheard for t in texts
-                    for w in t.split() if w.strip(".,?!").isalpha()})
+    words = sorted(
+        {
+            w.strip(".,?!").lower()
+            for _, texts in misheard
+            for t in texts
+            for w in t.split()
+            if w.strip(".,?!").isalpha()
+        }
+    )
     results: dict[str, Any] = {"misheard_transcripts": len(misheard), "words_timed": len(words)}
     try:
         for name, key in keys.items():
@@ -204,8 +231,19 @@ def compare_phonetics() -> dict[str, Any]:
                 "misheard": _tally(matcher, misheard),
                 "test_misheard_near_misses": _tally(matcher, near_misses),
                 "us_per_word": round(1000 * ms / len(words), 2),
-                "examples": {w: key(w) for w in ("snooze", "sews", "pump", "come", "valves",
-                                                 "males", "reminder", "remainder")},
+                "examples": {
+                    w: key(w)
+                    for w in (
+                        "snooze",
+                        "sews",
+                        "pump",
+                        "come",
+                        "valves",
+                        "males",
+                        "reminder",
+                        "remainder",
+                    )
+                },
             }
     finally:
         sounds.sound_key = own  # type: ignore[assignment]
@@ -300,8 +338,14 @@ BROKEN = {
     "colon in plain text": "intro: a: b\n",
 }
 """Broken YAML with the line a person would look at (1-based) for each."""
-BROKEN_LINES = {"tab indent": 3, "duplicate key": 3, "unclosed bracket": 2,
-                "bad indentation": 3, "unclosed quote": 1, "colon in plain text": 1}
+BROKEN_LINES = {
+    "tab indent": 3,
+    "duplicate key": 3,
+    "unclosed bracket": 2,
+    "bad indentation": 3,
+    "unclosed quote": 1,
+    "colon in plain text": 1,
+}
 
 
 def compare_yaml() -> dict[str, Any]:

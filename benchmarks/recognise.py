@@ -131,8 +131,11 @@ def _init_worker(front: Front) -> None:
         from voice_helper.understand.understander import Understander
 
         matcher = Understander.from_content(load_content(DEFAULT_CONTENT_DIR), cache_dir())
-        _ENGINE.set_grammar(recognition_grammar(matcher.templates, meaning=matcher.meaning,
-                                                keep_free=matcher.safety_heard))
+        _ENGINE.set_grammar(
+            recognition_grammar(
+                matcher.templates, meaning=matcher.meaning, keep_free=matcher.safety_heard
+            )
+        )
     _FRONT = front
 
 

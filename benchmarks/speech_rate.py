@@ -27,8 +27,12 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [s for key, v in value.items() if key not in ("source", "id", "when")
-                for s in _strings(v)]
+        return [
+            s
+            for key, v in value.items()
+            if key not in ("source", "id", "when")
+            for s in _strings(v)
+        ]
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return []
@@ -64,14 +68,19 @@ def main() -> None:
             seconds.append(clip.duration_s)
     counts = np.array([features(t) for t in texts], float)
     fit, *_ = np.linalg.lstsq(counts, np.array(seconds), rcond=None)
-    print(f"{len(texts)} clips at {args.rate} wpm: seconds = {fit[0]:.3f} * words + "
-          f"{fit[1]:.3f} * letters + {fit[2]:.3f} * commas + {fit[3]:.3f} * sentences; "
-          f"{sum(units) / sum(seconds):.2f} words/s overall")
-    errors = [(estimate_seconds(t, args.rate) - s, t, s)
-              for t, s in zip(texts, seconds, strict=True)]
+    print(
+        f"{len(texts)} clips at {args.rate} wpm: seconds = {fit[0]:.3f} * words + "
+        f"{fit[1]:.3f} * letters + {fit[2]:.3f} * commas + {fit[3]:.3f} * sentences; "
+        f"{sum(units) / sum(seconds):.2f} words/s overall"
+    )
+    errors = [
+        (estimate_seconds(t, args.rate) - s, t, s) for t, s in zip(texts, seconds, strict=True)
+    ]
     errors.sort()
-    print(f"estimate - real: min {errors[0][0]:+.2f} s, max {errors[-1][0]:+.2f} s, "
-          f"mean {np.mean([e for e, _, _ in errors]):+.2f} s")
+    print(
+        f"estimate - real: min {errors[0][0]:+.2f} s, max {errors[-1][0]:+.2f} s, "
+        f"mean {np.mean([e for e, _, _ in errors]):+.2f} s"
+    )
     for error, text, real in errors[:5]:
         print(f"  under by {-error:.2f} s ({real:.2f} s real): {text[:70]!r}")
 

@@ -40,8 +40,10 @@ RESULTS = ROOT / "benchmarks" / "results"
 def spoken_cases(every: int) -> list[tuple[str, Any, Case]]:
     """(split, text case, audio case): every n-th sentence, each in one voice by turns."""
     out = []
-    for split, path, voices in (("tuned", TUNED_FILE, TUNED_VOICES),
-                                ("heldout", HELDOUT, HELDOUT_VOICES)):
+    for split, path, voices in (
+        ("tuned", TUNED_FILE, TUNED_VOICES),
+        ("heldout", HELDOUT, HELDOUT_VOICES),
+    ):
         for index, case in enumerate(load_cases(path)[::every]):
             voice = voices[index % len(voices)]
             out.append((split, case, Case(split, case.kind, case.text, voice.label)))
@@ -70,23 +72,43 @@ def main() -> int:
             for case_split, case, audio in cases:
                 if case_split != split:
                     continue
-                text = case.text if condition == "text" else " ".join(
-                    heard[cache_key(audio, condition, front)]["texts"])
+                text = (
+                    case.text
+                    if condition == "text"
+                    else " ".join(heard[cache_key(audio, condition, front)]["texts"])
+                )
                 result = understander.match(text, context=case.context)
                 v = verdict(case, result)
-                group = ("crisis" if case.intent == "crisis" else
-                         "red_flag" if case.intent == "urgent_symptom" else case.kind)
+                group = (
+                    "crisis"
+                    if case.intent == "crisis"
+                    else "red_flag"
+                    if case.intent == "urgent_symptom"
+                    else case.kind
+                )
                 counts[(group, v)] += 1
                 if v not in ("exact", "ok"):
-                    details.append({"split": split, "condition": condition, "said": case.text,
-                                    "heard": text, "want": case.intent or case.kind,
-                                    "verdict": v, "voice": audio.voice,
-                                    "got": result.intent.to_json() if result.intent else None})
+                    details.append(
+                        {
+                            "split": split,
+                            "condition": condition,
+                            "said": case.text,
+                            "heard": text,
+                            "want": case.intent or case.kind,
+                            "verdict": v,
+                            "voice": audio.voice,
+                            "got": result.intent.to_json() if result.intent else None,
+                        }
+                    )
             rows.append((split, condition, counts))
-    lines = [("| split | condition | commands | exact | asked first | wrong | not understood | "
-              "household acted on | crisis caught | calm taken as crisis | red flags caught | "
-              "ordinary taken as red flag |"),
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        (
+            "| split | condition | commands | exact | asked first | wrong | not understood | "
+            "household acted on | crisis caught | calm taken as crisis | red flags caught | "
+            "ordinary taken as red flag |"
+        ),
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for split, condition, c in rows:
         commands = {v: c[("command", v)] for v in ("exact", "asked", "wrong", "none")}
         n = max(1, sum(commands.values()))
@@ -102,7 +124,8 @@ def main() -> int:
             f"{c[('crisis', 'exact')]}/{crisis_n} | "
             f"{c[('not_crisis', 'false')] / max(1, calm_n):.1%} | "
             f"{c[('red_flag', 'exact')]}/{flags_n} | "
-            f"{c[('not_red_flag', 'false')] / max(1, ordinary_n):.1%} |")
+            f"{c[('not_red_flag', 'false')] / max(1, ordinary_n):.1%} |"
+        )
     table = "\n".join(lines)
     print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)

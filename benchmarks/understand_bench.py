@@ -39,8 +39,11 @@ from voice_helper.understand.safety import SafetyDetector
 from voice_helper.understand.understander import QUESTION, Understander
 
 SENTENCES = DEFAULT_CONTENT_DIR / "sentences"
-TUNED = [SENTENCES / "paraphrases_tuned.yaml", SENTENCES / "paraphrases_train.yaml",
-         SENTENCES / "paraphrases_safety.yaml"]
+TUNED = [
+    SENTENCES / "paraphrases_tuned.yaml",
+    SENTENCES / "paraphrases_train.yaml",
+    SENTENCES / "paraphrases_safety.yaml",
+]
 HELDOUT = SENTENCES / "paraphrases_heldout.yaml"
 RESULTS = ROOT / "benchmarks" / "results"
 ANSWERS = {"yes", "no", "next", "back"}
@@ -65,11 +68,14 @@ def load_cases(path: Path) -> list[Case]:
     cases = []
     for group in data.get("tests", []):
         context = QUESTION if group["intent"] in ANSWERS else None
-        cases += [Case(str(t), "command", group["intent"], group.get("slots") or {}, context)
-                  for t in group["sentences"]]
+        cases += [
+            Case(str(t), "command", group["intent"], group.get("slots") or {}, context)
+            for t in group["sentences"]
+        ]
     for group in data.get("context_tests", []):
-        cases += [Case(str(t), "command", group["intent"], {}, QUESTION)
-                  for t in group["sentences"]]
+        cases += [
+            Case(str(t), "command", group["intent"], {}, QUESTION) for t in group["sentences"]
+        ]
     for key in ("rejects", "not_crisis", "not_red_flag"):
         cases += [Case(str(t), "reject" if key == "rejects" else key) for t in data.get(key, [])]
     return cases
@@ -105,8 +111,10 @@ def score(cases: list[Case], results: list[Any]) -> dict[str, Any]:
     commands = [(c, r) for c, r in zip(cases, results) if c.kind == "command"]
     counts = Counter(verdict(c, r) for c, r in commands)
     n = max(1, len(commands))
-    table["commands"] = {"n": len(commands), **{k: counts[k] / n for k in
-                                                 ("exact", "asked", "wrong", "none")}}
+    table["commands"] = {
+        "n": len(commands),
+        **{k: counts[k] / n for k in ("exact", "asked", "wrong", "none")},
+    }
     for kind in ("crisis", "urgent_symptom"):
         group = [(c, r) for c, r in commands if c.intent == kind]
         caught = sum(verdict(c, r) == "exact" for c, r in group)
@@ -114,8 +122,11 @@ def score(cases: list[Case], results: list[Any]) -> dict[str, Any]:
     for kind in ("reject", "not_crisis", "not_red_flag"):
         group = [(c, r) for c, r in zip(cases, results) if c.kind == kind]
         verdicts = Counter(verdict(c, r) for c, r in group)
-        table[kind] = {"n": len(group), "false": verdicts["false"] / max(1, len(group)),
-                       "asked": verdicts["asked"] / max(1, len(group))}
+        table[kind] = {
+            "n": len(group),
+            "false": verdicts["false"] / max(1, len(group)),
+            "asked": verdicts["asked"] / max(1, len(group)),
+        }
     return table
 
 
@@ -125,9 +136,16 @@ def failures(cases: list[Case], results: list[Any]) -> list[dict[str, Any]]:
     for case, result in zip(cases, results):
         v = verdict(case, result)
         if v not in ("exact", "ok"):
-            out.append({"text": case.text, "want": case.intent or case.kind, "verdict": v,
-                        "got": result.intent.to_json() if result.intent else None,
-                        "source": result.source, "score": round(result.score, 3)})
+            out.append(
+                {
+                    "text": case.text,
+                    "want": case.intent or case.kind,
+                    "verdict": v,
+                    "got": result.intent.to_json() if result.intent else None,
+                    "source": result.source,
+                    "score": round(result.score, 3),
+                }
+            )
     return out
 
 
@@ -138,8 +156,14 @@ def understand_all(understander: Understander, cases: list[Case]) -> tuple[list[
     return results, (time.perf_counter() - started) * 1000 / max(1, len(cases))
 
 
-def cross_validated(content: Any, paths: list[Path], folds: int = 5, rules: bool = True,
-                    features: str = "both", **thresholds: float) -> tuple[list[Case], list[Any]]:
+def cross_validated(
+    content: Any,
+    paths: list[Path],
+    folds: int = 5,
+    rules: bool = True,
+    features: str = "both",
+    **thresholds: float,
+) -> tuple[list[Case], list[Any]]:
     """Each tuned-split sentence understood by a model trained without it."""
     scored = load_cases(paths[0])
     rest = [e for p in paths[1:] if p.exists() for e in corpus_examples(p)]
@@ -170,16 +194,20 @@ def _row(name: str, table: dict[str, Any], ms: float | None) -> str:
     c = table["commands"]
     crisis, flags = table["crisis"], table["urgent_symptom"]
     time_text = f"{ms:.2f}" if ms is not None else "-"
-    return (f"| {name} | {c['n']} | {c['exact']:.1%} | {c['asked']:.1%} | {c['wrong']:.1%} | "
-            f"{c['none']:.1%} | {table['reject']['false']:.1%} ({table['reject']['asked']:.1%}) | "
-            f"{crisis['caught']}/{crisis['n']} | {table['not_crisis']['false']:.1%} | "
-            f"{flags['caught']}/{flags['n']} | {table['not_red_flag']['false']:.1%} | {time_text} |")
+    return (
+        f"| {name} | {c['n']} | {c['exact']:.1%} | {c['asked']:.1%} | {c['wrong']:.1%} | "
+        f"{c['none']:.1%} | {table['reject']['false']:.1%} ({table['reject']['asked']:.1%}) | "
+        f"{crisis['caught']}/{crisis['n']} | {table['not_crisis']['false']:.1%} | "
+        f"{flags['caught']}/{flags['n']} | {table['not_red_flag']['false']:.1%} | {time_text} |"
+    )
 
 
-HEADER = ("| split | commands | exact | asked first | wrong | not understood | household acted on "
-          "(asked) | crisis caught | calm taken as crisis | red flags caught | "
-          "ordinary taken as red flag | ms/sentence |\n|---|---:|---:|---:|---:|---:|---:|---:|"
-          "---:|---:|---:|---:|")
+HEADER = (
+    "| split | commands | exact | asked first | wrong | not understood | household acted on "
+    "(asked) | crisis caught | calm taken as crisis | red flags caught | "
+    "ordinary taken as red flag | ms/sentence |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+    "---:|---:|---:|---:|"
+)
 
 
 def main() -> int:
@@ -189,20 +217,31 @@ def main() -> int:
     parser.add_argument("--ask", type=float, default=None)
     parser.add_argument("--show", action="store_true", help="print failures (tuned split only)")
     parser.add_argument("--tag", default="")
-    parser.add_argument("--compare", action="store_true",
-                        help="the meaning layer's candidates side by side (tuned split, 5-fold)")
-    parser.add_argument("--no-rules", action="store_true",
-                        help="without the safety rules: what the model's safety net alone catches")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="the meaning layer's candidates side by side (tuned split, 5-fold)",
+    )
+    parser.add_argument(
+        "--no-rules",
+        action="store_true",
+        help="without the safety rules: what the model's safety net alone catches",
+    )
     args = parser.parse_args()
     content = load_content(DEFAULT_CONTENT_DIR)
-    thresholds = {k: v for k, v in (("act_probability", args.act), ("ask_probability", args.ask))
-                  if v is not None}
+    thresholds = {
+        k: v
+        for k, v in (("act_probability", args.act), ("ask_probability", args.ask))
+        if v is not None
+    }
     rows, report = [], {}
     if args.compare:
-        for name, features, model in (("templates only (no meaning layer)", "both", False),
-                                      ("word + letter n-grams", "ngrams", True),
-                                      ("WordLlama embedding", "embedding", True),
-                                      ("both (kept)", "both", True)):
+        for name, features, model in (
+            ("templates only (no meaning layer)", "both", False),
+            ("word + letter n-grams", "ngrams", True),
+            ("WordLlama embedding", "embedding", True),
+            ("both (kept)", "both", True),
+        ):
             if model:
                 cases, results = cross_validated(content, TUNED, features=features, **thresholds)
             else:

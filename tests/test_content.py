@@ -87,7 +87,9 @@ def test_malformed_yaml_names_the_line(content_copy):
 
 def test_bad_template_is_named(content_copy):
     path = content_copy / "intents.yaml"
-    _break(path, "    - (tell me|talk) about [my] {cause}", "    - (tell me|talk) about [my] {cause")
+    _break(
+        path, "    - (tell me|talk) about [my] {cause}", "    - (tell me|talk) about [my] {cause"
+    )
     line = _line_of(path, "talk) about [my] {cause")
     assert f"intents.yaml:{line}: intents.ask_cause[0]: bad template" in _error(content_copy)
 
@@ -112,8 +114,10 @@ def test_long_sentence_is_refused(content_copy):
     long_step = " ".join(["word"] * 40) + "."
     _break(path, "      - say: Eat regular meals, even small ones.", f"      - say: {long_step}")
     line = _line_of(path, long_step)
-    assert (f"troubleshooting.yaml:{line}: causes[8].remedy[0].say: sentence too long to follow by"
-            " ear (40 words") in _error(content_copy)
+    assert (
+        f"troubleshooting.yaml:{line}: causes[8].remedy[0].say: sentence too long to follow by"
+        " ear (40 words"
+    ) in _error(content_copy)
 
 
 def test_content_check_command(content_copy, capsys):
@@ -126,8 +130,11 @@ def test_content_check_command(content_copy, capsys):
 
 def test_sentence_group_without_sentences_is_named(content_copy):
     path = content_copy / "intents.yaml"
-    _break(path, "    - sentences:\n        - it hurts when i pump\n",
-           "    - sentence:\n        - it hurts when i pump\n")
+    _break(
+        path,
+        "    - sentences:\n        - it hurts when i pump\n",
+        "    - sentence:\n        - it hurts when i pump\n",
+    )
     message = _error(content_copy)
     assert "intents.ask_cause[" in message and "unknown key" in message
     assert "sentences: missing required field" in message
@@ -137,7 +144,8 @@ def test_every_advice_line_names_a_listed_source():
     content = load_content(DEFAULT_CONTENT_DIR)
     for cause in content.causes:
         expected = {"explanation", "professional_help"} | {
-            f"remedy[{i}]" for i in range(len(cause.remedy))}
+            f"remedy[{i}]" for i in range(len(cause.remedy))
+        }
         assert set(cause.sources) == expected
         assert all(keys for keys in cause.sources.values())
 
@@ -149,17 +157,23 @@ def test_a_remedy_step_without_a_source_is_refused(content_copy):
     line = _line_of(path, "Keep a snack near")
     message = _error(content_copy)
     assert f"troubleshooting.yaml:{line}: causes[8].remedy[2].source: missing required field" in (
-        message)
+        message
+    )
     assert "unknown cause id" not in message  # one problem, told once
 
 
 def test_a_plain_remedy_line_is_refused_with_its_line(content_copy):
     path = content_copy / "troubleshooting.yaml"
-    _break(path, "      - say: Eat regular meals, even small ones.\n        source: nhs_diet\n",
-           "      - Eat regular meals, even small ones.\n")
+    _break(
+        path,
+        "      - say: Eat regular meals, even small ones.\n        source: nhs_diet\n",
+        "      - Eat regular meals, even small ones.\n",
+    )
     line = _line_of(path, "- Eat regular meals")
-    assert (f"troubleshooting.yaml:{line}: causes[8].remedy[0]: should be a mapping of keys"
-            in _error(content_copy))
+    assert (
+        f"troubleshooting.yaml:{line}: causes[8].remedy[0]: should be a mapping of keys"
+        in _error(content_copy)
+    )
 
 
 def test_an_unknown_source_key_is_refused(content_copy):
@@ -198,8 +212,11 @@ def test_shipped_replies_fit_the_timing_rules():
 
 def test_a_long_intro_is_a_content_error_with_its_line(content_copy):
     path = content_copy / "troubleshooting.yaml"
-    _break(path, "intro: Let's find out why. Just say yes or no.",
-           "intro: Let's work out why the milk isn't coming. I'll ask a few yes or no questions.")
+    _break(
+        path,
+        "intro: Let's find out why. Just say yes or no.",
+        "intro: Let's work out why the milk isn't coming. I'll ask a few yes or no questions.",
+    )
     line = _line_of(path, "intro: Let's work out")
     message = _error(content_copy)
     assert f"troubleshooting.yaml:{line}: intro: the intro before the first question" in message
@@ -208,10 +225,15 @@ def test_a_long_intro_is_a_content_error_with_its_line(content_copy):
 
 def test_a_long_remedy_reply_is_a_content_error_naming_its_steps(content_copy):
     path = content_copy / "troubleshooting.yaml"
-    long = ("Check the flange size, the valves, the membranes, the tubing, the connectors, the "
-            "bottle, the motor, the charger, the settings, the programme and the instructions.")
-    _break(path, "      - say: If the flange pinches, or pulls in a lot of the areola, try another"
-           " size.", f"      - say: {long}")
+    long = (
+        "Check the flange size, the valves, the membranes, the tubing, the connectors, the "
+        "bottle, the motor, the charger, the settings, the programme and the instructions."
+    )
+    _break(
+        path,
+        "      - say: If the flange pinches, or pulls in a lot of the areola, try another size.",
+        f"      - say: {long}",
+    )
     line = _line_of(path, "Check the flange size. Your nipple")
     message = _error(content_copy)
     where = f"troubleshooting.yaml:{line}: causes[0].remedy[0:2]"
@@ -228,11 +250,14 @@ def test_a_long_prompt_is_a_content_error(content_copy):
 
 def test_warmth_without_the_mastitis_caveat_is_refused(content_copy):
     path = content_copy / "troubleshooting.yaml"
-    _break(path, "      - say: Do not pump through strong pain.\n        source: lll_pumping\n",
-           "      - say: A warm cloth before pumping can ease a tender spot.\n"
-           "        source: seed\n")
+    _break(
+        path,
+        "      - say: Do not pump through strong pain.\n        source: lll_pumping\n",
+        "      - say: A warm cloth before pumping can ease a tender spot.\n        source: seed\n",
+    )
     line = _line_of(path, "A warm cloth")
     message = _error(content_copy)
     assert f"troubleshooting.yaml:{line}: causes[2].remedy[1].say: suggests warmth or massage" in (
-        message)
+        message
+    )
     assert "cite abm_36_2022" in message

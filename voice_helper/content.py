@@ -25,8 +25,16 @@ from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_ya
 _LOGGER = logging.getLogger(__name__)
 
 REQUIRED_CAUSES = (
-    "pump_setup", "postpartum_blues", "pain", "stress", "low_supply", "medical", "latch",
-    "pumping_frequency", "diet", "other",
+    "pump_setup",
+    "postpartum_blues",
+    "pain",
+    "stress",
+    "low_supply",
+    "medical",
+    "latch",
+    "pumping_frequency",
+    "diet",
+    "other",
 )
 """Cause ids that later code and tests rely on; pump_setup is asked first."""
 
@@ -34,26 +42,78 @@ MAX_SPOKEN_WORDS = 30
 """Longest sentence a listener can follow by ear."""
 
 PROMPT_KEYS = (
-    "greeting", "reprompt", "reprompt_question", "gave_up", "offer_continue", "more_remedy",
-    "end_of_remedy", "moved_on", "nothing_before", "summary_none", "summary_found",
-    "summary_help", "goodbye", "stopped", "nothing_to_repeat", "unknown_cause", "help_idle",
-    "help_question", "help_remedy", "help_offer",
+    "greeting",
+    "reprompt",
+    "reprompt_question",
+    "gave_up",
+    "offer_continue",
+    "more_remedy",
+    "end_of_remedy",
+    "moved_on",
+    "nothing_before",
+    "summary_none",
+    "summary_found",
+    "summary_help",
+    "goodbye",
+    "stopped",
+    "nothing_to_repeat",
+    "unknown_cause",
+    "help_idle",
+    "help_question",
+    "help_remedy",
+    "help_offer",
     # The pumping log (voice_helper/pumplog/talk.py).
-    "log_ask_amount", "log_ask_again", "log_unclear", "log_too_much", "log_logged",
-    "log_logged_sides", "log_logged_new", "log_logged_nothing", "log_corrected",
-    "log_nothing_to_correct", "log_past_logged", "log_past_logged_bare", "log_past_bad_time",
-    "log_total", "log_missing_amounts", "log_none", "log_count", "log_average", "log_no_amounts",
-    "log_biggest", "log_frequency", "log_frequency_none", "log_frequency_long",
-    "log_frequency_fine", "log_output_drop",
+    "log_ask_amount",
+    "log_ask_again",
+    "log_unclear",
+    "log_too_much",
+    "log_logged",
+    "log_logged_sides",
+    "log_logged_new",
+    "log_logged_nothing",
+    "log_corrected",
+    "log_nothing_to_correct",
+    "log_past_logged",
+    "log_past_logged_bare",
+    "log_past_bad_time",
+    "log_total",
+    "log_missing_amounts",
+    "log_none",
+    "log_count",
+    "log_average",
+    "log_no_amounts",
+    "log_biggest",
+    "log_frequency",
+    "log_frequency_none",
+    "log_frequency_long",
+    "log_frequency_fine",
+    "log_output_drop",
 )
 
-_CONFIRMABLE = ("troubleshoot", "ask_cause", "set_reminder", "cancel_reminders", "snooze",
-                "start_breathing", "start_session", "end_session", "last_session", "missed",
-                "list_reminders", "repeat", "next", "back", "stop", "help", "yes", "no")
+_CONFIRMABLE = (
+    "troubleshoot",
+    "ask_cause",
+    "set_reminder",
+    "cancel_reminders",
+    "snooze",
+    "start_breathing",
+    "start_session",
+    "end_session",
+    "last_session",
+    "missed",
+    "list_reminders",
+    "repeat",
+    "next",
+    "back",
+    "stop",
+    "help",
+    "yes",
+    "no",
+)
 """Meanings the assistant may have to check with her, so each needs its words."""
 _MEANINGS_SCHEMA = {
-    key: Field(str) for key in ("confirm", "declined", "ask_duration", "ask_minutes",
-                                "confirm_cancel")
+    key: Field(str)
+    for key in ("confirm", "declined", "ask_duration", "ask_minutes", "confirm_cancel")
 } | {"meanings": Field(dict), "kinds": Field(dict)}
 
 _SOURCED = {"say": Field(str), "source": Field((str, list))}
@@ -140,8 +200,12 @@ def _check_speakable(checker: Checker, text: str, path: str, line: int) -> None:
     for sentence in _sentences(text):
         words = len(sentence.split())
         if words > MAX_SPOKEN_WORDS:
-            checker.add(line, path, f"sentence too long to follow by ear ({words} words, "
-                        f"at most {MAX_SPOKEN_WORDS}): {sentence[:50]!r}...")
+            checker.add(
+                line,
+                path,
+                f"sentence too long to follow by ear ({words} words, "
+                f"at most {MAX_SPOKEN_WORDS}): {sentence[:50]!r}...",
+            )
 
 
 def _load(path: Path, problems: list) -> object | None:
@@ -165,12 +229,19 @@ def _sourced_lines(cause: dict) -> list[tuple[str, Any]]:
 
 def _check_intro(checker: Checker, raw: dict) -> None:
     _check_speakable(checker, raw["intro"], "intro", raw.key_lines["intro"])
-    check_seconds(checker, raw["intro"], INTRO_SECONDS, "intro", raw.key_lines["intro"],
-                   "the intro before the first question")
+    check_seconds(
+        checker,
+        raw["intro"],
+        INTRO_SECONDS,
+        "intro",
+        raw.key_lines["intro"],
+        "the intro before the first question",
+    )
 
 
-def _parse_troubleshooting(path: Path, raw: object, checker: Checker,
-                           sources: dict[str, str]) -> dict | None:
+def _parse_troubleshooting(
+    path: Path, raw: object, checker: Checker, sources: dict[str, str]
+) -> dict | None:
     if not checker.mapping(raw, _TROUBLESHOOTING_SCHEMA, "", 1) or checker.problems:
         return None
     assert isinstance(raw, dict)
@@ -178,26 +249,46 @@ def _parse_troubleshooting(path: Path, raw: object, checker: Checker,
     for index, cause in enumerate(raw["causes"]):
         line = cause.key_lines.get("id", cause.line)
         if cause["id"] in seen:
-            checker.add(line, f"causes[{index}].id",
-                        f"duplicate id {cause['id']!r} (first used on line {seen[cause['id']]})")
+            checker.add(
+                line,
+                f"causes[{index}].id",
+                f"duplicate id {cause['id']!r} (first used on line {seen[cause['id']]})",
+            )
         seen.setdefault(cause["id"], line)
         if not re.fullmatch(r"[a-z][a-z0-9_]*", cause["id"]):
             checker.add(line, f"causes[{index}].id", "use lower-case letters, digits and _ only")
         where = f"causes[{index}]"
-        _check_speakable(checker, cause["question"], f"{where}.question",
-                         cause.key_lines["question"])
-        check_seconds(checker, cause["question"], QUESTION_SECONDS, f"{where}.question",
-                       cause.key_lines["question"], "the question")
+        _check_speakable(
+            checker, cause["question"], f"{where}.question", cause.key_lines["question"]
+        )
+        check_seconds(
+            checker,
+            cause["question"],
+            QUESTION_SECONDS,
+            f"{where}.question",
+            cause.key_lines["question"],
+            "the question",
+        )
         if not cause["question"].rstrip().endswith("?"):
-            checker.add(cause.key_lines["question"], f"{where}.question",
-                        "should be a yes/no question ending with '?'")
+            checker.add(
+                cause.key_lines["question"],
+                f"{where}.question",
+                "should be a yes/no question ending with '?'",
+            )
         for key, line_of in _sourced_lines(cause):
-            _check_speakable(checker, line_of["say"], f"{where}.{key}.say",
-                             line_of.key_lines["say"])
-            keys = check_cited(checker, line_of["source"], sources, f"{where}.{key}.source",
-                               line_of.key_lines["source"])
-            check_mastitis_caveat(checker, line_of["say"], keys, f"{where}.{key}.say",
-                                  line_of.key_lines["say"])
+            _check_speakable(
+                checker, line_of["say"], f"{where}.{key}.say", line_of.key_lines["say"]
+            )
+            keys = check_cited(
+                checker,
+                line_of["source"],
+                sources,
+                f"{where}.{key}.source",
+                line_of.key_lines["source"],
+            )
+            check_mastitis_caveat(
+                checker, line_of["say"], keys, f"{where}.{key}.say", line_of.key_lines["say"]
+            )
     _check_intro(checker, raw)
     for missing in (c for c in REQUIRED_CAUSES if c not in seen):
         checker.add(raw["causes"].line, "causes", f"missing the cause with id {missing!r}")
@@ -214,8 +305,9 @@ def _parse_prompts(raw: object, checker: Checker) -> dict[str, str] | None:
     lines = getattr(raw, "key_lines", {})
     for key, value in raw.items():
         if isinstance(value, str):
-            check_seconds(checker, value, REPLY_SECONDS, str(key), lines.get(str(key), 1),
-                           "the prompt")
+            check_seconds(
+                checker, value, REPLY_SECONDS, str(key), lines.get(str(key), 1), "the prompt"
+            )
     return {key: " ".join(str(value).split()) for key, value in raw.items()}
 
 
@@ -229,7 +321,9 @@ def _keys(value: str | list[str]) -> tuple[str, ...]:
 
 def _build_cause(raw: dict) -> Cause:
     return Cause(
-        id=raw["id"], name=raw["name"], spoken_names=tuple(raw["spoken_names"]),
+        id=raw["id"],
+        name=raw["name"],
+        spoken_names=tuple(raw["spoken_names"]),
         question=_words(raw["question"]),
         explanation=_words(raw["explanation"]["say"]),
         remedy=tuple(_words(step["say"]) for step in raw["remedy"]),
@@ -249,19 +343,29 @@ def load_content(directory: Path) -> Content:
     trouble_checker, prompt_checker = Checker(paths["troubleshooting"]), Checker(paths["prompts"])
     sources, source_problems = load_sources(directory)
     problems += source_problems
-    trouble = (_parse_troubleshooting(paths["troubleshooting"], raws["troubleshooting"],
-                                      trouble_checker, sources)
-               if raws["troubleshooting"] is not None else None)
-    prompts = (_parse_prompts(raws["prompts"], prompt_checker)
-               if raws["prompts"] is not None else None)
+    trouble = (
+        _parse_troubleshooting(
+            paths["troubleshooting"], raws["troubleshooting"], trouble_checker, sources
+        )
+        if raws["troubleshooting"] is not None
+        else None
+    )
+    prompts = (
+        _parse_prompts(raws["prompts"], prompt_checker) if raws["prompts"] is not None else None
+    )
     problems += trouble_checker.problems + prompt_checker.problems
-    causes = tuple(_build_cause(c) for c in trouble["causes"]) if trouble and not trouble_checker.problems else ()
+    causes = (
+        tuple(_build_cause(c) for c in trouble["causes"])
+        if trouble and not trouble_checker.problems
+        else ()
+    )
     if causes and prompts is not None and not prompt_checker.problems:
         problems += check_remedy_replies(paths["troubleshooting"], trouble, causes, prompts)
     templates = None
     if raws["intents"] is not None:
-        cause_names = ({c.id: (c.name, *c.spoken_names) for c in causes}
-                       or _raw_cause_names(raws["troubleshooting"]))
+        cause_names = {c.id: (c.name, *c.spoken_names) for c in causes} or _raw_cause_names(
+            raws["troubleshooting"]
+        )
         templates_checker = Checker(paths["intents"])
         templates = parse_templates(raws["intents"], cause_names, templates_checker)
         problems += templates_checker.problems
@@ -282,8 +386,9 @@ def load_content(directory: Path) -> Content:
             meanings = dict(meanings_raw)
             missing = [n for n in _CONFIRMABLE if n not in meanings_raw["meanings"]]
             if missing:
-                meanings_checker.add(meanings_raw.key_lines["meanings"], "meanings",
-                                     f"missing: {', '.join(missing)}")
+                meanings_checker.add(
+                    meanings_raw.key_lines["meanings"], "meanings", f"missing: {', '.join(missing)}"
+                )
         problems += meanings_checker.problems
     problems += [p for p in _extra_checks(directory) if p not in problems]  # sources.yaml once
     if problems:

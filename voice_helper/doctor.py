@@ -380,11 +380,18 @@ def check_network() -> CheckResult:
 def check_crisis_line(settings: Settings) -> CheckResult:
     """Warn when no crisis line is set: the crisis reply then names the US and UK ones."""
     if settings.crisis_line:
-        return CheckResult("crisis", PASS, f"crisis line: {settings.crisis_line}; emergency: "
-                           f"{settings.emergency_number}")
-    return CheckResult("crisis", WARN, "no crisis_line set: the crisis reply names the US (988) "
-                       "and UK (Samaritans, 116 123) lines",
-                       "set crisis_line (and emergency_number) in the config file for her country")
+        return CheckResult(
+            "crisis",
+            PASS,
+            f"crisis line: {settings.crisis_line}; emergency: {settings.emergency_number}",
+        )
+    return CheckResult(
+        "crisis",
+        WARN,
+        "no crisis_line set: the crisis reply names the US (988) "
+        "and UK (Samaritans, 116 123) lines",
+        "set crisis_line (and emergency_number) in the config file for her country",
+    )
 
 
 def run_checks(

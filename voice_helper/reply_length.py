@@ -26,13 +26,19 @@ REPLY_SECONDS = 20.0
 """Longest single reply (a remedy chunk with its explanation or help line, a prompt); more
 waits for "next". Estimated from the words (voice_helper/speech_time.py) at the default rate."""
 
-def check_seconds(checker: Checker, text: str, limit: float, path: str, line: int,
-                  what: str) -> None:
+
+def check_seconds(
+    checker: Checker, text: str, limit: float, path: str, line: int, what: str
+) -> None:
     """A problem when `text` takes longer than `limit` seconds to say (estimate + margin)."""
     seconds = estimate_seconds(text) + SPEECH_MARGIN_SECONDS
     if seconds > limit:
-        checker.add(line, path, f"{what} takes about {seconds:.1f} s to say, more than "
-                    f"{limit:.0f} s; shorten it: {text[:50]!r}...")
+        checker.add(
+            line,
+            path,
+            f"{what} takes about {seconds:.1f} s to say, more than "
+            f"{limit:.0f} s; shorten it: {text[:50]!r}...",
+        )
 
 
 def _fill(template: str, **values: str) -> str:
@@ -43,14 +49,17 @@ def _fill(template: str, **values: str) -> str:
         return template
 
 
-def check_remedy_replies(path: Path, raw: dict, causes: tuple[Cause, ...],
-                         prompts: dict[str, str]) -> list[Problem]:
+def check_remedy_replies(
+    path: Path, raw: dict, causes: tuple[Cause, ...], prompts: dict[str, str]
+) -> list[Problem]:
     """Every remedy reply as the dialogue says it, held to REPLY_SECONDS of speech."""
     checker = Checker(path)
     for index, (cause, raw_cause) in enumerate(zip(causes, raw["causes"], strict=True)):
         # After the last steps: the offer of the other questions, or (asked directly) the end.
-        after = max((prompts["offer_continue"], _fill(prompts["end_of_remedy"], name=cause.name)),
-                    key=estimate_seconds)
+        after = max(
+            (prompts["offer_continue"], _fill(prompts["end_of_remedy"], name=cause.name)),
+            key=estimate_seconds,
+        )
         chunks = cause.remedy_chunks()
         for number, steps in enumerate(chunks):
             parts = [cause.explanation] if number == 0 else []
@@ -59,12 +68,28 @@ def check_remedy_replies(path: Path, raw: dict, causes: tuple[Cause, ...],
             parts += [cause.professional_help, after] if last else [prompts["more_remedy"]]
             first = number * REMEDY_CHUNK
             line = raw_cause["remedy"].item_lines[first]
-            check_seconds(checker, " ".join(parts), REPLY_SECONDS,
-                           f"causes[{index}].remedy[{first}:{first + len(steps)}]", line,
-                           f"remedy reply {number + 1} of {len(chunks)}")
+            check_seconds(
+                checker,
+                " ".join(parts),
+                REPLY_SECONDS,
+                f"causes[{index}].remedy[{first}:{first + len(steps)}]",
+                line,
+                f"remedy reply {number + 1} of {len(chunks)}",
+            )
     names = ", ".join(sorted((c.name for c in causes), key=len)[-2:])
-    summary = " ".join((_fill(prompts["summary_found"], names=names), prompts["summary_help"],
-                        *raw["help_resources"]))
-    check_seconds(checker, summary, REPLY_SECONDS, "help_resources", raw["help_resources"].line,
-                   "the summary (summary_found with two causes, summary_help, help_resources)")
+    summary = " ".join(
+        (
+            _fill(prompts["summary_found"], names=names),
+            prompts["summary_help"],
+            *raw["help_resources"],
+        )
+    )
+    check_seconds(
+        checker,
+        summary,
+        REPLY_SECONDS,
+        "help_resources",
+        raw["help_resources"].line,
+        "the summary (summary_found with two causes, summary_help, help_resources)",
+    )
     return checker.problems

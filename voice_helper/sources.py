@@ -14,8 +14,9 @@ SEED = "seed"
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 MASTITIS_SOURCE = "abm_36_2022"
 """Current mastitis guidance: on a red, sore area, cold rather than heat, and no deep massage."""
-_WARMTH_OR_MASSAGE = re.compile(r"\b(warm\w*|heat\w*|hot (?:cloth|pack|water|shower)|massag\w*)\b",
-                                re.IGNORECASE)
+_WARMTH_OR_MASSAGE = re.compile(
+    r"\b(warm\w*|heat\w*|hot (?:cloth|pack|water|shower)|massag\w*)\b", re.IGNORECASE
+)
 _CAVEAT = re.compile(r"\b(red|sore)\b", re.IGNORECASE)
 
 
@@ -32,8 +33,11 @@ def load_sources(directory: Path) -> tuple[dict[str, str], list[Problem]]:
         return {}, checker.problems
     table = raw.get("sources") if isinstance(raw, dict) else None
     if not isinstance(raw, dict) or set(raw) != {"sources"} or not isinstance(table, dict):
-        checker.add(getattr(raw, "line", 1), "sources",
-                    "the file should hold one mapping, sources:, of key: citation")
+        checker.add(
+            getattr(raw, "line", 1),
+            "sources",
+            "the file should hold one mapping, sources:, of key: citation",
+        )
         return {}, checker.problems
     lines = getattr(table, "key_lines", {})
     for key, citation in table.items():
@@ -47,8 +51,9 @@ def load_sources(directory: Path) -> tuple[dict[str, str], list[Problem]]:
     return {str(k): " ".join(str(v).split()) for k, v in table.items()}, checker.problems
 
 
-def check_cited(checker: Checker, value: Any, known: dict[str, str], path: str,
-                line: int) -> tuple[str, ...]:
+def check_cited(
+    checker: Checker, value: Any, known: dict[str, str], path: str, line: int
+) -> tuple[str, ...]:
     """The keys a `source:` value cites (one key or a list); a problem for each unknown key."""
     keys = value if isinstance(value, list) else [value]
     if not keys or not all(isinstance(k, str) and k.strip() for k in keys):
@@ -56,16 +61,22 @@ def check_cited(checker: Checker, value: Any, known: dict[str, str], path: str,
         return ()
     for key in keys:
         if known and key not in known:
-            checker.add(line, path, f"{key!r} is not in {SOURCES_FILE} (known: "
-                        f"{', '.join(sorted(known))})")
+            checker.add(
+                line, path, f"{key!r} is not in {SOURCES_FILE} (known: {', '.join(sorted(known))})"
+            )
     return tuple(keys)
 
 
-def check_mastitis_caveat(checker: Checker, text: Any, keys: tuple[str, ...], path: str,
-                          line: int) -> None:
+def check_mastitis_caveat(
+    checker: Checker, text: Any, keys: tuple[str, ...], path: str, line: int
+) -> None:
     """A line that suggests warmth or massage must carry the caveat for a red, sore area."""
     if not isinstance(text, str) or not _WARMTH_OR_MASSAGE.search(text):
         return
     if MASTITIS_SOURCE not in keys or not _CAVEAT.search(text):
-        checker.add(line, path, "suggests warmth or massage: add that a red or sore area needs "
-                    f"cold, not heat, and no deep massage, and cite {MASTITIS_SOURCE}")
+        checker.add(
+            line,
+            path,
+            "suggests warmth or massage: add that a red or sore area needs "
+            f"cold, not heat, and no deep massage, and cite {MASTITIS_SOURCE}",
+        )

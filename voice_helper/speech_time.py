@@ -47,6 +47,10 @@ def features(text: str) -> tuple[int, int, int, int]:
 def estimate_seconds(text: str, rate: int = CALIBRATED_RATE) -> float:
     """Seconds espeak-ng takes to say `text` at `rate` words per minute (calibrated estimate)."""
     words, letters, commas, sentences = features(text)
-    per_160 = (words * SECONDS_PER_WORD + letters * SECONDS_PER_LETTER
-               + commas * SECONDS_PER_COMMA + sentences * SECONDS_PER_SENTENCE)
+    per_160 = (
+        words * SECONDS_PER_WORD
+        + letters * SECONDS_PER_LETTER
+        + commas * SECONDS_PER_COMMA
+        + sentences * SECONDS_PER_SENTENCE
+    )
     return per_160 * CALIBRATED_RATE / max(rate, 1)

@@ -93,16 +93,18 @@ def _check_shape(path: Path, text: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 line = event.start_mark.line + 1
-                raise YamlProblems([Problem(path, line, "(syntax)",
-                                            f"nested more than {MAX_DEPTH} levels deep")])
+                raise YamlProblems(
+                    [Problem(path, line, "(syntax)", f"nested more than {MAX_DEPTH} levels deep")]
+                )
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
                 line = event.start_mark.line + 1
-                raise YamlProblems([Problem(path, line, "(syntax)",
-                                            f"more than {MAX_ALIASES} aliases (*name)")])
+                raise YamlProblems(
+                    [Problem(path, line, "(syntax)", f"more than {MAX_ALIASES} aliases (*name)")]
+                )
 
 
 def load_yaml(path: Path) -> Any:
@@ -111,8 +113,9 @@ def load_yaml(path: Path) -> Any:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise YamlProblems([Problem(path, 0, "(file)", f"is {size} bytes; the most read is "
-                                        f"{MAX_BYTES}")])
+            raise YamlProblems(
+                [Problem(path, 0, "(file)", f"is {size} bytes; the most read is {MAX_BYTES}")]
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise YamlProblems([Problem(path, 0, "(file)", f"cannot read: {exc.strerror}")]) from exc
@@ -149,8 +152,14 @@ class Field:
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:
-    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-             list: "a list", dict: "a mapping"}
+    names = {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a mapping",
+    }
     if isinstance(t, tuple):
         named = " or ".join(names.get(x, x.__name__) for x in t if x is not type(None))
         return f"{named} (or left out)" if type(None) in t else named
@@ -187,8 +196,11 @@ class Checker:
         for key in value:
             if str(key) not in schema:
                 known = ", ".join(schema)
-                self.add(key_lines.get(str(key), base), _join(path, str(key)),
-                         f"unknown key (allowed here: {known})")
+                self.add(
+                    key_lines.get(str(key), base),
+                    _join(path, str(key)),
+                    f"unknown key (allowed here: {known})",
+                )
         for key, spec in schema.items():
             if key not in value:
                 if spec.required:
@@ -215,8 +227,14 @@ class Checker:
             if not value:
                 self.add(line, path, "is an empty list")
             lines = getattr(value, "item_lines", [line] * len(value))
-            item_spec = spec.items if isinstance(spec.items, Field) else (
-                Field(dict, schema=spec.items) if isinstance(spec.items, dict) else Field(spec.items)
+            item_spec = (
+                spec.items
+                if isinstance(spec.items, Field)
+                else (
+                    Field(dict, schema=spec.items)
+                    if isinstance(spec.items, dict)
+                    else Field(spec.items)
+                )
             )
             for index, item in enumerate(value):
                 self.value(item, item_spec, f"{path}[{index}]", lines[index])

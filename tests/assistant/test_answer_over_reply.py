@@ -44,8 +44,9 @@ def spoken_part(samples: np.ndarray) -> np.ndarray:
     return samples[loud[0] : loud[-1] + 1]
 
 
-def over_the_end(sink: TimedSink, question: np.ndarray, answer: np.ndarray,
-                 lead_s: float, plan: dict) -> Iterator[Frame]:
+def over_the_end(
+    sink: TimedSink, question: np.ndarray, answer: np.ndarray, lead_s: float, plan: dict
+) -> Iterator[Frame]:
     """The question, quiet, then the answer begun `lead_s` before the first reply ends.
 
     Frames are paced in real time by Assistant.run, so stream time follows the wall clock.
@@ -74,8 +75,9 @@ def test_no_said_over_the_last_second_of_the_question_is_acted_on(tmp_path):
     question = load_wav_16k(make_recording(["why is no milk coming out"], tmp_path / "q.wav"))
     answer = spoken_part(load_wav_16k(make_recording(["no"], tmp_path / "no.wav")))
     sink = TimedSink(tmp_path / "out")
-    running = build(Settings(), CONTENT, output_dir=tmp_path / "out", with_reminders=False,
-                    sink=sink)
+    running = build(
+        Settings(), CONTENT, output_dir=tmp_path / "out", with_reminders=False, sink=sink
+    )
     plan: dict = {}
     try:
         running.assistant.run(over_the_end(sink, question, answer, 1.0, plan), realtime=True)
@@ -94,11 +96,13 @@ def test_no_said_over_the_last_second_of_the_question_is_acted_on(tmp_path):
 
 def test_talk_to_someone_else_over_the_reply_does_not_stop_it(tmp_path):
     question = load_wav_16k(make_recording(["why is no milk coming out"], tmp_path / "q.wav"))
-    aside = spoken_part(load_wav_16k(make_recording(
-        ["can you hold the baby for a second"], tmp_path / "aside.wav")))
+    aside = spoken_part(
+        load_wav_16k(make_recording(["can you hold the baby for a second"], tmp_path / "aside.wav"))
+    )
     sink = TimedSink(tmp_path / "out")
-    running = build(Settings(), CONTENT, output_dir=tmp_path / "out", with_reminders=False,
-                    sink=sink)
+    running = build(
+        Settings(), CONTENT, output_dir=tmp_path / "out", with_reminders=False, sink=sink
+    )
     plan: dict = {}
     try:
         running.assistant.run(over_the_end(sink, question, aside, 4.0, plan), realtime=True)

@@ -22,8 +22,9 @@ def _speech_end_s(samples: np.ndarray, after_s: float) -> float:
 
 def _replay_paced(audio: np.ndarray, tmp_path):
     """Run the assistant on audio paced in real time, replies "played" at real speed."""
-    running = build(Settings(), CONTENT, output_dir=tmp_path / "out", with_reminders=False,
-                    paced_output=True)
+    running = build(
+        Settings(), CONTENT, output_dir=tmp_path / "out", with_reminders=False, paced_output=True
+    )
     try:
         running.assistant.run(frames_from_samples(audio), realtime=True)
     finally:

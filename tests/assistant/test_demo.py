@@ -9,11 +9,17 @@ from voice_helper.cli.run import DEMO_LINES
 
 def test_demo_speaks_recognises_and_answers_every_line(tmp_path):
     out = tmp_path / "demo"
-    result = subprocess.run([sys.executable, "-m", "voice_helper", "demo", "--output", str(out)],
-                            capture_output=True, text=True, timeout=240, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "voice_helper", "demo", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
-    events = [json.loads(line) for line in
-              (out / "replies" / "transcript.jsonl").read_text().splitlines()]
+    events = [
+        json.loads(line) for line in (out / "replies" / "transcript.jsonl").read_text().splitlines()
+    ]
     turns = [e for e in events if e["event"] == "turn"]
     assert len(turns) == len(DEMO_LINES)
     assert [t["intent"] for t in turns[:5]] == ["troubleshoot", "no", "yes", "next", "stop"]

@@ -20,8 +20,12 @@ from voice_helper.listen.wavfile import load_wav_16k
 def turns_of(recording, tmp_path, *lines):
     """Replay the lines through the real assistant; its turn records."""
     out = tmp_path / "out"
-    running = build(Settings(), load_content(DEFAULT_CONTENT_DIR), output_dir=out,
-                    reminders_dir=tmp_path / "reminders")
+    running = build(
+        Settings(),
+        load_content(DEFAULT_CONTENT_DIR),
+        output_dir=out,
+        reminders_dir=tmp_path / "reminders",
+    )
     try:
         running.assistant.run(file_frames(recording(*lines)))
     finally:
@@ -52,8 +56,11 @@ def spoken_with_a_short_pause(first: str, rest: str, pause_s: float, path):
     with tempfile.TemporaryDirectory() as tmp:
         for index, words in enumerate((first, rest)):
             part = Path(tmp) / f"{index}.wav"
-            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(part), words],
-                           check=True, capture_output=True)
+            subprocess.run(
+                ["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(part), words],
+                check=True,
+                capture_output=True,
+            )
             pieces.append(load_wav_16k(part))
             pieces.append(np.zeros(int(16000 * (pause_s if index == 0 else 1.5)), np.float32))
     audio = np.concatenate(pieces)
@@ -69,8 +76,12 @@ def spoken_with_a_short_pause(first: str, rest: str, pause_s: float, path):
 def replay(path, tmp_path):
     """Replay a recording through the real assistant; its transcript records."""
     out = tmp_path / "out"
-    running = build(Settings(), load_content(DEFAULT_CONTENT_DIR), output_dir=out,
-                    reminders_dir=tmp_path / "reminders")
+    running = build(
+        Settings(),
+        load_content(DEFAULT_CONTENT_DIR),
+        output_dir=out,
+        reminders_dir=tmp_path / "reminders",
+    )
     try:
         running.assistant.run(file_frames(path))
     finally:
@@ -79,8 +90,10 @@ def replay(path, tmp_path):
 
 
 def test_the_rest_of_an_early_answered_sentence_is_not_a_new_command(tmp_path):
-    records = replay(spoken_with_a_short_pause("starting a session", "now", 0.25,
-                                               tmp_path / "paused.wav"), tmp_path)
+    records = replay(
+        spoken_with_a_short_pause("starting a session", "now", 0.25, tmp_path / "paused.wav"),
+        tmp_path,
+    )
     turns = [r for r in records if r["event"] == "turn"]
     assert [t["intent"] for t in turns] == ["start_session"]
     assert turns[0]["hangover_ms"] <= (FINAL_END_FRAMES + 1) * 30  # it was answered early
@@ -89,8 +102,9 @@ def test_the_rest_of_an_early_answered_sentence_is_not_a_new_command(tmp_path):
 
 
 def test_a_sentence_that_means_more_once_finished_becomes_a_new_turn(tmp_path):
-    records = replay(spoken_with_a_short_pause("stop", "the reminders", 0.25,
-                                               tmp_path / "paused.wav"), tmp_path)
+    records = replay(
+        spoken_with_a_short_pause("stop", "the reminders", 0.25, tmp_path / "paused.wav"), tmp_path
+    )
     turns = [r for r in records if r["event"] == "turn"]
     assert [t["intent"] for t in turns] == ["stop", "cancel_reminders"]
     assert [r["new_turn"] for r in records if r["event"] == "continuation"] == [True]

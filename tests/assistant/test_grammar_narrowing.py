@@ -34,8 +34,13 @@ class RecordingPhrases(SpeechEngine):
 def test_grammar_follows_the_dialogue_step(tmp_path):
     engine = RecordingPhrases()
     source = make_recording(["why is no milk coming out", "stop"], tmp_path / "rec.wav")
-    running = build(Settings(), load_content(DEFAULT_CONTENT_DIR), output_dir=tmp_path / "out",
-                    with_reminders=False, engine=engine)
+    running = build(
+        Settings(),
+        load_content(DEFAULT_CONTENT_DIR),
+        output_dir=tmp_path / "out",
+        with_reminders=False,
+        engine=engine,
+    )
     try:
         running.assistant.run(file_frames(source))
     finally:

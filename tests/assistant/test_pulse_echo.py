@@ -28,12 +28,21 @@ def _converse(sink_name: str, tmp_path, say_stop_after_s: float | None):
     stop = make_recording(["be quiet"], tmp_path / "stop.wav")
     # The parent sits nearer the microphone than the speaker is: her voice reaches it at full
     # level, the reply at half (-6 dB). Both are mixed digitally in the sink, as in a room.
-    running = build(Settings(volume=0.5), CONTENT, with_reminders=False, echo_cancel=True,
-                    sink=SoundDeviceSink("pulse"))
+    running = build(
+        Settings(volume=0.5),
+        CONTENT,
+        with_reminders=False,
+        echo_cancel=True,
+        sink=SoundDeviceSink("pulse"),
+    )
     microphone = Microphone("pulse")
     microphone.start()
-    worker = threading.Thread(target=running.assistant.run, args=(microphone.frames(),),
-                              kwargs={"realtime": True}, daemon=True)
+    worker = threading.Thread(
+        target=running.assistant.run,
+        args=(microphone.frames(),),
+        kwargs={"realtime": True},
+        daemon=True,
+    )
     worker.start()
     try:
         subprocess.run(["paplay", f"--device={sink_name}", str(question)], check=True, timeout=20)

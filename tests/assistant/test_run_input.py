@@ -14,8 +14,22 @@ CONTENT = load_content(DEFAULT_CONTENT_DIR)
 def _run_input(source, out) -> list[dict]:
     """Run `voice-helper run --input` on a recording; return its transcript events."""
     result = subprocess.run(
-        [sys.executable, "-m", "voice_helper", "run", "--input", str(source), "--output",
-         str(out), "--no-reminders"], capture_output=True, text=True, timeout=180, check=False)
+        [
+            sys.executable,
+            "-m",
+            "voice_helper",
+            "run",
+            "--input",
+            str(source),
+            "--output",
+            str(out),
+            "--no-reminders",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in (out / "transcript.jsonl").read_text().splitlines()]
 

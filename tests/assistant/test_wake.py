@@ -20,8 +20,9 @@ class Clock:
 
 
 def _taker(clock: Clock, wake: str | None = "hey helper") -> TurnTaker:
-    return TurnTaker(Understander(CONTENT.templates, None, None), Dialogue(CONTENT), wake, 30.0,
-                     clock)
+    return TurnTaker(
+        Understander(CONTENT.templates, None, None), Dialogue(CONTENT), wake, 30.0, clock
+    )
 
 
 def test_without_a_wake_phrase_commands_work_at_once():

@@ -20,8 +20,12 @@ pytestmark = pytest.mark.usefixtures("private_home")
 def chat(*lines: str) -> list[str]:
     """Run the real CLI with these lines on stdin; return its stdout lines."""
     result = subprocess.run(
-        [sys.executable, "-m", "voice_helper", "chat"], input="\n".join(lines) + "\n",
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-m", "voice_helper", "chat"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
@@ -49,16 +53,22 @@ def test_all_yes_reads_every_remedy_and_names_them_in_the_summary():
     # Every remedy reply the dialogue really says fits the content check's limit.
     remedies = [line for line in out[1:] if summary not in line and line not in QUESTIONS]
     assert len(remedies) >= sum(len(c.remedy_chunks()) for c in CONTENT.causes) - 1
-    assert all(estimate_seconds(line) + SPEECH_MARGIN_SECONDS <= REPLY_SECONDS
-               for line in remedies)
+    assert all(estimate_seconds(line) + SPEECH_MARGIN_SECONDS <= REPLY_SECONDS for line in remedies)
 
 
 def test_ask_cause_jumps_straight_to_the_remedy():
     stress = CONTENT.cause("stress")
     out = chat("tell me about stress", *["next"] * (len(stress.remedy_chunks()) - 1))
     assert out[0].startswith(f"{stress.explanation} {stress.remedy[0]}")
-    assert " ".join(out).endswith(" ".join([stress.remedy[-1], stress.professional_help,
-                                            CONTENT.prompt("end_of_remedy", name=stress.name)]))
+    assert " ".join(out).endswith(
+        " ".join(
+            [
+                stress.remedy[-1],
+                stress.professional_help,
+                CONTENT.prompt("end_of_remedy", name=stress.name),
+            ]
+        )
+    )
 
 
 def test_long_remedy_comes_in_chunks_with_back_and_repeat():
@@ -74,8 +84,11 @@ def test_long_remedy_comes_in_chunks_with_back_and_repeat():
 
 def test_back_returns_to_the_previous_question():
     out = chat("why is no milk coming out", "no", "back", "back")
-    assert out[1:] == [QUESTIONS[1], QUESTIONS[0],
-                       f"{CONTENT.prompt('nothing_before')} {QUESTIONS[0]}"]
+    assert out[1:] == [
+        QUESTIONS[1],
+        QUESTIONS[0],
+        f"{CONTENT.prompt('nothing_before')} {QUESTIONS[0]}",
+    ]
 
 
 def test_urgent_symptom_interrupts_with_safety_advice_then_resumes():
@@ -87,8 +100,13 @@ def test_urgent_symptom_interrupts_with_safety_advice_then_resumes():
 
 
 def test_three_misses_offer_help_and_go_idle():
-    out = chat("why is no milk coming out", "purple monkey dishwasher", "banana phone",
-               "the cat sat on the mat", "no")
+    out = chat(
+        "why is no milk coming out",
+        "purple monkey dishwasher",
+        "banana phone",
+        "the cat sat on the mat",
+        "no",
+    )
     assert out[1:4] == [CONTENT.prompt("reprompt_question")] * 2 + [CONTENT.prompt("gave_up")]
     assert out[4] == CONTENT.prompt("reprompt")  # idle again: the "no" answers nothing
 
@@ -157,8 +175,15 @@ def test_answers_in_their_own_words():
 
 
 def test_cancel_all_says_what_would_go_and_waits_for_a_yes():
-    out = chat("remind me to pump every three hours", "cancel all the reminders", "no",
-               "list my reminders", "cancel my reminders", "yes", "list my reminders")
+    out = chat(
+        "remind me to pump every three hours",
+        "cancel all the reminders",
+        "no",
+        "list my reminders",
+        "cancel my reminders",
+        "yes",
+        "list my reminders",
+    )
     assert out[1].startswith("That would remove every reminder.") and "3 hours" in out[1]
     assert out[2] == CONTENT.meaning_prompt("declined")
     assert "3 hours" in out[3]

@@ -19,6 +19,7 @@ class Reminders:
         def call(**slots):
             self.calls.append((name, slots))
             return f"did {name}"
+
         return call
 
 
@@ -63,7 +64,8 @@ def test_crisis_ends_the_questions_and_names_the_configured_line():
 def test_a_red_flag_mid_question_says_its_signs_then_asks_again():
     dialogue = Dialogue(CONTENT)
     dialogue.handle(Intent("troubleshoot"))
-    replies = dialogue.handle(Intent("urgent_symptom", {"group": "infection",
-                                                        "symptom": "chills or feeling shivery"}))
+    replies = dialogue.handle(
+        Intent("urgent_symptom", {"group": "infection", "symptom": "chills or feeling shivery"})
+    )
     assert replies[0].safety and replies[0].text.startswith("You mentioned chills")
     assert replies[1].text == CONTENT.causes[0].question

@@ -29,7 +29,7 @@ def tokens_of(tokenizer: MoonshineTokenizer, text: str) -> list[int]:
     for word in text.split():
         bare = word.rstrip(".?!,")
         tokens += tokenizer.encode_word(bare)
-        tokens += [tokenizer.piece_id(mark) for mark in word[len(bare):]]
+        tokens += [tokenizer.piece_id(mark) for mark in word[len(bare) :]]
     return tokens
 
 
@@ -53,8 +53,9 @@ def espeak_wav(speech_dir: Path) -> Callable[..., Path]:
         key = (text, voice, speed)
         if key not in made:
             path = speech_dir / f"espeak-{len(made)}.wav"
-            subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text],
-                           check=True)
+            subprocess.run(
+                ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text], check=True
+            )
             made[key] = path
         return made[key]
 
@@ -65,8 +66,14 @@ def espeak_wav(speech_dir: Path) -> Callable[..., Path]:
 def speak(espeak_wav: Callable[..., Path]) -> Speak:
     """Speech as 16 kHz float32, read through our own WAV reader and resampler."""
 
-    def make(text: str, voice: str = "en-us", speed: int = 160, pad_s: float = 0.3,
-             noise_db: float | None = None, seed: int = 0) -> np.ndarray:
+    def make(
+        text: str,
+        voice: str = "en-us",
+        speed: int = 160,
+        pad_s: float = 0.3,
+        noise_db: float | None = None,
+        seed: int = 0,
+    ) -> np.ndarray:
         samples = load_wav_16k(espeak_wav(text, voice, speed))
         pad = np.zeros(int(pad_s * 16000), np.float32)
         samples = np.concatenate([pad, samples, pad])
@@ -80,8 +87,24 @@ def speak(espeak_wav: Callable[..., Path]) -> Speak:
 
 def sox_noise(kind: str, seconds: float, path: Path) -> np.ndarray:
     """Brown, pink or white noise synthesised by sox (repeatably), scaled to 0 dBFS RMS."""
-    subprocess.run(["sox", "-R", "-n", "-r", "16000", "-c", "1", "-b", "16", str(path), "synth",
-                    str(seconds), kind], check=True)
+    subprocess.run(
+        [
+            "sox",
+            "-R",
+            "-n",
+            "-r",
+            "16000",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            str(path),
+            "synth",
+            str(seconds),
+            kind,
+        ],
+        check=True,
+    )
     noise = load_wav_16k(path)
     return (noise / np.sqrt(np.mean(noise**2))).astype(np.float32)
 
@@ -101,8 +124,13 @@ def korean_vosk() -> VoskEngine:
 
 
 def _pactl(server: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["pactl", f"--server={server}", *args], check=False,
-                          capture_output=True, text=True, timeout=20)
+    return subprocess.run(
+        ["pactl", f"--server={server}", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -119,20 +147,37 @@ def pulse_null_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     runtime = tmp_path_factory.mktemp("pulse")
     socket = runtime / "native"
     server = f"unix:{socket}"
-    env = {**os.environ, "HOME": str(runtime), "XDG_RUNTIME_DIR": str(runtime),
-           "PULSE_RUNTIME_PATH": str(runtime), "PULSE_STATE_PATH": str(runtime)}
+    env = {
+        **os.environ,
+        "HOME": str(runtime),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "PULSE_RUNTIME_PATH": str(runtime),
+        "PULSE_STATE_PATH": str(runtime),
+    }
     # -n: no default.pa (there is no sound card); root needs no --system for a private daemon.
-    subprocess.run(["pulseaudio", "--daemonize=yes", "-n", "--exit-idle-time=-1",
-                    "--disallow-exit", "--use-pid-file=yes",
-                    f"--load=module-native-protocol-unix auth-anonymous=1 socket={socket}"],
-                   check=True, capture_output=True, env=env, timeout=30)
+    subprocess.run(
+        [
+            "pulseaudio",
+            "--daemonize=yes",
+            "-n",
+            "--exit-idle-time=-1",
+            "--disallow-exit",
+            "--use-pid-file=yes",
+            f"--load=module-native-protocol-unix auth-anonymous=1 socket={socket}",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=30,
+    )
     deadline = time.monotonic() + 10
     while _pactl(server, "info").returncode != 0:
         assert time.monotonic() < deadline, "PulseAudio did not start"
         time.sleep(0.1)
     sink = "vh_test"
-    loaded = _pactl(server, "load-module", "module-null-sink", f"sink_name={sink}",
-                    "rate=16000", "channels=1")
+    loaded = _pactl(
+        server, "load-module", "module-null-sink", f"sink_name={sink}", "rate=16000", "channels=1"
+    )
     assert loaded.returncode == 0, loaded.stderr
     previous = os.environ.get("PULSE_SERVER")
     os.environ["PULSE_SERVER"] = server  # for paplay, and for libpulse inside this process

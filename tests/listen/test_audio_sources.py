@@ -31,7 +31,7 @@ def test_frames_are_fixed_length_and_timestamped() -> None:
     assert [f.start_s for f in frames] == pytest.approx([2.0, 2.03, 2.06, 2.09])
     assert frames[-1].end_s == pytest.approx(2.12)
     assert np.array_equal(concatenate(frames)[: samples.size], samples)
-    assert not concatenate(frames)[samples.size:].any()  # padded with silence
+    assert not concatenate(frames)[samples.size :].any()  # padded with silence
 
 
 def test_wav_file_frames(espeak_wav: Callable[..., Path]) -> None:
@@ -52,7 +52,7 @@ def test_raw_pcm_from_a_pipe_in_odd_chunks() -> None:
             self.data = data
 
         def read(self, size: int = -1) -> bytes:
-            chunk, self.data = self.data[: min(size, 333)], self.data[min(size, 333):]
+            chunk, self.data = self.data[: min(size, 333)], self.data[min(size, 333) :]
             return chunk
 
     frames = list(raw_frames(Trickle(samples.tobytes() + b"\x01")))  # type: ignore[arg-type]
@@ -76,8 +76,9 @@ def test_no_input_device_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_device_lookup_by_name_and_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(audio, "input_devices",
-                        lambda: [(0, "pulse"), (3, "USB Audio Device: mic (hw:1,0)")])
+    monkeypatch.setattr(
+        audio, "input_devices", lambda: [(0, "pulse"), (3, "USB Audio Device: mic (hw:1,0)")]
+    )
     assert find_input_device(None) is None
     assert find_input_device("usb audio") == 3
     assert find_input_device("3") == 3

@@ -36,8 +36,11 @@ def _hers_per_frame(reply: np.ndarray, mic: np.ndarray, played: bool = True) -> 
         clock.now = PLAYED_AT + frame.end_s + 0.01  # the frame arrives just after it ends
         # The channel reports each 20 ms chunk as it hands it to the speaker.
         while next_chunk is not None and PLAYED_AT + next_chunk / SAMPLE_RATE <= clock.now:
-            echo.add_reference(reply[next_chunk : next_chunk + 320], SAMPLE_RATE,
-                               PLAYED_AT + next_chunk / SAMPLE_RATE)
+            echo.add_reference(
+                reply[next_chunk : next_chunk + 320],
+                SAMPLE_RATE,
+                PLAYED_AT + next_chunk / SAMPLE_RATE,
+            )
             next_chunk = next(chunks, None)
         echo.process(frame)
         verdicts.append(echo.her_voice())
@@ -51,8 +54,7 @@ def _loud(mic: np.ndarray) -> list[bool]:
 
 def _scene(speak: Speak, with_her: bool) -> tuple[np.ndarray, np.ndarray, slice]:
     """Our reply, and a microphone hearing it at half level (plus her "no" at full level)."""
-    reply = speak("let's work out why the milk isn't coming, I'll ask a few questions",
-                  pad_s=0.1)
+    reply = speak("let's work out why the milk isn't coming, I'll ask a few questions", pad_s=0.1)
     delay = int(DELAY_S * SAMPLE_RATE)
     mic = np.zeros(reply.size + delay, np.float32)
     mic[delay:] += 0.5 * reply
@@ -86,5 +88,3 @@ def test_her_voice_over_ours_is_hers(speak: Speak) -> None:
 def test_with_nothing_played_everything_is_hers(speak: Speak) -> None:
     reply, mic, _ = _scene(speak, with_her=True)
     assert all(_hers_per_frame(reply, mic, played=False))
-
-

@@ -16,7 +16,7 @@ LEAD_S, GAP_S, TAIL_S = 1.5, 1.5, 1.5
 
 def _trim(samples: np.ndarray) -> np.ndarray:
     loud = np.nonzero(np.abs(samples) > 0.01)[0]
-    return samples[loud[0]:loud[-1] + 1]
+    return samples[loud[0] : loud[-1] + 1]
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +27,14 @@ def two_commands(speak: Speak) -> tuple[np.ndarray, list[tuple[float, float]]]:
     silence = [np.zeros(int(s * SAMPLE_RATE), np.float32) for s in (LEAD_S, GAP_S, TAIL_S)]
     stream = np.concatenate([silence[0], first, silence[1], second, silence[2]])
     start2 = LEAD_S + first.size / SAMPLE_RATE + GAP_S
-    truth = [(LEAD_S, LEAD_S + first.size / SAMPLE_RATE),
-             (start2, start2 + second.size / SAMPLE_RATE)]
+    truth = [
+        (LEAD_S, LEAD_S + first.size / SAMPLE_RATE),
+        (start2, start2 + second.size / SAMPLE_RATE),
+    ]
     return stream, truth
 
 
-def _pump(kind: str, level_db: float, size: int, tmp_path: Path, swing: float = 0.4
-          ) -> np.ndarray:
+def _pump(kind: str, level_db: float, size: int, tmp_path: Path, swing: float = 0.4) -> np.ndarray:
     """Noise at level_db RMS, swelling and fading once a second like a pump's cycle."""
     noise = sox_noise(kind, size / SAMPLE_RATE + 0.1, tmp_path / f"{kind}.wav")[:size]
     cycle = 1 - swing + swing * np.sin(2 * np.pi * 1.1 * np.arange(size) / SAMPLE_RATE)
@@ -48,7 +49,8 @@ def _check_found(found: list[Utterance], truth: list[tuple[float, float]]) -> No
         assert end <= utterance.end_s <= end + 0.6
         assert utterance.samples.dtype == np.int16
         assert utterance.samples.size == pytest.approx(
-            (utterance.end_s - utterance.start_s) * SAMPLE_RATE, abs=1)
+            (utterance.end_s - utterance.start_s) * SAMPLE_RATE, abs=1
+        )
 
 
 def test_two_utterances_in_silence(two_commands: tuple[np.ndarray, list]) -> None:
@@ -56,10 +58,12 @@ def test_two_utterances_in_silence(two_commands: tuple[np.ndarray, list]) -> Non
     _check_found(list(utterances(frames_from_samples(stream))), truth)
 
 
-@pytest.mark.parametrize(("kind", "level_db"), [("brownnoise", -30), ("pinknoise", -30),
-                                                ("whitenoise", -27)])
-def test_two_utterances_in_pump_noise(two_commands: tuple[np.ndarray, list], tmp_path: Path,
-                                      kind: str, level_db: float) -> None:
+@pytest.mark.parametrize(
+    ("kind", "level_db"), [("brownnoise", -30), ("pinknoise", -30), ("whitenoise", -27)]
+)
+def test_two_utterances_in_pump_noise(
+    two_commands: tuple[np.ndarray, list], tmp_path: Path, kind: str, level_db: float
+) -> None:
     stream, truth = two_commands
     noisy = stream + _pump(kind, level_db, stream.size, tmp_path, swing=0.2)
     _check_found(list(utterances(frames_from_samples(noisy))), truth)
@@ -73,14 +77,15 @@ def test_steady_noise_alone_is_not_speech(tmp_path: Path, kind: str, swing: floa
 
 
 @pytest.mark.parametrize(("swing", "first_s"), [(0.0, None), (0.4, 8.0)])
-def test_pump_switched_on_is_learned_as_background(tmp_path: Path, speak: Speak, swing: float,
-                                                   first_s: float | None) -> None:
+def test_pump_switched_on_is_learned_as_background(
+    tmp_path: Path, speak: Speak, swing: float, first_s: float | None
+) -> None:
     quiet = np.zeros(2 * SAMPLE_RATE, np.float32)
     pump = _pump("brownnoise", -25, 14 * SAMPLE_RATE, tmp_path, swing)
     command = _trim(speak("start a breathing exercise", pad_s=0))
     stream = np.concatenate([quiet, pump])
     at = 2 * SAMPLE_RATE + 12 * SAMPLE_RATE
-    stream[at:at + command.size] += command
+    stream[at : at + command.size] += command
     found = list(utterances(frames_from_samples(stream), EndpointSettings(max_utterance_s=8)))
     # A steady pump is recognised as background 2 s after it starts and never reported; one
     # that swells and fades like speech is cut at the length limit. Either way it is background
@@ -102,8 +107,11 @@ def test_speech_at_the_very_start_of_a_stream(speak: Speak) -> None:
 
 
 def test_max_utterance_length_cuts_long_speech(speak: Speak) -> None:
-    long_talk = speak("the milk is not coming out and the pump makes a strange noise "
-                      "and I do not know what to do about it", pad_s=1.5)
+    long_talk = speak(
+        "the milk is not coming out and the pump makes a strange noise "
+        "and I do not know what to do about it",
+        pad_s=1.5,
+    )
     stop = _trim(speak("stop", pad_s=0))
     pause = np.zeros(int(3.5 * SAMPLE_RATE), np.float32)
     stream = np.concatenate([long_talk, pause, stop, np.zeros(SAMPLE_RATE, np.float32)])
@@ -117,5 +125,5 @@ def test_max_utterance_length_cuts_long_speech(speak: Speak) -> None:
 
 def test_a_click_is_not_an_utterance() -> None:
     stream = np.zeros(3 * SAMPLE_RATE, np.float32)
-    stream[SAMPLE_RATE:SAMPLE_RATE + 400] = 0.8 * np.sin(np.arange(400) / 3)
+    stream[SAMPLE_RATE : SAMPLE_RATE + 400] = 0.8 * np.sin(np.arange(400) / 3)
     assert list(utterances(frames_from_samples(stream))) == []

@@ -144,8 +144,9 @@ def test_fetch_installs_stamps_and_verifies(server: ThreadingHTTPServer, tmp_pat
 
 
 def test_checksum_mismatch_installs_nothing(server: ThreadingHTTPServer, tmp_path: Path) -> None:
-    url = _serve(server, "/tampered.zip", _zip({f"{NAME}/{n}": b"x" + d for n, d in
-                                                MODEL_FILES.items()}))
+    url = _serve(
+        server, "/tampered.zip", _zip({f"{NAME}/{n}": b"x" + d for n, d in MODEL_FILES.items()})
+    )
     with pytest.raises(ModelFetchError, match="SHA-256.*Nothing was installed"):
         fetch_model(_spec(url), tmp_path, progress_out=None)
     assert not (tmp_path / NAME).exists()
@@ -160,37 +161,47 @@ def test_truncated_download_installs_nothing(server: ThreadingHTTPServer, tmp_pa
     assert _leftovers(tmp_path) == []
 
 
-def test_size_differing_from_manifest_is_refused(server: ThreadingHTTPServer,
-                                                 tmp_path: Path) -> None:
+def test_size_differing_from_manifest_is_refused(
+    server: ThreadingHTTPServer, tmp_path: Path
+) -> None:
     url = _serve(server, "/good.zip", GOOD_ZIP)
     with pytest.raises(ModelFetchError, match="manifest expects"):
         fetch_model(_spec(url, size=len(GOOD_ZIP) + 1), tmp_path, progress_out=None)
     assert _leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize(("archive", "why"), [
-    (_zip({f"{NAME}/am/final.mdl": b"x", "../escaped.txt": b"gotcha"}), "climbs out"),
-    (_zip({f"{NAME}/am/final.mdl": b"x", "/tmp/absolute.txt": b"gotcha"}), "absolute path"),
-    (_tar({f"{NAME}/am/final.mdl": b"x", f"{NAME}/../../escaped.txt": b"gotcha"}), "climbs out"),
-    (_tar({f"{NAME}/am/final.mdl": b"x"}, links={f"{NAME}/conf": "../../etc"}), "points outside"),
-])
-def test_unsafe_archives_are_refused(server: ThreadingHTTPServer, tmp_path: Path, archive: bytes,
-                                     why: str) -> None:
+@pytest.mark.parametrize(
+    ("archive", "why"),
+    [
+        (_zip({f"{NAME}/am/final.mdl": b"x", "../escaped.txt": b"gotcha"}), "climbs out"),
+        (_zip({f"{NAME}/am/final.mdl": b"x", "/tmp/absolute.txt": b"gotcha"}), "absolute path"),
+        (
+            _tar({f"{NAME}/am/final.mdl": b"x", f"{NAME}/../../escaped.txt": b"gotcha"}),
+            "climbs out",
+        ),
+        (
+            _tar({f"{NAME}/am/final.mdl": b"x"}, links={f"{NAME}/conf": "../../etc"}),
+            "points outside",
+        ),
+    ],
+)
+def test_unsafe_archives_are_refused(
+    server: ThreadingHTTPServer, tmp_path: Path, archive: bytes, why: str
+) -> None:
     url = _serve(server, f"/unsafe-{hashlib.sha256(archive).hexdigest()[:8]}", archive)
     dest = tmp_path / "models"
     with pytest.raises(ModelFetchError, match=f"unsafe.*{why}"):
-        fetch_model(_spec(url, sha256=hashlib.sha256(archive).hexdigest()), dest,
-                    progress_out=None)
+        fetch_model(_spec(url, sha256=hashlib.sha256(archive).hexdigest()), dest, progress_out=None)
     assert _leftovers(dest) == [] and not (dest / NAME).exists()
     assert not (tmp_path / "escaped.txt").exists() and not Path("/tmp/absolute.txt").exists()
 
 
 def test_tar_archive_with_inner_link_installs(server: ThreadingHTTPServer, tmp_path: Path) -> None:
-    archive = _tar({f"{NAME}/{n}": d for n, d in MODEL_FILES.items()},
-                   links={f"{NAME}/README.txt": "README"})
+    archive = _tar(
+        {f"{NAME}/{n}": d for n, d in MODEL_FILES.items()}, links={f"{NAME}/README.txt": "README"}
+    )
     url = _serve(server, "/model.tar.gz", archive)
-    fetch_model(_spec(url, sha256=hashlib.sha256(archive).hexdigest()), tmp_path,
-                progress_out=None)
+    fetch_model(_spec(url, sha256=hashlib.sha256(archive).hexdigest()), tmp_path, progress_out=None)
     assert verify_model(tmp_path / NAME) == []
 
 
@@ -198,25 +209,29 @@ def test_archive_without_a_model_is_refused(server: ThreadingHTTPServer, tmp_pat
     archive = _zip({"photos/cat.jpg": b"meow"})
     url = _serve(server, "/cat.zip", archive)
     with pytest.raises(ModelFetchError, match="does not hold a vosk model"):
-        fetch_model(_spec(url, sha256=hashlib.sha256(archive).hexdigest()), tmp_path,
-                    progress_out=None)
+        fetch_model(
+            _spec(url, sha256=hashlib.sha256(archive).hexdigest()), tmp_path, progress_out=None
+        )
     assert _leftovers(tmp_path) == []
 
 
-def test_unknown_hash_needs_a_hash_or_explicit_insecurity(server: ThreadingHTTPServer,
-                                                          tmp_path: Path) -> None:
+def test_unknown_hash_needs_a_hash_or_explicit_insecurity(
+    server: ThreadingHTTPServer, tmp_path: Path
+) -> None:
     url = _serve(server, "/good.zip", GOOD_ZIP)
     with pytest.raises(ModelFetchError, match="--sha256 HEX.*--insecure-skip-verify"):
         fetch_model(_spec(url, sha256=None), tmp_path, progress_out=None)
     assert not tmp_path.joinpath(NAME).exists()
-    result = fetch_model(_spec(url, sha256=None), tmp_path, insecure_skip_verify=True,
-                         progress_out=None)
+    result = fetch_model(
+        _spec(url, sha256=None), tmp_path, insecure_skip_verify=True, progress_out=None
+    )
     assert not result.verified
     assert model_status(result.path).state == "unverified"
 
 
-def test_existing_model_is_replaced_only_with_force(server: ThreadingHTTPServer,
-                                                    tmp_path: Path) -> None:
+def test_existing_model_is_replaced_only_with_force(
+    server: ThreadingHTTPServer, tmp_path: Path
+) -> None:
     (tmp_path / NAME).mkdir()
     url = _serve(server, "/good.zip", GOOD_ZIP)
     with pytest.raises(ModelFetchError, match="--force"):
@@ -226,12 +241,17 @@ def test_existing_model_is_replaced_only_with_force(server: ThreadingHTTPServer,
     assert _leftovers(tmp_path) == []
 
 
-def test_cli_fetch_list_verify(server: ThreadingHTTPServer, tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_fetch_list_verify(
+    server: ThreadingHTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = _serve(server, "/good.zip", GOOD_ZIP)
     # The manifest's model name, a test archive: --url and --sha256 replace URL, size and hash.
-    assert main(["models", "fetch", "--url", url, "--sha256", GOOD_SHA.upper(),
-                 "--dest", str(tmp_path)]) == 0
+    assert (
+        main(
+            ["models", "fetch", "--url", url, "--sha256", GOOD_SHA.upper(), "--dest", str(tmp_path)]
+        )
+        == 0
+    )
     out, err = capsys.readouterr()
     assert f"SHA-256 {GOOD_SHA}, verified" in out
     assert "vosk-model-small-en-us-0.15" in err  # the progress lines
@@ -244,11 +264,13 @@ def test_cli_fetch_list_verify(server: ThreadingHTTPServer, tmp_path: Path,
     assert "am/final.mdl has" in capsys.readouterr().out
 
 
-def test_cli_fetch_failure_is_one_message(server: ThreadingHTTPServer, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_fetch_failure_is_one_message(
+    server: ThreadingHTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = _serve(server, "/good.zip", GOOD_ZIP)
-    assert main(["models", "fetch", "--url", url, "--sha256", "0" * 64,
-                 "--dest", str(tmp_path)]) == 2
+    assert (
+        main(["models", "fetch", "--url", url, "--sha256", "0" * 64, "--dest", str(tmp_path)]) == 2
+    )
     err = capsys.readouterr().err
     assert "voice-helper: The download of" in err and "Traceback" not in err
     assert os.listdir(tmp_path) == []

@@ -19,12 +19,17 @@ COMMANDS = {
     "go back": ("back", ()),
     "say that again": ("repeat", ()),
     "why is no milk coming out": ("troubleshoot", ()),
-    "remind me to pump every three hours": ("set_reminder", (("every_minutes", 180),
-                                                             ("kind", "pump"))),
+    "remind me to pump every three hours": (
+        "set_reminder",
+        (("every_minutes", 180), ("kind", "pump")),
+    ),
     "i am done pumping": ("end_session", ()),
 }
-NOT_COMMANDS = ["the washing machine has finished", "where did you put the car keys",
-                "once upon a time there was a little bear"]
+NOT_COMMANDS = [
+    "the washing machine has finished",
+    "where did you put the car keys",
+    "once upon a time there was a little bear",
+]
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +60,8 @@ def noisy(speak: Speak, brown: np.ndarray, text: str, snr_db: float, offset: int
 
 
 def test_the_grammar_pass_hears_commands_that_free_decoding_mishears(
-        engine: MoonshineEngine, matcher: IntentMatcher, speak: Speak, brown: np.ndarray) -> None:
+    engine: MoonshineEngine, matcher: IntentMatcher, speak: Speak, brown: np.ndarray
+) -> None:
     free_right = held_right = 0
     for offset, (text, meaning) in enumerate(COMMANDS.items()):
         audio = noisy(speak, brown, text, 5, offset)
@@ -75,15 +81,16 @@ def test_the_grammar_pass_hears_commands_that_free_decoding_mishears(
 
 @pytest.mark.parametrize("text", NOT_COMMANDS)
 def test_speech_that_is_no_command_is_not_forced_into_one(
-        engine: MoonshineEngine, matcher: IntentMatcher, speak: Speak, brown: np.ndarray,
-        text: str) -> None:
+    engine: MoonshineEngine, matcher: IntentMatcher, speak: Speak, brown: np.ndarray, text: str
+) -> None:
     heard = engine.transcribe(noisy(speak, brown, text, 10, 3))
     assert not heard.in_grammar, heard.text
     assert matcher.match(heard.text).intent is None, heard.text
 
 
 def test_a_narrow_grammar_only_takes_what_it_holds(
-        matcher: IntentMatcher, speak: Speak, brown: np.ndarray) -> None:
+    matcher: IntentMatcher, speak: Speak, brown: np.ndarray
+) -> None:
     engine = MoonshineEngine()
     audio = noisy(speak, brown, "go back", 5, 1)
     engine.set_grammar(recognition_grammar(matcher.templates, {"yes", "no"}, matcher.meaning))

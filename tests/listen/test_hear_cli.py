@@ -14,13 +14,19 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 
 def _hear(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "voice_helper", "hear", "--json", *args],
-                          check=False, capture_output=True, text=True, cwd=PROJECT,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "voice_helper", "hear", "--json", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=120,
+    )
 
 
-def test_hear_prints_one_line_per_file_in_order(espeak_wav: Callable[..., Path],
-                                                tmp_path: Path) -> None:
+def test_hear_prints_one_line_per_file_in_order(
+    espeak_wav: Callable[..., Path], tmp_path: Path
+) -> None:
     remind = espeak_wav("remind me to pump in three hours", "en-gb", 130)
     done = espeak_wav("i am done pumping", "en-us", 150)
     notes = tmp_path / "notes.wav"
@@ -40,8 +46,9 @@ def test_hear_prints_one_line_per_file_in_order(espeak_wav: Callable[..., Path],
     assert "Traceback" not in result.stderr
 
 
-def test_hear_with_vosk_loads_the_model_once_and_exits_zero(espeak_wav: Callable[..., Path]
-                                                            ) -> None:
+def test_hear_with_vosk_loads_the_model_once_and_exits_zero(
+    espeak_wav: Callable[..., Path],
+) -> None:
     # The Korean model knows none of the English command words: every phrase of the grammar is
     # left out, vosk decodes free-form, and nothing matches an intent.
     first, second = espeak_wav("엄마", "ko"), espeak_wav("서울", "ko")
@@ -56,10 +63,10 @@ def test_hear_with_vosk_loads_the_model_once_and_exits_zero(espeak_wav: Callable
     assert "no phrase is usable" in result.stderr
 
 
-def test_hear_with_a_missing_vosk_model_says_what_to_run(espeak_wav: Callable[..., Path],
-                                                         tmp_path: Path) -> None:
-    result = _hear("--engine", "vosk", "--model", str(tmp_path / "absent"),
-                   str(espeak_wav("yes")))
+def test_hear_with_a_missing_vosk_model_says_what_to_run(
+    espeak_wav: Callable[..., Path], tmp_path: Path
+) -> None:
+    result = _hear("--engine", "vosk", "--model", str(tmp_path / "absent"), str(espeak_wav("yes")))
     assert result.returncode == 2
     assert "voice-helper models fetch" in result.stderr
     assert "Traceback" not in result.stderr

@@ -15,10 +15,12 @@ from voice_helper.listen.endpoint import utterances
 from voice_helper.listen.moonshine_engine import MoonshineEngine
 
 
-def test_recorded_speech_is_found_and_transcribed(pulse_null_sink: str,
-                                                  espeak_wav: Callable[..., Path],
-                                                  moonshine: MoonshineEngine,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_recorded_speech_is_found_and_transcribed(
+    pulse_null_sink: str,
+    espeak_wav: Callable[..., Path],
+    moonshine: MoonshineEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # libpulse reads PULSE_SOURCE when the ALSA "pulse" device opens its stream.
     monkeypatch.setenv("PULSE_SOURCE", f"{pulse_null_sink}.monitor")
     assert "pulse" in [name for _, name in input_devices()]

@@ -24,8 +24,9 @@ KEY_WORDS = {
 
 @pytest.mark.parametrize(("voice", "speed"), VOICES)
 @pytest.mark.parametrize("sentence", list(KEY_WORDS))
-def test_key_words_come_through(moonshine: MoonshineEngine, speak: Speak, sentence: str,
-                                voice: str, speed: int) -> None:
+def test_key_words_come_through(
+    moonshine: MoonshineEngine, speak: Speak, sentence: str, voice: str, speed: int
+) -> None:
     audio = speak(sentence, voice=voice, speed=speed, noise_db=-50)
     transcript = moonshine.transcribe(audio)
     assert KEY_WORDS[sentence] <= set(words(transcript.text)), transcript.text

@@ -20,9 +20,13 @@ from voice_helper.understand.matcher import IntentMatcher
 
 ANSWERS = {"no": "no", "yep": "yes", "yes": "yes", "nope": "no"}
 VOICES = [("en-us", 175), ("en-gb", 175)]
-CASES = [(word, voice, speed, condition, seed)
-         for word in ANSWERS for voice, speed in VOICES
-         for condition in ("10dB", "5dB") for seed in (1, 2)]
+CASES = [
+    (word, voice, speed, condition, seed)
+    for word in ANSWERS
+    for voice, speed in VOICES
+    for condition in ("10dB", "5dB")
+    for seed in (1, 2)
+]
 
 
 def _spoken(speak: Speak, word: str, voice: str, speed: int) -> np.ndarray:
@@ -37,8 +41,9 @@ def heard(speak: Speak, moonshine: MoonshineEngine) -> dict[tuple, tuple[int, st
     matcher = IntentMatcher.from_content()
     dialogue = Dialogue(load_content(DEFAULT_CONTENT_DIR))
     dialogue.state.step = Step.QUESTION  # a question is open: the grammar of that step
-    moonshine.set_grammar(recognition_grammar(matcher.templates, dialogue.expected_intents(),
-                                              meaning=matcher.meaning))
+    moonshine.set_grammar(
+        recognition_grammar(matcher.templates, dialogue.expected_intents(), meaning=matcher.meaning)
+    )
     results = {}
     for word, voice, speed, condition, seed in CASES:
         clip = _spoken(speak, word, voice, speed)
@@ -60,8 +65,11 @@ def test_every_short_answer_becomes_one_utterance(heard) -> None:
 def test_short_answers_are_recognised_and_never_turned_around(heard, condition, least) -> None:
     results = {case: intent for case, (_, intent) in heard.items() if case[3] == condition}
     right = [case for case, intent in results.items() if intent == ANSWERS[case[0]]]
-    turned = [case for case, intent in results.items()
-              if intent in ("yes", "no") and intent != ANSWERS[case[0]]]
+    turned = [
+        case
+        for case, intent in results.items()
+        if intent in ("yes", "no") and intent != ANSWERS[case[0]]
+    ]
     print(f"{condition}: {len(right)} of {len(results)} right, turned around: {turned}")
     assert not turned  # a "no" heard as a yes is the one mistake that must not happen
     assert len(right) >= least * len(results)
@@ -69,8 +77,12 @@ def test_short_answers_are_recognised_and_never_turned_around(heard, condition, 
 
 def test_a_word_repeated_to_the_token_limit_counts_once(moonshine: MoonshineEngine) -> None:
     tokenizer = moonshine._model.tokenizer
-    for said, once in (("Yes, yes, yes, yes", "Yes"), ("No no no no no no no", "No"),
-                       ("no no", "no"), ("The next. Next. Next.", "The next")):
+    for said, once in (
+        ("Yes, yes, yes, yes", "Yes"),
+        ("No no no no no no no", "No"),
+        ("no no", "no"),
+        ("The next. Next. Next.", "The next"),
+    ):
         collapsed = collapse_repeats(Decoded(tokens_of(tokenizer, said), -4.0), tokenizer)
         assert tokenizer.decode(collapsed.tokens) == once
         assert -4.0 < collapsed.log_prob < 0

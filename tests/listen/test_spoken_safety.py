@@ -32,16 +32,21 @@ SAID = [
 def heard(moonshine, shared_cache):
     """Moonshine held to the assistant's grammar, free transcripts with a safety word kept."""
     understander = Understander.from_content(load_content(DEFAULT_CONTENT_DIR), shared_cache)
-    moonshine.set_grammar(recognition_grammar(understander.templates,
-                                              meaning=understander.meaning,
-                                              keep_free=understander.safety_heard))
+    moonshine.set_grammar(
+        recognition_grammar(
+            understander.templates,
+            meaning=understander.meaning,
+            keep_free=understander.safety_heard,
+        )
+    )
     yield understander
     moonshine.set_grammar(None)
 
 
 @pytest.mark.parametrize(("condition", "at_least"), [("clean", len(SAID)), ("10dB", len(SAID) - 1)])
-def test_said_over_the_pump_gets_the_safety_reply(heard, moonshine, espeak_wav, condition,
-                                                  at_least):
+def test_said_over_the_pump_gets_the_safety_reply(
+    heard, moonshine, espeak_wav, condition, at_least
+):
     missed = []
     for text, intent in SAID:
         audio = mix(load_wav_16k(espeak_wav(text)), condition, seed=len(text)).samples
@@ -54,8 +59,9 @@ def test_said_over_the_pump_gets_the_safety_reply(heard, moonshine, espeak_wav, 
     assert len(SAID) - len(missed) >= at_least, missed
 
 
-def test_a_free_transcript_with_a_crisis_word_is_not_replaced_by_a_command(heard, moonshine,
-                                                                          espeak_wav):
+def test_a_free_transcript_with_a_crisis_word_is_not_replaced_by_a_command(
+    heard, moonshine, espeak_wav
+):
     audio = load_wav_16k(espeak_wav("honestly I feel suicidal today"))
     transcript = moonshine.transcribe(audio)
     moonshine.reset()

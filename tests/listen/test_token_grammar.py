@@ -37,27 +37,46 @@ def complete(graph: TokenGrammar, tokens: list[int]) -> bool | None:
     return graph.end_token in graph.allowed(states)
 
 
-@pytest.mark.parametrize("text", [
-    "Snooze for ten minutes.", "Snooze for 10 minutes", "Snooze for an hour and a half.",
-    "I'm done.", "I am done", "Yes.", "Yes", "Stop!", "Snooze, for ten minutes.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Snooze for ten minutes.",
+        "Snooze for 10 minutes",
+        "Snooze for an hour and a half.",
+        "I'm done.",
+        "I am done",
+        "Yes.",
+        "Yes",
+        "Stop!",
+        "Snooze, for ten minutes.",
+    ],
+)
 def test_sentences_as_moonshine_writes_them_are_complete(
-        tokenizer: MoonshineTokenizer, graph: TokenGrammar, text: str) -> None:
+    tokenizer: MoonshineTokenizer, graph: TokenGrammar, text: str
+) -> None:
     assert complete(graph, tokens_of(tokenizer, text)) is True
 
 
 @pytest.mark.parametrize("text", ["Snooze for", "Snooze for ten", "I'm"])
 def test_unfinished_sentences_are_only_prefixes(
-        tokenizer: MoonshineTokenizer, graph: TokenGrammar, text: str) -> None:
+    tokenizer: MoonshineTokenizer, graph: TokenGrammar, text: str
+) -> None:
     assert complete(graph, tokens_of(tokenizer, text)) is False
 
 
-@pytest.mark.parametrize("text", [
-    "Snooze for twenty minutes.", "Yes please.", "Pass me the remote.", "snooze for ten minutes",
-    "Stop. Stop.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Snooze for twenty minutes.",
+        "Yes please.",
+        "Pass me the remote.",
+        "snooze for ten minutes",
+        "Stop. Stop.",
+    ],
+)
 def test_other_sentences_are_not_in_the_grammar(
-        tokenizer: MoonshineTokenizer, graph: TokenGrammar, text: str) -> None:
+    tokenizer: MoonshineTokenizer, graph: TokenGrammar, text: str
+) -> None:
     assert complete(graph, tokens_of(tokenizer, text)) is None
 
 
@@ -71,14 +90,27 @@ def test_tokenizer_round_trips_words_and_unknown_characters(tokenizer: Moonshine
 
 def test_flat_phrases_cut_sentences_at_their_slots() -> None:
     phrases = GRAMMAR.phrases()
-    assert phrases == ["snooze for", "i am done", "yes", "stop", "ten minutes",
-                       "an hour and a half"]
+    assert phrases == [
+        "snooze for",
+        "i am done",
+        "yes",
+        "stop",
+        "ten minutes",
+        "an hour and a half",
+    ]
 
 
-@pytest.mark.parametrize(("text", "longer"), [
-    ("Snooze for ten minutes.", False), ("Snooze for an hour", True), ("Stop!", False),
-    ("I'm done", False), ("Snooze for", True),
-])
+@pytest.mark.parametrize(
+    ("text", "longer"),
+    [
+        ("Snooze for ten minutes.", False),
+        ("Snooze for an hour", True),
+        ("Stop!", False),
+        ("I'm done", False),
+        ("Snooze for", True),
+    ],
+)
 def test_a_sentence_knows_whether_a_longer_one_starts_with_it(
-        tokenizer: MoonshineTokenizer, graph: TokenGrammar, text: str, longer: bool) -> None:
+    tokenizer: MoonshineTokenizer, graph: TokenGrammar, text: str, longer: bool
+) -> None:
     assert graph.may_continue(tokens_of(tokenizer, text)) is longer

@@ -36,8 +36,9 @@ def test_vocabulary_lookup(korean_vosk: VoskEngine) -> None:
 
 
 @pytest.mark.parametrize("word", RELIABLE)
-def test_grammar_brings_out_the_spoken_word(korean_vosk: VoskEngine, speak: Speak,
-                                            word: str) -> None:
+def test_grammar_brings_out_the_spoken_word(
+    korean_vosk: VoskEngine, speak: Speak, word: str
+) -> None:
     korean_vosk.set_phrases(GRAMMAR)
     transcript = korean_vosk.transcribe(speak(word, voice="ko"))
     assert transcript.text == word

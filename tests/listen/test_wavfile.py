@@ -33,18 +33,22 @@ def reference(espeak_wav: Callable[..., Path]) -> tuple[Path, np.ndarray]:
     return path, load_wav_16k(path)
 
 
-@pytest.mark.parametrize("sox_args", [
-    ["-b", "8", "-e", "unsigned-integer"],
-    ["-r", "48000", "-c", "2"],
-    ["-r", "44100", "-b", "24"],
-    ["-b", "32", "-e", "signed-integer"],
-    ["-b", "32", "-e", "floating-point"],
-    ["-b", "64", "-e", "floating-point", "-r", "8000"],
-    ["-r", "16000", "-c", "1", "-b", "16"],
-    ["-c", "6", "-b", "16", "-r", "32000"],
-])
-def test_reads_every_common_format(reference: tuple[Path, np.ndarray], tmp_path: Path,
-                                   sox_args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "sox_args",
+    [
+        ["-b", "8", "-e", "unsigned-integer"],
+        ["-r", "48000", "-c", "2"],
+        ["-r", "44100", "-b", "24"],
+        ["-b", "32", "-e", "signed-integer"],
+        ["-b", "32", "-e", "floating-point"],
+        ["-b", "64", "-e", "floating-point", "-r", "8000"],
+        ["-r", "16000", "-c", "1", "-b", "16"],
+        ["-c", "6", "-b", "16", "-r", "32000"],
+    ],
+)
+def test_reads_every_common_format(
+    reference: tuple[Path, np.ndarray], tmp_path: Path, sox_args: list[str]
+) -> None:
     source, expected = reference
     converted = tmp_path / "converted.wav"
     subprocess.run(["sox", str(source), *sox_args, str(converted)], check=True)
@@ -72,8 +76,16 @@ def test_streamed_wav_with_placeholder_size(tmp_path: Path) -> None:
     header = b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVE"
     fmt = b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16)
     path = tmp_path / "streamed.wav"
-    path.write_bytes(header + fmt + b"LIST" + struct.pack("<I", 3) + b"abc\x00"
-                     + b"data" + struct.pack("<I", 0xFFFFFFFF) + pcm)
+    path.write_bytes(
+        header
+        + fmt
+        + b"LIST"
+        + struct.pack("<I", 3)
+        + b"abc\x00"
+        + b"data"
+        + struct.pack("<I", 0xFFFFFFFF)
+        + pcm
+    )
     samples, rate = read_wav(path)
     assert (rate, samples.size) == (16000, 1600)
 
@@ -102,8 +114,9 @@ def test_header_without_samples_is_an_audio_error(tmp_path: Path) -> None:
         load_wav_16k(path)
 
 
-def test_compressed_wav_is_refused_with_advice(tmp_path: Path, reference: tuple[Path, np.ndarray]
-                                               ) -> None:
+def test_compressed_wav_is_refused_with_advice(
+    tmp_path: Path, reference: tuple[Path, np.ndarray]
+) -> None:
     path = tmp_path / "ulaw.wav"
     subprocess.run(["sox", str(reference[0]), "-e", "u-law", str(path)], check=True)
     with pytest.raises(AudioError, match="not supported.*sox"):

@@ -14,36 +14,55 @@ pytestmark = pytest.mark.usefixtures("private_home")
 
 
 def run(*args: str, stdin: str = "") -> list[str]:
-    result = subprocess.run([sys.executable, "-m", "voice_helper", *args], input=stdin,
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "voice_helper", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
 
 
 def test_chat_logs_corrects_answers_and_exports(private_home):
     index = [c.id for c in CONTENT.causes].index("pumping_frequency")
-    out = run("chat", stdin="\n".join([
-        "log a session a minute ago, eighty millilitres",
-        "I got sixty millilitres",
-        "about two ounces",
-        "no, it was fifty",  # corrects the last entry said: the two ounces
-        "how much did I pump today?",
-        "how many times did I pump today?",
-        "what's my average this week?",
-        "when was my biggest session?",
-        "why is no milk coming out", *["no"] * index,
-    ]) + "\n")
+    out = run(
+        "chat",
+        stdin="\n".join(
+            [
+                "log a session a minute ago, eighty millilitres",
+                "I got sixty millilitres",
+                "about two ounces",
+                "no, it was fifty",  # corrects the last entry said: the two ounces
+                "how much did I pump today?",
+                "how many times did I pump today?",
+                "what's my average this week?",
+                "when was my biggest session?",
+                "why is no milk coming out",
+                *["no"] * index,
+            ]
+        )
+        + "\n",
+    )
     assert out[0].startswith("Okay, I've logged a session at ") and out[0].endswith(
-        ", with 80 millilitres.")
-    assert out[1:3] == ["Okay, I've logged a session just now with 60 millilitres.",
-                        "Okay, I've logged a session just now with 2 ounces."]
+        ", with 80 millilitres."
+    )
+    assert out[1:3] == [
+        "Okay, I've logged a session just now with 60 millilitres.",
+        "Okay, I've logged a session just now with 2 ounces.",
+    ]
     assert out[3] == "Okay, I've changed it from 2 ounces to 50 millilitres."
     assert out[4] == "You've pumped 190 millilitres today, in three sessions."
     assert out[5] == "You've pumped three times today."
-    assert out[6] == ("Your average in the last seven days is about 65 millilitres a session, "
-                      "over three sessions.")
+    assert out[6] == (
+        "Your average in the last seven days is about 65 millilitres a session, "
+        "over three sessions."
+    )
     assert out[7].startswith("Your biggest session was at ") and out[7].endswith(
-        ", with 80 millilitres.")
+        ", with 80 millilitres."
+    )
     assert out[-1].startswith("Your log shows you've pumped three times in the last 24 hours.")
     assert CONTENT.cause("pumping_frequency").question not in " ".join(out)
 

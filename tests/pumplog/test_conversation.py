@@ -69,19 +69,24 @@ def test_three_sessions_in_both_units_a_correction_and_four_questions(talk, tmp_
 
     talk.at(12, 30)
     assert talk.say("log a session at eleven this morning, ninety millilitres") == (
-        "Okay, I've logged a session at 11:00 AM, with 90 millilitres.")
+        "Okay, I've logged a session at 11:00 AM, with 90 millilitres."
+    )
     assert talk.say("that's wrong, it was fifty") == (
-        "Okay, I've changed it from 90 millilitres to 50 millilitres.")
+        "Okay, I've changed it from 90 millilitres to 50 millilitres."
+    )
 
     # 60 + 2 oz (59.15 ml) + 50 = 169.15 ml in three sessions.
     assert talk.say("how much did I pump today?") == (
-        "You've pumped 169 millilitres today, in three sessions.")
+        "You've pumped 169 millilitres today, in three sessions."
+    )
     assert talk.say("how many times did I pump today?") == "You've pumped three times today."
     assert talk.say("what's my average this week?") == (
         "Your average in the last seven days is about 55 millilitres a session, "
-        "over three sessions.")
+        "over three sessions."
+    )
     assert talk.say("when was my biggest session?") == (
-        "Your biggest session was at 6:00 AM, with 60 millilitres.")
+        "Your biggest session was at 6:00 AM, with 60 millilitres."
+    )
 
     entries = talk.store().entries()
     assert [round(e.ml or 0, 2) for e in entries] == [60.0, 59.15, 50.0]
@@ -106,7 +111,8 @@ def test_the_frequency_question_is_answered_from_a_log_with_short_gaps(talk):
     assert said.startswith(
         "Your log shows you've pumped twice in the last 24 hours. The longest gap was "
         "2 hours and 40 minutes, between 6:20 AM and 9:00 AM. That's not a long gap, so it's "
-        "probably not the reason.")
+        "probably not the reason."
+    )
     assert said.endswith(CONTENT.causes[index + 1].question)
 
 
@@ -117,19 +123,28 @@ def test_a_long_overnight_gap_and_a_drop_in_output_come_from_the_log(talk):
         for hour in (8, 20):
             started = (now - timedelta(days=back)).replace(hour=hour)
             if started < now - timedelta(hours=24):
-                store.add_session(started, started + timedelta(minutes=20),
-                                  Amount(100.0, "ml"), started)
+                store.add_session(
+                    started, started + timedelta(minutes=20), Amount(100.0, "ml"), started
+                )
     yesterday, today = now - timedelta(days=1), now
-    for day, hour, minute in ((yesterday, 11, 0), (yesterday, 15, 0), (yesterday, 19, 0),
-                              (yesterday, 22, 0), (today, 5, 20), (today, 8, 30)):
+    for day, hour, minute in (
+        (yesterday, 11, 0),
+        (yesterday, 15, 0),
+        (yesterday, 19, 0),
+        (yesterday, 22, 0),
+        (today, 5, 20),
+        (today, 8, 30),
+    ):
         started = day.replace(hour=hour, minute=minute)
         store.add_session(started, started + timedelta(minutes=20), Amount(60.0, "ml"), started)
     talk.clock.now = now
     replies = [talk.say("why is no milk coming out")]
     low = [c.id for c in CONTENT.causes].index("low_supply")
     replies += [talk.say("no") for _ in range(low)]
-    drop = ("Your sessions in the last 24 hours gave 60 millilitres on average, 40 percent less "
-            "than your usual 100 millilitres over the week before.")
+    drop = (
+        "Your sessions in the last 24 hours gave 60 millilitres on average, 40 percent less "
+        "than your usual 100 millilitres over the week before."
+    )
     assert replies[-1] == f"{drop} {CONTENT.cause('low_supply').question}"
     index = [c.id for c in CONTENT.causes].index("pumping_frequency")
     replies += [talk.say("no") for _ in range(index - low)]
@@ -137,7 +152,8 @@ def test_a_long_overnight_gap_and_a_drop_in_output_come_from_the_log(talk):
     assert replies[-1].startswith(
         "Your log shows you've pumped six times in the last 24 hours. The longest gap was "
         f"7 hours, overnight. {drop} That's more than four hours, so it may be part of the "
-        f"reason. {frequency.explanation}")
+        f"reason. {frequency.explanation}"
+    )
     assert "pumping_frequency" in talk.dialogue.state.matched
 
 
@@ -151,7 +167,8 @@ def test_an_amount_while_pumping_ends_the_session_and_too_much_is_refused(talk):
     assert talk.dialogue.state.awaiting_amount  # she is asked again, and a number answers
     assert talk.say("forty on the left and thirty on the right") == (
         "Okay, I've logged 40 millilitres on the left and 30 millilitres on the right. "
-        "That's 70 millilitres in all.")
+        "That's 70 millilitres in all."
+    )
     (entry,) = talk.store().entries()
     assert entry.amount == Amount(70.0, "ml", 40.0, 30.0)
     assert entry.ended is not None and entry.ended - entry.started == timedelta(minutes=15)
@@ -166,10 +183,15 @@ def test_a_bare_number_is_not_taken_unless_the_amount_was_asked(talk):
 def test_ounces_config_answers_in_ounces(tmp_path):
     talk = Talk(tmp_path, datetime(2026, 1, 14, 7, 0, tzinfo=LONDON), volume_unit="oz")
     try:
-        assert talk.say("I got three ounces") == "Okay, I've logged a session just now with 3 ounces."
-        assert talk.say("I got 90 ml") == "Okay, I've logged a session just now with 90 millilitres."
+        assert (
+            talk.say("I got three ounces") == "Okay, I've logged a session just now with 3 ounces."
+        )
+        assert (
+            talk.say("I got 90 ml") == "Okay, I've logged a session just now with 90 millilitres."
+        )
         assert talk.say("how much did I pump today") == (
-            "You've pumped about 6 ounces today, in two sessions.")  # 3 oz + 3.04 oz
+            "You've pumped about 6 ounces today, in two sessions."
+        )  # 3 oz + 3.04 oz
     finally:
         talk.service.shutdown()
 
@@ -178,7 +200,9 @@ def test_a_failed_write_is_said_and_nothing_is_half_written(talk):
     talk.at(7)
     talk.service.ledger.conn.execute("DROP TABLE amounts")
     reply = talk.say("log a session at six this morning, eighty millilitres")
-    assert reply == "Sorry, I couldn't write that to your pumping log just now. Please say it again."
+    assert (
+        reply == "Sorry, I couldn't write that to your pumping log just now. Please say it again."
+    )
     rows = talk.service.ledger.conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
     assert rows == 0  # the session row went back with the failed amount
 
@@ -206,8 +230,10 @@ def test_the_log_answers_over_the_control_socket(talk):
     talk.at(12, 0)
     facts = remote.log_facts("pumping_frequency")
     assert facts is not None and facts.answer is True
-    assert facts.text.startswith("Your log shows you've pumped once in the last 24 hours. "
-                                 "The longest gap was 5 hours and 40 minutes")
+    assert facts.text.startswith(
+        "Your log shows you've pumped once in the last 24 hours. "
+        "The longest gap was 5 hours and 40 minutes"
+    )
     assert remote.log_facts("stress") is None
 
 

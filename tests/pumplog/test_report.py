@@ -26,8 +26,14 @@ from voice_helper.remind.ledger import Ledger
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 1, 14, 21, 0, tzinfo=LONDON)
 # Three days: (day offset, hour, ml). Per day: 100 ml in 1, 200 ml in 2, 50 ml in 3 sessions.
-SESSIONS = [(-2, 8, 100.0), (-1, 6, 120.0), (-1, 14, 80.0), (0, 6, 10.0), (0, 12, 15.0),
-            (0, 18, 25.0)]
+SESSIONS = [
+    (-2, 8, 100.0),
+    (-1, 6, 120.0),
+    (-1, 14, 80.0),
+    (0, 6, 10.0),
+    (0, 12, 15.0),
+    (0, 18, 25.0),
+]
 
 
 def _log(tmp_path):
@@ -72,18 +78,27 @@ def test_png_bars_are_proportional_to_the_numbers(tmp_path):
     # Longest gap ending each day: 08:20 -> next day 06:00 (21.7 h), 06:20 -> 14:00 (7.7 h) on
     # the middle day, 14:20 -> 06:00 (15.7 h) on the last.
     assert [d.longest_gap for d in report.days[-3:]] == [
-        timedelta(0), timedelta(hours=21, minutes=40), timedelta(hours=15, minutes=40)]
+        timedelta(0),
+        timedelta(hours=21, minutes=40),
+        timedelta(hours=15, minutes=40),
+    ]
     assert len(gaps) == 2 and gaps[1] / gaps[0] == pytest.approx(15.7 / 21.7, abs=0.02)
 
 
 def test_html_says_the_numbers_per_day_and_per_session(tmp_path):
     report = build_report(_log(tmp_path), NOW, LONDON, "ml")
     page = write_report(report, tmp_path / "report.html", LONDON).read_text()
-    rows = re.findall(r"<tr><td>(\w{3} \d\d \w{3})</td><td class=sessions>(\d+)</td>"
-                      r"<td class=amount>([\d.]+)</td><td class=gap>([\d.]+)</td></tr>", page)
+    rows = re.findall(
+        r"<tr><td>(\w{3} \d\d \w{3})</td><td class=sessions>(\d+)</td>"
+        r"<td class=amount>([\d.]+)</td><td class=gap>([\d.]+)</td></tr>",
+        page,
+    )
     assert len(rows) == 14
-    assert rows[-3:] == [("Mon 12 Jan", "1", "100", "0"), ("Tue 13 Jan", "2", "200", "21.7"),
-                         ("Wed 14 Jan", "3", "50", "15.7")]
+    assert rows[-3:] == [
+        ("Mon 12 Jan", "1", "100", "0"),
+        ("Tue 13 Jan", "2", "200", "21.7"),
+        ("Wed 14 Jan", "3", "50", "15.7"),
+    ]
     assert all(row[1:] == ("0", "0", "0") for row in rows[:-3])
     assert "6 sessions, 350 ml in 14 days." in page
     assert "Longest gap: 21.7 hours, from Mon 12 Jan 08:20 to Tue 13 Jan 06:00." in page

@@ -43,10 +43,12 @@ def test_a_session_is_ended_and_its_amount_answered_by_voice(engine, tmp_path):
         hear(engine, talk, spoken(tmp_path, "I'm starting to pump"))
         talk.at(6, 20)
         assert hear(engine, talk, spoken(tmp_path, "I'm done pumping")).endswith(
-            "How much did you get?")
+            "How much did you get?"
+        )
         assert hear(engine, talk, spoken(tmp_path, "sixty")) == "Okay, I've logged 60 millilitres."
         assert hear(engine, talk, spoken(tmp_path, "how much did I pump today")) == (
-            "You've pumped 60 millilitres today, in one session.")
+            "You've pumped 60 millilitres today, in one session."
+        )
         assert [e.ml for e in talk.store().entries()] == [60.0]
     finally:
         talk.service.shutdown()
@@ -58,7 +60,9 @@ def test_i_got_sixty_millilitres_across_voices_and_speeds(engine, tmp_path):
     try:
         for voice in ("en-us", "en-gb", "en-us+f2", "en-us+m3"):
             for speed in (130, 160, 190):
-                reply = hear(engine, talk, spoken(tmp_path, "I got sixty millilitres", voice, speed))
+                reply = hear(
+                    engine, talk, spoken(tmp_path, "I got sixty millilitres", voice, speed)
+                )
                 results.append(reply)
     finally:
         talk.service.shutdown()

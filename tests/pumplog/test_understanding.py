@@ -14,18 +14,32 @@ def understander(tmp_path_factory):
     return Understander.from_content(content, cache_dir=tmp_path_factory.mktemp("cache"))
 
 
-@pytest.mark.parametrize(("text", "slots"), [
-    ("how much milk have I made today", {"question": "total", "period": "today"}),
-    ("how many sessions today", {"question": "count", "period": "today"}),
-])
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("how much milk have I made today", {"question": "total", "period": "today"}),
+        ("how many sessions today", {"question": "count", "period": "today"}),
+    ],
+)
 def test_log_questions_in_other_words(understander, text, slots):
     heard = understander.match(text)
     assert heard.source == "meaning"
-    assert heard.intent is not None and (heard.intent.name, heard.intent.slots) == ("ask_log", slots)
+    assert heard.intent is not None and (heard.intent.name, heard.intent.slots) == (
+        "ask_log",
+        slots,
+    )
 
 
-@pytest.mark.parametrize("text", ["nothing much", "write down eighty", "I think it was fifty",
-                                  "put down two ounces for me", "the left gave forty"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nothing much",
+        "write down eighty",
+        "I think it was fifty",
+        "put down two ounces for me",
+        "the left gave forty",
+    ],
+)
 def test_amounts_in_other_words_are_not_guessed(understander, text):
     heard = understander.match(text)
     assert heard.intent is None or heard.intent.name not in TEMPLATE_ONLY

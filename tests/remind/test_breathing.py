@@ -100,8 +100,14 @@ def _drive(clock: FloatClock, tick: object, until: float) -> None:
 
 def test_runner_waits_for_the_intro_then_keeps_every_phase_whole() -> None:
     clock, said = FloatClock(), []
-    runner = BreathingRunner(SHORT, lambda cue: said.append((clock.now, cue)), clock,
-                             intro_seconds=1.0, wait_for_intro=True, intro_wait_seconds=30)
+    runner = BreathingRunner(
+        SHORT,
+        lambda cue: said.append((clock.now, cue)),
+        clock,
+        intro_seconds=1.0,
+        wait_for_intro=True,
+        intro_wait_seconds=30,
+    )
     runner.start()
     _drive(clock, runner.tick, clock.now + 3.0)  # the intro is still playing (queued behind)
     assert said == []
@@ -115,8 +121,9 @@ def test_runner_waits_for_the_intro_then_keeps_every_phase_whole() -> None:
 
 def test_runner_without_reports_counts_from_the_estimated_intro_end() -> None:
     clock, said = FloatClock(), []
-    runner = BreathingRunner(SHORT, lambda cue: said.append((clock.now, cue)), clock,
-                             intro_seconds=2.5)
+    runner = BreathingRunner(
+        SHORT, lambda cue: said.append((clock.now, cue)), clock, intro_seconds=2.5
+    )
     runner.start()
     began = clock.now
     _drive(clock, runner.tick, clock.now + 5.0)
@@ -127,8 +134,14 @@ def test_runner_without_reports_counts_from_the_estimated_intro_end() -> None:
 
 def test_runner_gives_up_waiting_for_a_lost_report() -> None:
     clock, said = FloatClock(), []
-    runner = BreathingRunner(SHORT, lambda cue: said.append((clock.now, cue)), clock,
-                             intro_seconds=2.0, wait_for_intro=True, intro_wait_seconds=10.0)
+    runner = BreathingRunner(
+        SHORT,
+        lambda cue: said.append((clock.now, cue)),
+        clock,
+        intro_seconds=2.0,
+        wait_for_intro=True,
+        intro_wait_seconds=10.0,
+    )
     runner.start()
     began = clock.now
     _drive(clock, runner.tick, began + 11.9)
@@ -150,8 +163,15 @@ def test_stop_ends_it_at_once() -> None:
 
 
 def test_real_time_coach_hands_every_cue_and_stops() -> None:
-    tiny = BreathingExercise(id="tiny", name="tiny", intro="Go.", rounds=2, closing="End.",
-                             settle_seconds=0.0, phases=(Phase("In", 0.05), Phase("Out", 0.05)))
+    tiny = BreathingExercise(
+        id="tiny",
+        name="tiny",
+        intro="Go.",
+        rounds=2,
+        closing="End.",
+        settle_seconds=0.0,
+        phases=(Phase("In", 0.05), Phase("Out", 0.05)),
+    )
     content = RemindContent(load_remind_content(DEFAULT_CONTENT_DIR).prompts, {"tiny": tiny})
     heard: list[Announcement] = []
     coach = BreathingCoach(content, settings(rate=400), UTC, heard.append)
@@ -195,8 +215,10 @@ def _wav_seconds(text: str, tmp_path: Path, rate: int) -> float:
 
 
 def _expected(exercise: BreathingExercise, intro_end: float, rate: int) -> list[tuple[float, str]]:
-    return [(intro_end + cue.offset, cue.text)
-            for cue in cue_script(exercise, lambda t: estimate_seconds(t, rate))]
+    return [
+        (intro_end + cue.offset, cue.text)
+        for cue in cue_script(exercise, lambda t: estimate_seconds(t, rate))
+    ]
 
 
 def _assert_on_schedule(channel: ClockChannel, expected: list[tuple[float, str]]) -> None:
@@ -207,13 +229,20 @@ def _assert_on_schedule(channel: ClockChannel, expected: list[tuple[float, str]]
         assert abs(at - due) <= TOLERANCE_S, announcement.text
 
 
-def _breathing_service(tmp_path: Path, folder: Path | None = None
-                       ) -> tuple[ReminderService, FakeClock, ClockChannel]:
+def _breathing_service(
+    tmp_path: Path, folder: Path | None = None
+) -> tuple[ReminderService, FakeClock, ClockChannel]:
     clock = FakeClock(START)
     channel = ClockChannel(clock)
-    reminders = ReminderService(settings(), tmp_path / "data", channel, clock,
-                                folder or _content_with(tmp_path),
-                                socket_path=tmp_path / "run" / "r.sock", speech_reports=True)
+    reminders = ReminderService(
+        settings(),
+        tmp_path / "data",
+        channel,
+        clock,
+        folder or _content_with(tmp_path),
+        socket_path=tmp_path / "run" / "r.sock",
+        speech_reports=True,
+    )
     channel.service = reminders
     reminders.start()
     return reminders, clock, channel
@@ -290,8 +319,11 @@ def test_a_lost_intro_report_still_starts_the_cues(tmp_path: Path) -> None:
     reminders, clock, channel = _breathing_service(tmp_path, _content_with(tmp_path, QUICK))
     began = clock.now.timestamp()
     intro = reminders.start_breathing("quick")
-    wait = (estimate_seconds(intro, reminders.settings.rate)
-            + reminders.settings.reminder_wait_seconds + INTRO_REPORT_GRACE_SECONDS)
+    wait = (
+        estimate_seconds(intro, reminders.settings.rate)
+        + reminders.settings.reminder_wait_seconds
+        + INTRO_REPORT_GRACE_SECONDS
+    )
     _drive_service(reminders, clock, wait - 0.2)
     assert channel.timed == []
     _drive_service(reminders, clock, 6.0)

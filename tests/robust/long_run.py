@@ -49,8 +49,11 @@ def espeak(text: str, voice: str = "en-us", speed: int = 150) -> np.ndarray:
     """Words spoken by espeak-ng as 16 kHz float32."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "said.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text],
+            check=True,
+            capture_output=True,
+        )
         return load_wav_16k(path)
 
 
@@ -75,8 +78,9 @@ def place_commands(minutes: int, seed: int = 11) -> list[tuple[float, str, str, 
     return placed
 
 
-def audio(minutes: int, placed: list[tuple[float, str, str, np.ndarray]],
-          rss: list[int]) -> Iterator[Frame]:
+def audio(
+    minutes: int, placed: list[tuple[float, str, str, np.ndarray]], rss: list[int]
+) -> Iterator[Frame]:
     """Pump noise with the commands in it, a minute at a time (noting memory each minute)."""
     noise = [pump_noise(60, rms_dbfs=NOISE_DBFS, seed=seed) for seed in range(NOISE_MINUTES)]
     for minute in range(minutes):
@@ -85,7 +89,7 @@ def audio(minutes: int, placed: list[tuple[float, str, str, np.ndarray]],
         for at, _, _, said in placed:
             start = int((at - minute * 60) * SAMPLE_RATE)
             if 0 <= start < chunk.size:
-                chunk[start:start + said.size] += said
+                chunk[start : start + said.size] += said
         yield from frames_from_samples(np.clip(chunk, -1.0, 1.0), start_s=minute * 60.0)
     rss.append(rss_kb())  # the end of the recording, with everything still loaded
 
@@ -93,8 +97,9 @@ def audio(minutes: int, placed: list[tuple[float, str, str, np.ndarray]],
 def long_run(minutes: int, output_dir: Path) -> dict[str, Any]:
     """Run the assistant over `minutes` of pumping; what it heard, said, and weighed."""
     placed = place_commands(minutes)
-    running = build(Settings(), load_content(DEFAULT_CONTENT_DIR), output_dir=output_dir,
-                    with_reminders=False)
+    running = build(
+        Settings(), load_content(DEFAULT_CONTENT_DIR), output_dir=output_dir, with_reminders=False
+    )
     rss: list[int] = []
     try:
         running.assistant.run(audio(minutes, placed, rss))
@@ -102,8 +107,10 @@ def long_run(minutes: int, output_dir: Path) -> dict[str, Any]:
         running.close()
     return {
         "rss_kb": rss,
-        "placed": [{"at": at, "text": text, "intent": intent, "seconds": said.size / SAMPLE_RATE}
-                   for at, text, intent, said in placed],
+        "placed": [
+            {"at": at, "text": text, "intent": intent, "seconds": said.size / SAMPLE_RATE}
+            for at, text, intent, said in placed
+        ],
         "turns": [e for e in running.assistant.transcript.events if e["event"] == "turn"],
     }
 

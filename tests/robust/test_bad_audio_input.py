@@ -22,16 +22,39 @@ COMMAND = "why is no milk coming out"
 
 def _run(tmp_path: Path, source: Path) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
     out = tmp_path / "out"
-    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               VOICE_HELPER_DATA_DIR=str(tmp_path / "data"), XDG_RUNTIME_DIR=str(tmp_path / "run"))
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        VOICE_HELPER_DATA_DIR=str(tmp_path / "data"),
+        XDG_RUNTIME_DIR=str(tmp_path / "run"),
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "voice_helper", "run", "--input", str(source), "--output",
-         str(out), "--no-reminders"],
-        capture_output=True, text=True, timeout=300, env=env, cwd=PROJECT_ROOT, check=False)
+        [
+            sys.executable,
+            "-m",
+            "voice_helper",
+            "run",
+            "--input",
+            str(source),
+            "--output",
+            str(out),
+            "--no-reminders",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
     assert "Traceback" not in result.stderr, result.stderr
     transcript = out / "transcript.jsonl"
-    events = ([json.loads(line) for line in transcript.read_text().splitlines()]
-              if transcript.exists() else [])
+    events = (
+        [json.loads(line) for line in transcript.read_text().splitlines()]
+        if transcript.exists()
+        else []
+    )
     return result, [e for e in events if e["event"] == "turn"]
 
 

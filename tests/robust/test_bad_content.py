@@ -14,8 +14,14 @@ from voice_helper.cli import main
 from voice_helper.content import load_content
 from voice_helper.errors import ContentError
 
-FILES = ("troubleshooting.yaml", "prompts.yaml", "intents.yaml", "breathing.yaml",
-         "relaxation.yaml", "sources.yaml")
+FILES = (
+    "troubleshooting.yaml",
+    "prompts.yaml",
+    "intents.yaml",
+    "breathing.yaml",
+    "relaxation.yaml",
+    "sources.yaml",
+)
 BOM = b"\xef\xbb\xbf"
 
 
@@ -27,8 +33,11 @@ def content(tmp_path: Path) -> Path:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _refused(folder: Path) -> str:
@@ -50,7 +59,8 @@ def test_an_empty_file_is_named_with_its_line(content: Path, name: str, body: by
 def test_a_file_of_only_comments_is_named(content: Path, name: str) -> None:
     (content / name).write_bytes(b"# nothing here yet\n")
     assert f"{content / name}:1: (top): should be a mapping of keys, got nothing" in _refused(
-        content)
+        content
+    )
 
 
 def test_byte_order_marks_are_read_and_left_in_place(content: Path) -> None:
@@ -71,14 +81,18 @@ def test_a_byte_order_mark_does_not_shift_line_numbers(content: Path) -> None:
     assert f"prompts.yaml:{line + 1}: moved_onn: unknown key" in _refused(content)
 
 
-@pytest.mark.parametrize(("name", "indented"), [
-    ("troubleshooting.yaml", b"    name: stress\n"),
-    ("breathing.yaml", b"    name: "),
-    ("intents.yaml", b"    pump: [pump"),
-    ("sources.yaml", b"  seed: >-"),
-])
-def test_tabs_name_the_line_and_say_to_use_spaces(content: Path, name: str,
-                                                  indented: bytes) -> None:
+@pytest.mark.parametrize(
+    ("name", "indented"),
+    [
+        ("troubleshooting.yaml", b"    name: stress\n"),
+        ("breathing.yaml", b"    name: "),
+        ("intents.yaml", b"    pump: [pump"),
+        ("sources.yaml", b"  seed: >-"),
+    ],
+)
+def test_tabs_name_the_line_and_say_to_use_spaces(
+    content: Path, name: str, indented: bytes
+) -> None:
     path = content / name
     raw = path.read_bytes()
     assert indented in raw
@@ -91,8 +105,11 @@ def test_tabs_name_the_line_and_say_to_use_spaces(content: Path, name: str,
 
 
 def test_the_cli_refuses_with_one_message_and_run_does_not_start(
-        content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    content: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("VOICE_HELPER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
@@ -102,8 +119,21 @@ def test_the_cli_refuses_with_one_message_and_run_does_not_start(
     checked = capsys.readouterr().err
     assert checked.startswith(f"voice-helper: content in {content} is not valid:")
     assert f"{content / 'prompts.yaml'}:1: (file): is empty" in checked
-    assert main(["--content", str(content), "run", "--input", str(tmp_path / "any.wav"),
-                 "--output", str(tmp_path / "out"), "--no-reminders"]) == 2
+    assert (
+        main(
+            [
+                "--content",
+                str(content),
+                "run",
+                "--input",
+                str(tmp_path / "any.wav"),
+                "--output",
+                str(tmp_path / "out"),
+                "--no-reminders",
+            ]
+        )
+        == 2
+    )
     assert capsys.readouterr().err == checked  # the same message; nothing was started
     assert not (tmp_path / "out").exists() and not (tmp_path / "data").exists()
     assert _snapshot(content) == before

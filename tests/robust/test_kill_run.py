@@ -45,14 +45,32 @@ class RunningAssistant:
         self.home, self.out = home, home / name
         self.stderr_path = home / f"{name}.stderr"
         self.socket = socket_path_for(home / "data", home / "run" / APP_NAME)
-        env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
-                   VOICE_HELPER_DATA_DIR=str(home / "data"), XDG_RUNTIME_DIR=str(home / "run"))
+        env = dict(
+            os.environ,
+            HOME=str(home),
+            XDG_CONFIG_HOME=str(home / "config"),
+            VOICE_HELPER_DATA_DIR=str(home / "data"),
+            XDG_RUNTIME_DIR=str(home / "run"),
+        )
         with self.stderr_path.open("wb") as stderr:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "voice_helper", "-v", "run", "--raw-stdin", "--realtime",
-                 "--output", str(self.out)],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr, env=env,
-                cwd=PROJECT_ROOT)
+                [
+                    sys.executable,
+                    "-m",
+                    "voice_helper",
+                    "-v",
+                    "run",
+                    "--raw-stdin",
+                    "--realtime",
+                    "--output",
+                    str(self.out),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                env=env,
+                cwd=PROJECT_ROOT,
+            )
         threading.Thread(target=self._listen_to_silence, daemon=True).start()
         _wait_for("the assistant to start", self._answers)
 
@@ -111,7 +129,8 @@ def _state(home: Path, job_id: str) -> str | None:
 def test_killed_at_three_moments_nothing_lost_nothing_said_twice(tmp_path: Path) -> None:
     (tmp_path / "config" / APP_NAME).mkdir(parents=True)
     (tmp_path / "config" / APP_NAME / "config.yaml").write_text(
-        "quiet_hours:\n  enabled: false\n")  # the test must not depend on the time of day
+        "quiet_hours:\n  enabled: false\n"
+    )  # the test must not depend on the time of day
 
     # 1. Killed right after the scheduler handed a reminder to the speech channel.
     first = RunningAssistant(tmp_path, "run1")
@@ -124,8 +143,10 @@ def test_killed_at_three_moments_nothing_lost_nothing_said_twice(tmp_path: Path)
     second = RunningAssistant(tmp_path, "run2")
     _wait_for("the start-up summary", second.announcements)
     speaking = second.remind_in(1)
-    _wait_for("speech to start", lambda: "synthesised" in second.log()
-              and "for 'Time to pump." in second.log())
+    _wait_for(
+        "speech to start",
+        lambda: "synthesised" in second.log() and "for 'Time to pump." in second.log(),
+    )
     second.kill()
     assert _state(tmp_path, speaking) == "handed"
     assert [a["kind"] for a in second.announcements()] == ["summary"]
@@ -149,7 +170,10 @@ def test_killed_at_three_moments_nothing_lost_nothing_said_twice(tmp_path: Path)
     said = [(run.out.name, a["kind"], a["text"]) for run in runs for a in run.announcements()]
     summary = "While I was off, one pump reminder was due. It was at "
     assert [(name, kind) for name, kind, _ in said] == [
-        ("run2", "summary"), ("run3", "summary"), ("run3", "pump")]
+        ("run2", "summary"),
+        ("run3", "summary"),
+        ("run3", "pump"),
+    ]
     assert said[0][2].startswith(summary) and said[1][2].startswith(summary)
     assert said[2][2].startswith("Time to pump.")
     states = {o.job_id: o.state for o in _occurrences(tmp_path) if o.kind == "pump"}
@@ -157,14 +181,31 @@ def test_killed_at_three_moments_nothing_lost_nothing_said_twice(tmp_path: Path)
 
 
 def test_sigterm_during_start_up_stops_cleanly(tmp_path: Path) -> None:
-    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               VOICE_HELPER_DATA_DIR=str(tmp_path / "data"), XDG_RUNTIME_DIR=str(tmp_path / "run"))
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        VOICE_HELPER_DATA_DIR=str(tmp_path / "data"),
+        XDG_RUNTIME_DIR=str(tmp_path / "run"),
+    )
     stderr_path = tmp_path / "stderr"
     with stderr_path.open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "voice_helper", "run", "--raw-stdin", "--output",
-             str(tmp_path / "out")], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-            stderr=stderr, env=env, cwd=PROJECT_ROOT)
+            [
+                sys.executable,
+                "-m",
+                "voice_helper",
+                "run",
+                "--raw-stdin",
+                "--output",
+                str(tmp_path / "out"),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env=env,
+            cwd=PROJECT_ROOT,
+        )
     try:
         # The recogniser is loaded first; the speech engine and the reminders are still to come.
         _wait_for("the recogniser", lambda: "loaded" in stderr_path.read_text())

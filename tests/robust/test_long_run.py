@@ -44,9 +44,14 @@ def test_vosk_replaces_its_recogniser_on_schedule_and_still_decodes() -> None:
 
 
 def test_an_hour_of_pumping_with_thirty_commands() -> None:
-    result = subprocess.run([sys.executable, "-m", "tests.robust.long_run", str(RUN_MINUTES)],
-                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=600,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.robust.long_run", str(RUN_MINUTES)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     run = json.loads(result.stdout)
     turns, placed = run["turns"], run["placed"]
@@ -61,6 +66,8 @@ def test_an_hour_of_pumping_with_thirty_commands() -> None:
     assert missed == []
     rss = run["rss_kb"]
     settled, end = rss[5], rss[-1]  # after five minutes: models loaded, first replies made
-    print(f"\nRSS after 5 min {settled / 1024:.0f} MB, at the end {end / 1024:.0f} MB "
-          f"({(end - settled) / settled:+.1%}); {len(placed)} commands, {len(turns)} turns")
+    print(
+        f"\nRSS after 5 min {settled / 1024:.0f} MB, at the end {end / 1024:.0f} MB "
+        f"({(end - settled) / settled:+.1%}); {len(placed)} commands, {len(turns)} turns"
+    )
     assert end < settled * 1.10, [round(kb / 1024) for kb in rss]

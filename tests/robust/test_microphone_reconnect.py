@@ -17,15 +17,23 @@ def _pactl(*args):
 
 def test_microphone_lost_and_found(pulse_env):  # noqa: F811
     sink = pulse_env
-    module = next(line.split("\t")[0] for line in _pactl("list", "short", "modules").stdout
-                  .splitlines() if f"sink_name={sink}" in line)
+    module = next(
+        line.split("\t")[0]
+        for line in _pactl("list", "short", "modules").stdout.splitlines()
+        if f"sink_name={sink}" in line
+    )
     stop = threading.Event()
     states: list[str] = []
     frames = []
 
     def record():
-        for frame in reconnecting_frames(lambda: Microphone("pulse"), stop, first_delay_s=0.2,
-                                         max_delay_s=1.0, on_state=states.append):
+        for frame in reconnecting_frames(
+            lambda: Microphone("pulse"),
+            stop,
+            first_delay_s=0.2,
+            max_delay_s=1.0,
+            on_state=states.append,
+        ):
             frames.append(frame)  # noqa: PERF402 - the test thread watches the list grow
 
     worker = threading.Thread(target=record, daemon=True)
@@ -41,8 +49,9 @@ def test_microphone_lost_and_found(pulse_env):  # noqa: F811
             assert time.monotonic() < deadline, "the loss was never noticed"
             time.sleep(0.1)
         before = len(frames)
-        loaded = _pactl("load-module", "module-null-sink", f"sink_name={sink}", "rate=16000",
-                        "channels=1")
+        loaded = _pactl(
+            "load-module", "module-null-sink", f"sink_name={sink}", "rate=16000", "channels=1"
+        )
         assert loaded.returncode == 0, loaded.stderr
         deadline = time.monotonic() + 30
         while len(frames) < before + 20:
@@ -53,4 +62,6 @@ def test_microphone_lost_and_found(pulse_env):  # noqa: F811
         worker.join(timeout=10)
     assert states[0] == "open" and "lost" in states and states[-1] == "open"
     starts = [f.start_s for f in frames]
-    assert all(a < b for a, b in itertools.pairwise(starts))  # one continuous stream for the endpointer
+    assert all(
+        a < b for a, b in itertools.pairwise(starts)
+    )  # one continuous stream for the endpointer

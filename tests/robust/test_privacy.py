@@ -34,7 +34,8 @@ def _tree(root: int) -> list[int]:
         if entry.name.isdigit():
             try:
                 parents[int(entry.name)] = int(
-                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                )
             except (OSError, IndexError, ValueError):
                 continue
     tree, grew = {root}, True
@@ -47,13 +48,22 @@ def _tree(root: int) -> list[int]:
 
 def test_no_network_and_private_files_while_running(tmp_path: Path) -> None:
     command = make_recording(["what can you do"], tmp_path / "command.wav").read_bytes()[44:]
-    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               VOICE_HELPER_DATA_DIR=str(tmp_path / "data"), XDG_RUNTIME_DIR=str(tmp_path / "run"))
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        VOICE_HELPER_DATA_DIR=str(tmp_path / "data"),
+        XDG_RUNTIME_DIR=str(tmp_path / "run"),
+    )
     out = tmp_path / "out"
     process = subprocess.Popen(
         [sys.executable, "-m", "voice_helper", "run", "--raw-stdin", "--output", str(out)],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-        cwd=PROJECT_ROOT)
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=PROJECT_ROOT,
+    )
     assert process.stdin is not None
     seen: dict[int, list] = {}
     try:

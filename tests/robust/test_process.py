@@ -20,16 +20,31 @@ from voice_helper.netcheck import inet_sockets
 
 def _env(tmp_path):
     env = dict(os.environ)
-    env.update(HOME=str(tmp_path), VOICE_HELPER_DATA_DIR=str(tmp_path / "data"),
-               XDG_RUNTIME_DIR=str(tmp_path / "run"), XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    env.update(
+        HOME=str(tmp_path),
+        VOICE_HELPER_DATA_DIR=str(tmp_path / "data"),
+        XDG_RUNTIME_DIR=str(tmp_path / "run"),
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+    )
     return env
 
 
 def _start(tmp_path):
     return subprocess.Popen(
-        [sys.executable, "-m", "voice_helper", "run", "--raw-stdin", "--output",
-         str(tmp_path / "out")], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, env=_env(tmp_path))
+        [
+            sys.executable,
+            "-m",
+            "voice_helper",
+            "run",
+            "--raw-stdin",
+            "--output",
+            str(tmp_path / "out"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(tmp_path),
+    )
 
 
 def _wait_until_listening(proc, tmp_path, timeout=60.0):
@@ -92,10 +107,16 @@ def test_a_failing_recogniser_is_recreated_and_the_next_command_works(tmp_path):
     from voice_helper.listen.moonshine_engine import MoonshineEngine
 
     content = load_content(DEFAULT_CONTENT_DIR)
-    source = make_recording(["why is no milk coming out", "why is no milk coming out"],
-                            tmp_path / "two.wav")
-    running = build(Settings(), content, output_dir=tmp_path / "out", with_reminders=False,
-                    engine=FailingOnce(MoonshineEngine()))
+    source = make_recording(
+        ["why is no milk coming out", "why is no milk coming out"], tmp_path / "two.wav"
+    )
+    running = build(
+        Settings(),
+        content,
+        output_dir=tmp_path / "out",
+        with_reminders=False,
+        engine=FailingOnce(MoonshineEngine()),
+    )
     try:
         running.assistant.run(file_frames(source))
     finally:

@@ -38,7 +38,8 @@ class WaitingChannel(Channel):
 
 
 def test_a_refused_announcement_is_missed_and_the_next_one_comes(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     clock, channel = FakeClock(MONDAY_9AM), WaitingChannel(refuse_first=True)
     reminders = service(tmp_path, clock, channel)
     reminders.start()
@@ -51,20 +52,23 @@ def test_a_refused_announcement_is_missed_and_the_next_one_comes(
     [refused] = channel.refused
     assert refused.due_at == MONDAY_9AM.replace(minute=30)
     assert [(a.kind, a.due_at) for a in channel.heard] == [("pump", MONDAY_9AM.replace(hour=10))]
-    assert any("refused an announcement" in r.getMessage() and r.exc_info
-               for r in caplog.records)
-    assert reminders.missed() == ("While you couldn't hear me, one pump reminder was due. "
-                                 "It was at 9:30 AM.")
+    assert any("refused an announcement" in r.getMessage() and r.exc_info for r in caplog.records)
+    assert reminders.missed() == (
+        "While you couldn't hear me, one pump reminder was due. It was at 9:30 AM."
+    )
     reminders.shutdown()
     log = Ledger(tmp_path / "data", read_only=True)
-    assert [(o.due_at.astimezone(MONDAY_9AM.tzinfo).strftime("%H:%M"), o.state)
-            for o in log.occurrences() if o.kind == "pump"] == [("09:30", "reported"),
-                                                                ("10:00", "spoken")]
+    assert [
+        (o.due_at.astimezone(MONDAY_9AM.tzinfo).strftime("%H:%M"), o.state)
+        for o in log.occurrences()
+        if o.kind == "pump"
+    ] == [("09:30", "reported"), ("10:00", "spoken")]
     log.close()
 
 
 def test_a_delivery_that_raises_on_the_real_scheduler_does_not_stop_the_next(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     channel = WaitingChannel()
     reminders = service(tmp_path, None, channel)
     reminders.start()

@@ -43,10 +43,15 @@ def _kill_worker_while_busy(synth: SpeechSynthesizer, killed: list[int]) -> thre
 
 
 def test_a_failing_and_a_killed_speech_engine_do_not_stop_the_assistant(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     source = make_recording(LINES, tmp_path / "parent.wav")
-    running = build(Settings(), load_content(DEFAULT_CONTENT_DIR), output_dir=tmp_path / "out",
-                    with_reminders=False)
+    running = build(
+        Settings(),
+        load_content(DEFAULT_CONTENT_DIR),
+        output_dir=tmp_path / "out",
+        with_reminders=False,
+    )
     synth = running.channel.synthesizer
     good_voice = synth.voice
     killed: list[int] = []

@@ -29,8 +29,11 @@ def _recording(path: Path) -> Path:
     pieces = [pause]
     for index, (words, voice, speed) in enumerate(LINES):
         clip = path.with_name(f"line{index}.wav")
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(clip), words],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(clip), words],
+            check=True,
+            capture_output=True,
+        )
         pieces += [load_wav_16k(clip), pause]
     with wave.open(str(path), "wb") as handle:
         handle.setnchannels(1)
@@ -41,7 +44,8 @@ def _recording(path: Path) -> Path:
 
 
 def test_out_of_range_durations_by_voice_are_refused_out_loud(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("VOICE_HELPER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
     settings = Settings(quiet_hours=QuietHours(enabled=False))
@@ -56,10 +60,12 @@ def test_out_of_range_durations_by_voice_are_refused_out_loud(
         ("set_reminder", {"kind": "pump", "every_minutes": 0}),
         ("snooze", {"minutes": 900 * 60}),
     ]
-    assert turns[0]["reply"] == ("I can't remind you every 0 minutes. "
-                                 "Pick something between 15 minutes and a day.")
-    assert turns[1]["reply"] == ("I can't snooze for 37 days and 12 hours. "
-                                 "I can snooze for between 1 minute and 4 hours.")
+    assert turns[0]["reply"] == (
+        "I can't remind you every 0 minutes. Pick something between 15 minutes and a day."
+    )
+    assert turns[1]["reply"] == (
+        "I can't snooze for 37 days and 12 hours. I can snooze for between 1 minute and 4 hours."
+    )
     for turn in turns:
         with wave.open(turn["reply_file"]) as spoken:
             assert spoken.getnframes() / spoken.getframerate() > 2.0

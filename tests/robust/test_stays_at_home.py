@@ -57,10 +57,30 @@ def _traced(tmp_path: Path, *args: str) -> list[tuple[str, str]]:
     if strace is None:
         pytest.fail("strace is missing: run scripts/setup.sh --test")
     log = tmp_path / f"trace-{args[0]}"
-    command = [strace, "-ff", "-qq", "-o", str(log), "-e", "signal=none", "-e", _TRACED,
-               sys.executable, "-m", "voice_helper", *args]
-    done = subprocess.run(command, env=_home(tmp_path), cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300, check=False)
+    command = [
+        strace,
+        "-ff",
+        "-qq",
+        "-o",
+        str(log),
+        "-e",
+        "signal=none",
+        "-e",
+        _TRACED,
+        sys.executable,
+        "-m",
+        "voice_helper",
+        *args,
+    ]
+    done = subprocess.run(
+        command,
+        env=_home(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     calls = _calls(log)
     assert calls, "strace saw nothing"
@@ -86,8 +106,15 @@ def _owned(tmp_path: Path, *more: Path) -> list[Path]:
     # libpulse keeps its client cookie in ~/.config/pulse when a sound server answers: the
     # sound system's own file, there for every program that plays sound.
     pulse = home / ".config" / "pulse"
-    return [home / ".local" / "share" / "voice-helper", home / ".local" / "state" / "voice-helper",
-            home / ".cache" / "voice-helper", tmp_path / "run", tmp_path / "tmp", pulse, *more]
+    return [
+        home / ".local" / "share" / "voice-helper",
+        home / ".local" / "state" / "voice-helper",
+        home / ".cache" / "voice-helper",
+        tmp_path / "run",
+        tmp_path / "tmp",
+        pulse,
+        *more,
+    ]
 
 
 def _strays(calls: list[tuple[str, str]], owned: list[Path], cwd: Path) -> list[str]:
@@ -101,8 +128,18 @@ def _strays(calls: list[tuple[str, str]], owned: list[Path], cwd: Path) -> list[
             name in ("connect", "sendto", "sendmsg", "bind") and addressed
         ):
             found.append(f"{name}({arguments})")
-        elif name in ("open", "openat", "creat", "mkdir", "mkdirat", "rename", "renameat",
-                      "renameat2", "link", "symlink"):
+        elif name in (
+            "open",
+            "openat",
+            "creat",
+            "mkdir",
+            "mkdirat",
+            "rename",
+            "renameat",
+            "renameat2",
+            "link",
+            "symlink",
+        ):
             paths = re.findall(r'"((?:[^"\\]|\\.)*)"', arguments)
             if name.startswith("open") and not any(flag in arguments for flag in _WRITE_FLAGS):
                 continue
@@ -153,12 +190,17 @@ def test_the_checker_sees_a_stray(tmp_path: Path) -> None:
     """The tracer and the filter catch what they are meant to: a DNS lookup, a stray file, and
     onnxruntime's folder in the cache (not the project's own)."""
     log = tmp_path / "trace"
-    script = ("import socket, pathlib\n"
-              "try:\n    socket.getaddrinfo('example.org', 443)\nexcept OSError:\n    pass\n"
-              f"pathlib.Path('{tmp_path.parent}/stray-{tmp_path.name}').write_text('x')\n"
-              f"pathlib.Path('{tmp_path}/home/.cache/Microsoft').mkdir(parents=True)\n")
-    subprocess.run(["strace", "-ff", "-qq", "-o", str(log), "-e", _TRACED,
-                    sys.executable, "-c", script], check=True, cwd=PROJECT_ROOT)
+    script = (
+        "import socket, pathlib\n"
+        "try:\n    socket.getaddrinfo('example.org', 443)\nexcept OSError:\n    pass\n"
+        f"pathlib.Path('{tmp_path.parent}/stray-{tmp_path.name}').write_text('x')\n"
+        f"pathlib.Path('{tmp_path}/home/.cache/Microsoft').mkdir(parents=True)\n"
+    )
+    subprocess.run(
+        ["strace", "-ff", "-qq", "-o", str(log), "-e", _TRACED, sys.executable, "-c", script],
+        check=True,
+        cwd=PROJECT_ROOT,
+    )
     strays = _strays(_calls(log), _owned(tmp_path), PROJECT_ROOT)
     (tmp_path.parent / f"stray-{tmp_path.name}").unlink()
     assert any("stray-" in s for s in strays)

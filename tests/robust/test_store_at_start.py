@@ -19,11 +19,23 @@ def _in_namespace(tmp_path: Path, script: str) -> subprocess.CompletedProcess[st
     """Run a shell script as root in a private mount namespace, voice-helper as `vh`."""
     if shutil.which("unshare") is None:
         pytest.fail("unshare (util-linux) is missing")
-    env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_RUNTIME_DIR=str(tmp_path / "run"), VOICE_HELPER_DATA_DIR=str(tmp_path / "mnt"))
-    body = f"set -u\nvh() {{ {sys.executable} -m voice_helper \"$@\"; }}\n{script}"
-    done = subprocess.run(["unshare", "-m", "sh", "-c", body], env=env, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300, check=False)
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_RUNTIME_DIR=str(tmp_path / "run"),
+        VOICE_HELPER_DATA_DIR=str(tmp_path / "mnt"),
+    )
+    body = f'set -u\nvh() {{ {sys.executable} -m voice_helper "$@"; }}\n{script}'
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", body],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     if "unshare failed" in done.stderr or "Operation not permitted" in done.stderr[:200]:
         pytest.fail(f"cannot make a mount namespace here: {done.stderr}")
     return done
@@ -32,7 +44,9 @@ def _in_namespace(tmp_path: Path, script: str) -> subprocess.CompletedProcess[st
 def test_full_disk_at_start(tmp_path: Path) -> None:
     wav = make_recording(["what can you do"], tmp_path / "command.wav")
     (tmp_path / "mnt").mkdir()
-    done = _in_namespace(tmp_path, f"""
+    done = _in_namespace(
+        tmp_path,
+        f"""
 mount -t tmpfs -o size=2m tmpfs mnt
 vh reminders add --kind pump --every 3h; echo "first=$?"
 dd if=/dev/zero of=mnt/fill bs=4k 2>/dev/null
@@ -40,7 +54,8 @@ vh reminders add --kind relax --in 2h; echo "full_add=$?"
 vh run --input {wav} --output out; echo "full_run=$?"
 rm mnt/fill
 vh reminders list; echo "list=$?"
-""")
+""",
+    )
     out, err = done.stdout, done.stderr
     assert "first=0" in out, err
     assert "full_add=2" in out and "full_run=2" in out, out + err
@@ -52,13 +67,16 @@ vh reminders list; echo "list=$?"
 
 def test_read_only_store_can_be_listed(tmp_path: Path) -> None:
     (tmp_path / "mnt").mkdir()
-    done = _in_namespace(tmp_path, """
+    done = _in_namespace(
+        tmp_path,
+        """
 vh reminders add --kind pump --every 3h; echo "first=$?"
 mount --bind -o ro mnt mnt
 vh reminders list; echo "list=$?"
 vh sessions list; echo "sessions=$?"
 vh reminders add --kind relax --in 2h; echo "add=$?"
-""")
+""",
+    )
     out, err = done.stdout, done.stderr
     assert "first=0" in out and "list=0" in out and "sessions=0" in out, out + err
     assert "pump-every" in out

@@ -77,8 +77,18 @@ def test_the_one_yaml_loader_is_safe() -> None:
     assert not any(tag and "python" in tag for tag in _LineLoader.yaml_multi_constructors)
 
 
-UNSAFE_NAMES = {"unsafe_load", "unsafe_load_all", "full_load", "full_load_all", "Loader",
-                "FullLoader", "UnsafeLoader", "CLoader", "CFullLoader", "CUnsafeLoader"}
+UNSAFE_NAMES = {
+    "unsafe_load",
+    "unsafe_load_all",
+    "full_load",
+    "full_load_all",
+    "Loader",
+    "FullLoader",
+    "UnsafeLoader",
+    "CLoader",
+    "CFullLoader",
+    "CUnsafeLoader",
+}
 
 
 def test_the_package_loads_yaml_only_through_the_safe_loader() -> None:
@@ -86,20 +96,28 @@ def test_the_package_loads_yaml_only_through_the_safe_loader() -> None:
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                    and node.value.id == "yaml":
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "yaml"
+            ):
                 assert node.attr not in UNSAFE_NAMES, f"{path}:{node.lineno}: yaml.{node.attr}"
                 if node.attr in ("load", "load_all"):
                     calls.append((path, node.lineno))
             if isinstance(node, ast.ImportFrom) and node.module == "yaml":
                 names = {alias.name for alias in node.names}
                 assert not names & (UNSAFE_NAMES | {"load", "load_all"}), f"{path}:{node.lineno}"
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr in ("load", "load_all") \
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "yaml":
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("load", "load_all")
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "yaml"
+            ):
                 loader = next((k.value for k in node.keywords if k.arg == "Loader"), None)
                 if loader is None and len(node.args) > 1:
                     loader = node.args[1]
-                assert isinstance(loader, ast.Name) and loader.id == "_LineLoader", \
+                assert isinstance(loader, ast.Name) and loader.id == "_LineLoader", (
                     f"{path}:{node.lineno}: yaml.{node.func.attr} without the safe loader"
+                )
     assert calls == [(PACKAGE / "yamlfile.py", calls[0][1])]  # one place loads YAML

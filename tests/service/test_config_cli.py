@@ -60,7 +60,9 @@ def test_config_show_of_an_invalid_file_exits_2_with_the_errors(tmp_path, home, 
 
 def test_config_check_ok(tmp_path, home, capsys):
     good = tmp_path / "good.yaml"
-    good.write_text("engine: moonshine\nsnooze_minutes: 5\ncrisis_line: the Samaritans on 116 123\n")
+    good.write_text(
+        "engine: moonshine\nsnooze_minutes: 5\ncrisis_line: the Samaritans on 116 123\n"
+    )
     assert main(["--config", str(good), "config", "check"]) == 0
     assert capsys.readouterr().out.strip() == f"OK: {good}"
 

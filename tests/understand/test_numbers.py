@@ -5,14 +5,28 @@ import pytest
 from voice_helper.understand.numbers import duration_phrases, find_spans, parse_duration
 
 
-@pytest.mark.parametrize(("text", "minutes"), [
-    ("three hours", 180), ("two and a half hours", 150), ("an hour", 60),
-    ("ninety minutes", 90), ("forty five minutes", 45), ("an hour and a half", 90),
-    ("half an hour", 30), ("a quarter of an hour", 15), ("1 hour 30 minutes", 90),
-    ("2.5 hours", 150), ("a hundred and twenty minutes", 120), ("a couple of hours", 120),
-    ("an hour and fifteen minutes", 75), ("hour and a half", 90), ("twenty minutes", 20),
-    ("two point five hours", 150), ("one point five hours", 90),
-])
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("three hours", 180),
+        ("two and a half hours", 150),
+        ("an hour", 60),
+        ("ninety minutes", 90),
+        ("forty five minutes", 45),
+        ("an hour and a half", 90),
+        ("half an hour", 30),
+        ("a quarter of an hour", 15),
+        ("1 hour 30 minutes", 90),
+        ("2.5 hours", 150),
+        ("a hundred and twenty minutes", 120),
+        ("a couple of hours", 120),
+        ("an hour and fifteen minutes", 75),
+        ("hour and a half", 90),
+        ("twenty minutes", 20),
+        ("two point five hours", 150),
+        ("one point five hours", 90),
+    ],
+)
 def test_spoken_duration_in_minutes(text, minutes):
     assert parse_duration(text.split(), 0) == (minutes, len(text.split()))
 

@@ -9,11 +9,17 @@ from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.errors import ContentError
 from voice_helper.understand.safety import SafetyDetector, load_safety, parse_phrase
 
-_FILES = [yaml.safe_load((DEFAULT_CONTENT_DIR / "sentences" / name).read_text())
-          for name in ("paraphrases_tuned.yaml", "paraphrases_safety.yaml")]
-TUNED = {"tests": [g for f in _FILES for g in f["tests"]],
-         **{key: [t for f in _FILES for t in f.get(key, [])]
-            for key in ("not_crisis", "not_red_flag", "rejects")}}
+_FILES = [
+    yaml.safe_load((DEFAULT_CONTENT_DIR / "sentences" / name).read_text())
+    for name in ("paraphrases_tuned.yaml", "paraphrases_safety.yaml")
+]
+TUNED = {
+    "tests": [g for f in _FILES for g in f["tests"]],
+    **{
+        key: [t for f in _FILES for t in f.get(key, [])]
+        for key in ("not_crisis", "not_red_flag", "rejects")
+    },
+}
 DETECTOR = SafetyDetector(load_safety(DEFAULT_CONTENT_DIR / "safety.yaml"))
 
 

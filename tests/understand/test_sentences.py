@@ -13,8 +13,11 @@ CASES = yaml.safe_load((DEFAULT_CONTENT_DIR / "sentences" / "intents.yaml").read
 
 
 def _cases() -> list[tuple[str, str, dict]]:
-    return [(text, group["intent"], group.get("slots", {}))
-            for group in CASES["tests"] for text in group["sentences"]]
+    return [
+        (text, group["intent"], group.get("slots", {}))
+        for group in CASES["tests"]
+        for text in group["sentences"]
+    ]
 
 
 SAFETY = ("crisis", "urgent_symptom")

@@ -16,19 +16,25 @@ from voice_helper.speak.channel import Priority, SpeechChannel, SpokenUtterance,
 _LOGGER = logging.getLogger(__name__)
 
 
-def start_reminders(settings: Settings, content: Content, channel: SpeechChannel,
-                    data_dir: Path | None = None) -> ReminderService:
+def start_reminders(
+    settings: Settings, content: Content, channel: SpeechChannel, data_dir: Path | None = None
+) -> ReminderService:
     """Start the reminder service with every announcement going to the channel."""
 
     def announce(announcement: Announcement) -> None:
-        channel.say(Utterance(
-            announcement.text, Priority.ANNOUNCEMENT, announcement.kind,
-            {"job_id": announcement.job_id, "due_at": announcement.due_at.isoformat()},
-            volume=announcement.volume,
-        ))
+        channel.say(
+            Utterance(
+                announcement.text,
+                Priority.ANNOUNCEMENT,
+                announcement.kind,
+                {"job_id": announcement.job_id, "due_at": announcement.due_at.isoformat()},
+                volume=announcement.volume,
+            )
+        )
 
-    service = ReminderService(settings, data_dir, announce=announce,
-                              content_dir=content.directory, speech_reports=True)
+    service = ReminderService(
+        settings, data_dir, announce=announce, content_dir=content.directory, speech_reports=True
+    )
     summary = service.start()
     if summary:
         _LOGGER.info("start-up summary: %s", summary)

@@ -43,10 +43,18 @@ class Running:
         self.channel.close()
 
 
-def build(settings: Settings, content: Content, *, output_dir: Path | None = None,
-          engine: SpeechEngine | None = None, with_reminders: bool = True,
-          sink: Sink | None = None, paced_output: bool = False,
-          echo_cancel: bool = False, reminders_dir: Path | None = None) -> Running:
+def build(
+    settings: Settings,
+    content: Content,
+    *,
+    output_dir: Path | None = None,
+    engine: SpeechEngine | None = None,
+    with_reminders: bool = True,
+    sink: Sink | None = None,
+    paced_output: bool = False,
+    echo_cancel: bool = False,
+    reminders_dir: Path | None = None,
+) -> Running:
     """Wire the parts together; output_dir selects numbered WAV files instead of the speaker."""
     reason = "given by the caller"
     if engine is None:
@@ -57,19 +65,30 @@ def build(settings: Settings, content: Content, *, output_dir: Path | None = Non
         sink = PacedWavDirSink(WavDirSink(output_dir)) if paced_output else WavDirSink(output_dir)
     if sink is None:
         sink = SoundDeviceSink(settings.output_device)
-    channel = SpeechChannel(SpeechSynthesizer(VoiceSettings.from_settings(settings)), sink,
-                            reminder_wait_seconds=settings.reminder_wait_seconds)
+    channel = SpeechChannel(
+        SpeechSynthesizer(VoiceSettings.from_settings(settings)),
+        sink,
+        reminder_wait_seconds=settings.reminder_wait_seconds,
+    )
     reminders = _reminders(settings, content, channel, reminders_dir) if with_reminders else None
-    dialogue = Dialogue(content, reminders=reminders, contacts=CrisisContacts(
-        settings.emergency_number, settings.crisis_line))
+    dialogue = Dialogue(
+        content,
+        reminders=reminders,
+        contacts=CrisisContacts(settings.emergency_number, settings.crisis_line),
+    )
     turns = TurnTaker(matcher, dialogue, settings.wake_phrase, settings.wake_idle_seconds)
     transcript = TranscriptLog(output_dir / "transcript.jsonl" if output_dir else None)
     echo = EchoCanceller() if echo_cancel else None
-    assistant = Assistant(engine, turns, channel, transcript,
-                          frame_filter=echo.process if echo else None,
-                          engine_factory=lambda: choose_engine(settings)[0],
-                          only_echo=echo.only_echo if echo else None,
-                          her_voice=_her_voice(echo, sink))
+    assistant = Assistant(
+        engine,
+        turns,
+        channel,
+        transcript,
+        frame_filter=echo.process if echo else None,
+        engine_factory=lambda: choose_engine(settings)[0],
+        only_echo=echo.only_echo if echo else None,
+        her_voice=_her_voice(echo, sink),
+    )
     if echo is not None:
         channel.on_play_chunk = echo.add_reference
     channel.on_started = assistant.on_started
@@ -87,8 +106,9 @@ def _her_voice(echo: EchoCanceller | None, sink: Sink) -> Callable[[], bool] | N
     return lambda: False
 
 
-def _reminders(settings: Settings, content: Content, channel: SpeechChannel,
-               data_dir: Path | None) -> Any:
+def _reminders(
+    settings: Settings, content: Content, channel: SpeechChannel, data_dir: Path | None
+) -> Any:
     """The reminder service, announcing through the channel."""
     from voice_helper.assistant.announce import start_reminders
 

@@ -18,17 +18,23 @@ PARENT_VOICE = "en-us"
 PAUSE_S = 1.2
 
 
-def make_recording(lines: Sequence[str], out_path: Path, voice: str = PARENT_VOICE,
-                   noise_dbfs: float = -60.0) -> Path:
+def make_recording(
+    lines: Sequence[str], out_path: Path, voice: str = PARENT_VOICE, noise_dbfs: float = -60.0
+) -> Path:
     """Speak each line with espeak-ng, join them with pauses and a faint noise floor."""
     pieces = [np.zeros(int(SAMPLE_RATE * PAUSE_S), np.float32)]
     with tempfile.TemporaryDirectory() as tmp:
         for index, line in enumerate(lines):
             path = Path(tmp) / f"{index}.wav"
-            subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), line],
-                           check=True, capture_output=True)
-            pieces += [load_wav_16k(path).astype(np.float32),
-                       np.zeros(int(SAMPLE_RATE * PAUSE_S), np.float32)]
+            subprocess.run(
+                ["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), line],
+                check=True,
+                capture_output=True,
+            )
+            pieces += [
+                load_wav_16k(path).astype(np.float32),
+                np.zeros(int(SAMPLE_RATE * PAUSE_S), np.float32),
+            ]
     audio = np.concatenate(pieces)
     rng = np.random.default_rng(7)
     audio += rng.normal(0, 10 ** (noise_dbfs / 20), audio.size).astype(np.float32)

@@ -39,8 +39,9 @@ is understood again: the same meaning gets the reply again, a new one becomes a 
 ANSWER_INTENTS = frozenset({"yes", "no"})
 """Answers to an open question: answered after FINAL_END_FRAMES even if a longer sentence
 starts with the same word."""
-NUMBER_INTENTS = frozenset({"set_reminder", "snooze", "log_amount", "answer_amount",
-                            "correct_amount", "log_past_session"})
+NUMBER_INTENTS = frozenset(
+    {"set_reminder", "snooze", "log_amount", "answer_amount", "correct_amount", "log_past_session"}
+)
 """Answered early only when complete: "every two hours ... and a half" may still be coming, and
 "I got sixty ... millilitres" would otherwise be logged twice (a new meaning, a new turn)."""
 BARGE_IN_WINDOW_S = 1.2
@@ -90,12 +91,18 @@ class _EarlyAnswer:
 class Assistant:
     """Runs the conversation over a stream of audio frames."""
 
-    def __init__(self, engine: SpeechEngine, turns: TurnTaker, channel: SpeechChannel,
-                 transcript: TranscriptLog | None = None, endpointer: Endpointer | None = None,
-                 frame_filter: Callable[[Frame], Frame] | None = None,
-                 engine_factory: Callable[[], SpeechEngine] | None = None,
-                 only_echo: Callable[[], bool] | None = None,
-                 her_voice: Callable[[], bool] | None = None):
+    def __init__(
+        self,
+        engine: SpeechEngine,
+        turns: TurnTaker,
+        channel: SpeechChannel,
+        transcript: TranscriptLog | None = None,
+        endpointer: Endpointer | None = None,
+        frame_filter: Callable[[Frame], Frame] | None = None,
+        engine_factory: Callable[[], SpeechEngine] | None = None,
+        only_echo: Callable[[], bool] | None = None,
+        her_voice: Callable[[], bool] | None = None,
+    ):
         self.engine = engine
         self.engine_factory = engine_factory
         self.only_echo = only_echo
@@ -183,13 +190,17 @@ class Assistant:
                 self._check_barge_in()
         if utterance is not None:
             self._on_utterance(utterance, frame.end_s, paced)
-        elif (self.endpointer.trailing_silence_frames in (FINAL_END_FRAMES, EARLY_END_FRAMES)
-              and (not self._speech_started_while_speaking
-                   or (self.her_voice is None and self._overlap_is_hers()))
-              and not self._continuing):
-            self._try_early_end(frame, paced,
-                                final_only=self.endpointer.trailing_silence_frames
-                                == FINAL_END_FRAMES)
+        elif (
+            self.endpointer.trailing_silence_frames in (FINAL_END_FRAMES, EARLY_END_FRAMES)
+            and (
+                not self._speech_started_while_speaking
+                or (self.her_voice is None and self._overlap_is_hers())
+            )
+            and not self._continuing
+        ):
+            self._try_early_end(
+                frame, paced, final_only=self.endpointer.trailing_silence_frames == FINAL_END_FRAMES
+            )
 
     # Over a live echo an overlapped utterance is never answered early: part of "be quiet"
     # under the echo was heard as "I'm not." (a no) on the PulseAudio loopback.
@@ -218,7 +229,7 @@ class Assistant:
             return samples
         first = int((self._hers_from_s - PRE_ROLL_S - start_s) * 16000)
         last = int((self._hers_to_s + PRE_ROLL_S - start_s) * 16000)
-        return samples[max(0, first):max(0, last)]
+        return samples[max(0, first) : max(0, last)]
 
     def _try_early_end(self, frame: Frame, paced: bool, final_only: bool) -> None:
         """Answer now if what was said so far is already, word for word, a whole command."""
@@ -236,17 +247,28 @@ class Assistant:
         # rule hears the whole sentence again.
         finished = heard.in_grammar and (
             not heard.may_continue
-            or (intent is not None and intent.name in ANSWER_INTENTS and self.turns.dialogue.active))
-        if (self.turns.dialogue.accepted(intent) is None or match.score < 1.0
-                or not self.turns.awake() or (final_only and not finished)
-                or (intent.name in NUMBER_INTENTS and not finished)):
+            or (intent is not None and intent.name in ANSWER_INTENTS and self.turns.dialogue.active)
+        )
+        if (
+            self.turns.dialogue.accepted(intent) is None
+            or match.score < 1.0
+            or not self.turns.awake()
+            or (final_only and not finished)
+            or (intent.name in NUMBER_INTENTS and not finished)
+        ):
             return
         quiet_s = self.endpointer.trailing_silence_frames * (frame.end_s - frame.start_s)
         utterance = self.endpointer.take_current()
         if utterance is not None:
             _LOGGER.debug("answered early: %r", heard.text)
-            turn = self._on_utterance(utterance, frame.end_s, paced, heard=heard.text,
-                                      started=started, speech_end_s=frame.end_s - quiet_s)
+            turn = self._on_utterance(
+                utterance,
+                frame.end_s,
+                paced,
+                heard=heard.text,
+                started=started,
+                speech_end_s=frame.end_s - quiet_s,
+            )
             self._early = _EarlyAnswer(utterance, turn, frame.end_s) if turn else None
 
     def _busy(self) -> bool:
@@ -260,7 +282,7 @@ class Assistant:
             return  # nothing but the remains of our own voice: not worth recognising
         audio = self.endpointer.current_audio()
         if audio is not None:
-            audio = audio[-int(BARGE_IN_WINDOW_S * 16000):]
+            audio = audio[-int(BARGE_IN_WINDOW_S * 16000) :]
         if audio is not None and self._is_stop(audio):
             self._cut()
             self.endpointer.reset()
@@ -272,9 +294,12 @@ class Assistant:
             return
         grammar = self._grammars.get(key)
         if grammar is None:
-            grammar = recognition_grammar(self.turns.matcher.templates, set(allowed),
-                                          meaning=self.turns.matcher.meaning,
-                                          keep_free=self.turns.matcher.safety_heard)
+            grammar = recognition_grammar(
+                self.turns.matcher.templates,
+                set(allowed),
+                meaning=self.turns.matcher.meaning,
+                keep_free=self.turns.matcher.safety_heard,
+            )
             if wake and self.turns.wake_tokens:
                 grammar = grammar.with_sentence(tuple(self.turns.wake_tokens))
             self._grammars[key] = grammar
@@ -321,8 +346,9 @@ class Assistant:
                 pending = self._pending.get(turn_id) if turn_id else None
                 if pending is None:
                     continue
-                pending.replies.append({"text": speech.text, "file": None, "cut": True,
-                                        "error": None})
+                pending.replies.append(
+                    {"text": speech.text, "file": None, "cut": True, "error": None}
+                )
                 pending.remaining -= 1
                 if pending.remaining > 0:
                     continue
@@ -355,12 +381,23 @@ class Assistant:
         intent = self.turns.dialogue.accepted(match.intent)
         if intent is None or match.score < OVERLAP_MIN_SCORE:
             _LOGGER.debug("heard over our own voice, not a command here: %r", heard)
-            self.transcript.write({"event": "over_reply_not_taken", "heard": heard,
-                                   "start_s": round(utterance.start_s, 3)})
+            self.transcript.write(
+                {
+                    "event": "over_reply_not_taken",
+                    "heard": heard,
+                    "start_s": round(utterance.start_s, 3),
+                }
+            )
             return None
-        self.transcript.write({"event": "answer_over_reply", "heard": heard,
-                               "intent": intent.name, "reply_stopped": busy,
-                               "start_s": round(utterance.start_s, 3)})
+        self.transcript.write(
+            {
+                "event": "answer_over_reply",
+                "heard": heard,
+                "intent": intent.name,
+                "reply_stopped": busy,
+                "start_s": round(utterance.start_s, 3),
+            }
+        )
         if busy and intent.name == "stop":
             self._cut()
             return None
@@ -394,15 +431,25 @@ class Assistant:
         if early is None:
             return None
         first, turn = early.utterance, early.turn
-        whole = Utterance(np.concatenate([first.samples, utterance.samples]), first.start_s,
-                          utterance.end_s)
+        whole = Utterance(
+            np.concatenate([first.samples, utterance.samples]), first.start_s, utterance.end_s
+        )
         heard = self._transcribe(whole.samples)
         meaning = self.turns.matcher.meaning(heard)
         new = meaning is not None and meaning != (turn.intent.key() if turn.intent else None)
-        _LOGGER.info("heard the rest of an early-answered sentence: %r (%s)", heard,
-                     "a new turn" if new else "same meaning")
-        self.transcript.write({"event": "continuation", "heard": heard, "new_turn": new,
-                               "start_s": round(utterance.start_s, 3)})
+        _LOGGER.info(
+            "heard the rest of an early-answered sentence: %r (%s)",
+            heard,
+            "a new turn" if new else "same meaning",
+        )
+        self.transcript.write(
+            {
+                "event": "continuation",
+                "heard": heard,
+                "new_turn": new,
+                "start_s": round(utterance.start_s, 3),
+            }
+        )
         if new:
             return whole
         if early.reply_stopped:  # the same request: say the stopped reply after all
@@ -410,9 +457,15 @@ class Assistant:
                 self.channel.say(Speech(reply.text, Priority.REPLY, "reply", {"resumed": True}))
         return None
 
-    def _on_utterance(self, utterance: Utterance, emitted_s: float, paced: bool,
-                      heard: str | None = None, started: float | None = None,
-                      speech_end_s: float | None = None) -> Turn | None:
+    def _on_utterance(
+        self,
+        utterance: Utterance,
+        emitted_s: float,
+        paced: bool,
+        heard: str | None = None,
+        started: float | None = None,
+        speech_end_s: float | None = None,
+    ) -> Turn | None:
         if self._after_cut:
             self._after_cut = self._speech_started_while_speaking = False
             _LOGGER.debug("dropped speech right after a stop word (%.2f s)", utterance.start_s)
@@ -434,8 +487,9 @@ class Assistant:
             heard = self._transcribe(utterance.samples)
         turn = self.turns.take(heard)
         _LOGGER.info("heard %r -> %s", heard, turn.intent)
-        pending = _PendingTurn(turn, speech_end_s, emitted_s, emitted_wall,
-                               remaining=len(turn.replies))
+        pending = _PendingTurn(
+            turn, speech_end_s, emitted_s, emitted_wall, remaining=len(turn.replies)
+        )
         if not turn.replies:
             self._write_turn(pending)
         turn_id = next(self._turn_ids)
@@ -472,9 +526,14 @@ class Assistant:
             pending = self._pending.get(turn_id)
             if pending is None:
                 return
-            pending.replies.append({"text": spoken.utterance.text,
-                                    "file": str(spoken.file) if spoken.file else None,
-                                    "cut": spoken.cut, "error": spoken.error})
+            pending.replies.append(
+                {
+                    "text": spoken.utterance.text,
+                    "file": str(spoken.file) if spoken.file else None,
+                    "cut": spoken.cut,
+                    "error": spoken.error,
+                }
+            )
             pending.remaining -= 1
             if pending.remaining > 0:
                 return
@@ -487,27 +546,31 @@ class Assistant:
         if pending.first_audio_wall is not None:
             hangover = pending.emitted_s - pending.speech_end_s
             latency = round((hangover + pending.first_audio_wall - pending.emitted_wall) * 1000)
-        self.transcript.write({
-            "event": "turn",
-            "heard": turn.heard,
-            "intent": turn.intent.name if turn.intent else None,
-            "slots": dict(turn.intent.slots) if turn.intent else {},
-            "reply": " ".join(r["text"] for r in pending.replies),
-            "reply_files": [r["file"] for r in pending.replies],
-            "reply_file": pending.replies[0]["file"] if pending.replies else None,
-            "latency_ms": latency,
-            "speech_end_s": round(pending.speech_end_s, 3),
-            "hangover_ms": round((pending.emitted_s - pending.speech_end_s) * 1000),
-        })
+        self.transcript.write(
+            {
+                "event": "turn",
+                "heard": turn.heard,
+                "intent": turn.intent.name if turn.intent else None,
+                "slots": dict(turn.intent.slots) if turn.intent else {},
+                "reply": " ".join(r["text"] for r in pending.replies),
+                "reply_files": [r["file"] for r in pending.replies],
+                "reply_file": pending.replies[0]["file"] if pending.replies else None,
+                "latency_ms": latency,
+                "speech_end_s": round(pending.speech_end_s, 3),
+                "hangover_ms": round((pending.emitted_s - pending.speech_end_s) * 1000),
+            }
+        )
 
     def _write_announcement(self, spoken: SpokenUtterance) -> None:
         meta = spoken.utterance.metadata
-        self.transcript.write({
-            "event": "announcement",
-            "kind": spoken.utterance.kind,
-            "text": spoken.utterance.text,
-            "due_at": meta.get("due_at"),
-            "spoken_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "file": str(spoken.file) if spoken.file else None,
-            "cut": spoken.cut,
-        })
+        self.transcript.write(
+            {
+                "event": "announcement",
+                "kind": spoken.utterance.kind,
+                "text": spoken.utterance.text,
+                "due_at": meta.get("due_at"),
+                "spoken_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "file": str(spoken.file) if spoken.file else None,
+                "cut": spoken.cut,
+            }
+        )

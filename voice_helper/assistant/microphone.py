@@ -15,9 +15,13 @@ SILENT_GAP_S = 3.0
 """A live microphone delivers a frame every 30 ms; this long without one means it is gone."""
 
 
-def reconnecting_frames(open_microphone: Callable[[], Microphone], stop: threading.Event,
-                        first_delay_s: float = 0.5, max_delay_s: float = 30.0,
-                        on_state: Callable[[str], None] | None = None) -> Iterator[Frame]:
+def reconnecting_frames(
+    open_microphone: Callable[[], Microphone],
+    stop: threading.Event,
+    first_delay_s: float = 0.5,
+    max_delay_s: float = 30.0,
+    on_state: Callable[[str], None] | None = None,
+) -> Iterator[Frame]:
     """Frames from the microphone for as long as `stop` is clear, reopening it when it is lost.
 
     Stream times keep increasing across reconnections, so the endpointer sees one stream.

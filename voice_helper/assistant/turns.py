@@ -35,8 +35,14 @@ class Turn:
 class TurnTaker:
     """Decides what an utterance means here and now, and what to say back."""
 
-    def __init__(self, matcher: Understander, dialogue: Dialogue, wake_phrase: str | None = None,
-                 wake_idle_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        matcher: Understander,
+        dialogue: Dialogue,
+        wake_phrase: str | None = None,
+        wake_idle_seconds: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.matcher = matcher
         self.dialogue = dialogue
         self.wake_tokens = normalize(wake_phrase) if wake_phrase else []
@@ -55,7 +61,7 @@ class TurnTaker:
         if not self.awake():
             if tokens[: len(self.wake_tokens)] != self.wake_tokens:
                 return Turn(text, None)  # not addressed to us: do nothing at all
-            tokens = tokens[len(self.wake_tokens):]
+            tokens = tokens[len(self.wake_tokens) :]
             woke = True
             if not tokens:
                 self._keep_awake()

@@ -53,6 +53,8 @@ def _check(args: argparse.Namespace) -> int:
         return 2
     print(f"OK: {path}" if path.exists() else f"OK: no file at {path}; the defaults are in use")
     if not settings.crisis_line:
-        print("note: crisis_line is not set, so the crisis reply names the US (988) and UK "
-              "(Samaritans, 116 123) lines; set crisis_line and emergency_number for her country")
+        print(
+            "note: crisis_line is not set, so the crisis reply names the US (988) and UK "
+            "(Samaritans, 116 123) lines; set crisis_line and emergency_number for her country"
+        )
     return 0

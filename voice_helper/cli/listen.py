@@ -25,8 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("name", nargs="?", help="model name (default: the first in the manifest)")
     fetch.add_argument("--url", help="download from here instead of the manifest's URL")
     fetch.add_argument("--sha256", metavar="HEX", help="expected SHA-256 of the archive")
-    fetch.add_argument("--insecure-skip-verify", action="store_true",
-                       help="install even when no SHA-256 is known (not recommended)")
+    fetch.add_argument(
+        "--insecure-skip-verify",
+        action="store_true",
+        help="install even when no SHA-256 is known (not recommended)",
+    )
     fetch.add_argument("--force", action="store_true", help="replace an installed model")
     fetch.add_argument("--dest", metavar="DIR", help=f"models folder (default: {MODELS_DIR})")
     fetch.set_defaults(func=run_fetch)
@@ -42,8 +45,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     hear = subparsers.add_parser("hear", help="transcribe WAV files and print their intents")
     hear.add_argument("--json", action="store_true", help="one JSON object per file and line")
-    hear.add_argument("--engine", choices=("auto", "vosk", "moonshine"),
-                      help="speech engine (default: from the settings)")
+    hear.add_argument(
+        "--engine",
+        choices=("auto", "vosk", "moonshine"),
+        help="speech engine (default: from the settings)",
+    )
     hear.add_argument("--model", metavar="DIR", help="vosk model folder")
     hear.add_argument("files", nargs="+", metavar="FILE")
     hear.set_defaults(func=run_hear)
@@ -59,8 +65,14 @@ def run_fetch(args: argparse.Namespace) -> int:
     from voice_helper.listen.models import find_spec, load_manifest
 
     spec = find_spec(load_manifest(), args.name)
-    result = fetch_model(spec, _dest(args), url=args.url, sha256=args.sha256,
-                         insecure_skip_verify=args.insecure_skip_verify, force=args.force)
+    result = fetch_model(
+        spec,
+        _dest(args),
+        url=args.url,
+        sha256=args.sha256,
+        insecure_skip_verify=args.insecure_skip_verify,
+        force=args.force,
+    )
     if result.already_installed:
         print(f"{spec.name} is already installed at {result.path} (use --force to replace it)")
     else:
@@ -126,8 +138,11 @@ def run_hear(args: argparse.Namespace) -> int:
     content = Path(args.content or settings.content_dir or DEFAULT_CONTENT_DIR)
     matcher = Understander.from_content(load_content(content), cache_dir=cache_dir())
     engine, reason = choose_engine(settings)
-    engine.set_grammar(recognition_grammar(matcher.templates, meaning=matcher.meaning,
-                                           keep_free=matcher.safety_heard))
+    engine.set_grammar(
+        recognition_grammar(
+            matcher.templates, meaning=matcher.meaning, keep_free=matcher.safety_heard
+        )
+    )
     failures = 0
     for name in args.files:
         record: dict[str, Any] = {"file": name}
@@ -136,9 +151,12 @@ def run_hear(args: argparse.Namespace) -> int:
             engine.reset()
             match = matcher.match(transcript.text)
             intent = match.intent
-            record.update(text=transcript.text, intent=intent.name if intent else None,
-                          slots=dict(intent.slots) if intent else {},
-                          in_grammar=transcript.in_grammar)
+            record.update(
+                text=transcript.text,
+                intent=intent.name if intent else None,
+                slots=dict(intent.slots) if intent else {},
+                in_grammar=transcript.in_grammar,
+            )
         except VoiceHelperError as exc:
             failures += 1
             record.update(text=None, intent=None, slots={}, error=str(exc))
@@ -157,5 +175,7 @@ def _print_heard(record: dict[str, Any], as_json: bool) -> None:
     elif "error" in record:
         print(f"{record['file']}: error: {record['error']}", flush=True)
     else:
-        print(f"{record['file']}: {record['text']!r} -> {record['intent']} {record['slots']}",
-              flush=True)
+        print(
+            f"{record['file']}: {record['text']!r} -> {record['intent']} {record['slots']}",
+            flush=True,
+        )

@@ -34,15 +34,18 @@ def run_report(args: argparse.Namespace) -> int:
     entries = read_log(reminders_data_dir())
     report = build_report(entries, datetime.now(UTC), zone, settings.volume_unit)
     path = write_report(report, Path(args.out), zone)
-    print(f"Wrote {path}: {len(report.sessions)} sessions from {report.first:%d %b} "
-          f"to {report.last:%d %b %Y}.")
+    print(
+        f"Wrote {path}: {len(report.sessions)} sessions from {report.first:%d %b} "
+        f"to {report.last:%d %b %Y}."
+    )
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
     """Write every finished session as CSV."""
     settings = load_settings(Path(args.config) if getattr(args, "config", None) else None)
-    rows = write_csv(read_log(reminders_data_dir()), Path(args.csv), zone_for(settings),
-                     settings.volume_unit)
+    rows = write_csv(
+        read_log(reminders_data_dir()), Path(args.csv), zone_for(settings), settings.volume_unit
+    )
     print(f"Wrote {args.csv}: {rows} sessions.")
     return 0

@@ -18,13 +18,21 @@ _LOGGER = logging.getLogger(__name__)
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add run and demo to the CLI."""
-    run = sub.add_parser("run", help="start the assistant: microphone in, speaker out, reminders on")
+    run = sub.add_parser(
+        "run", help="start the assistant: microphone in, speaker out, reminders on"
+    )
     run.add_argument("--input", metavar="FILE.wav", help="replay a recording as the microphone")
-    run.add_argument("--raw-stdin", action="store_true",
-                     help="read raw 16 kHz mono 16-bit PCM from stdin as the microphone")
+    run.add_argument(
+        "--raw-stdin",
+        action="store_true",
+        help="read raw 16 kHz mono 16-bit PCM from stdin as the microphone",
+    )
     run.add_argument("--realtime", action="store_true", help="pace --input at real speed")
-    run.add_argument("--output", metavar="DIR",
-                     help="write replies as numbered WAVs and transcript.jsonl instead of playing")
+    run.add_argument(
+        "--output",
+        metavar="DIR",
+        help="write replies as numbered WAVs and transcript.jsonl instead of playing",
+    )
     run.add_argument("--device", help="microphone name or index (default: from the config)")
     run.add_argument("--engine", choices=("auto", "vosk", "moonshine"))
     run.add_argument("--model", metavar="DIR", help="vosk model directory")
@@ -49,8 +57,9 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _frames(args: argparse.Namespace, settings: Settings,
-            stop: threading.Event) -> tuple[Any, bool]:
+def _frames(
+    args: argparse.Namespace, settings: Settings, stop: threading.Event
+) -> tuple[Any, bool]:
     """The audio source: a file, raw stdin, or the microphone (reopened whenever it is lost)."""
     from voice_helper.assistant.microphone import reconnecting_frames
     from voice_helper.listen import audio
@@ -88,9 +97,14 @@ def run_assistant(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, on_term)
     running = None
     try:
-        running = build(settings, content, output_dir=output,
-                        with_reminders=not args.no_reminders, paced_output=args.realtime,
-                        echo_cancel=live and output is None)
+        running = build(
+            settings,
+            content,
+            output_dir=output,
+            with_reminders=not args.no_reminders,
+            paced_output=args.realtime,
+            echo_cancel=live and output is None,
+        )
         _LOGGER.info("speech engine: %s", running.engine_reason)
         listening.set()
         if not stop.is_set():
@@ -140,8 +154,9 @@ def run_demo(args: argparse.Namespace) -> int:
     from voice_helper.assistant.build import build
 
     # The demo keeps its reminders in its own folder, away from the parent's real ones.
-    running = build(settings, content, output_dir=output / "replies",
-                    reminders_dir=(output / "data").resolve())
+    running = build(
+        settings, content, output_dir=output / "replies", reminders_dir=(output / "data").resolve()
+    )
     try:
         from voice_helper.listen.audio import file_frames
 

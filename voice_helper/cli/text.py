@@ -26,8 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     understand = sub.add_parser("understand", help="print the intent of each text")
     understand.add_argument("--json", action="store_true", help="one JSON object per line")
-    understand.add_argument("--in-question", action="store_true",
-                            help="as if a yes/no question were open (\"it does\" is an answer)")
+    understand.add_argument(
+        "--in-question",
+        action="store_true",
+        help='as if a yes/no question were open ("it does" is an answer)',
+    )
     understand.add_argument("texts", nargs="+", metavar="TEXT")
     understand.set_defaults(func=run_understand)
 
@@ -55,8 +58,12 @@ def run_chat(args: argparse.Namespace) -> int:
     settings = _settings(args)
     understander = Understander.from_content(content, cache_dir=cache_dir())
     reminders = _reminders_for_chat(args)
-    dialogue = Dialogue(content, reminders=reminders, text_mode=True,  # type: ignore[arg-type]
-                        contacts=CrisisContacts(settings.emergency_number, settings.crisis_line))
+    dialogue = Dialogue(
+        content,
+        reminders=reminders,
+        text_mode=True,  # type: ignore[arg-type]
+        contacts=CrisisContacts(settings.emergency_number, settings.crisis_line),
+    )
     turns = TurnTaker(understander, dialogue)
     try:
         for line in sys.stdin:
@@ -88,10 +95,15 @@ def run_understand(args: argparse.Namespace) -> int:
     for text in args.texts:
         match = understander.match(text, context=context)
         intent = match.intent
-        record = {"text": text, "intent": intent.name if intent else None,
-                  "slots": dict(intent.slots) if intent else {}, "source": match.source,
-                  "doubtful": match.doubtful, "missing": match.missing,
-                  "score": round(match.score, 3)}
+        record = {
+            "text": text,
+            "intent": intent.name if intent else None,
+            "slots": dict(intent.slots) if intent else {},
+            "source": match.source,
+            "doubtful": match.doubtful,
+            "missing": match.missing,
+            "score": round(match.score, 3),
+        }
         if args.json:
             print(json.dumps(record, ensure_ascii=False))
         else:

@@ -20,17 +20,29 @@ MAX_MISSES = 3
 """Unrecognised utterances in a row before offering help and going idle."""
 AMOUNT_MISSES = 2
 """Unrecognised answers to "How much did you get?" before the question is dropped."""
-REMINDER_INTENTS = ("set_reminder", "list_reminders", "cancel_reminders", "snooze",
-                    "start_session", "end_session", "last_session", "missed",
-                    "log_amount", "correct_amount", "log_past_session", "ask_log")
+REMINDER_INTENTS = (
+    "set_reminder",
+    "list_reminders",
+    "cancel_reminders",
+    "snooze",
+    "start_session",
+    "end_session",
+    "last_session",
+    "missed",
+    "log_amount",
+    "correct_amount",
+    "log_past_session",
+    "ask_log",
+)
 LOG_ONLY_INTENTS = ("log_amount", "answer_amount", "correct_amount", "log_past_session", "ask_log")
 """The pumping log's own intents: listened for outside the troubleshooting."""
 LOG_INTENTS = ("end_session", "log_amount", "answer_amount", "correct_amount", "log_past_session")
 """After these the pumping log may still want the session's amount ("How much did you get?")."""
 
 
-DEFAULT_CRISIS_LINE = ("a crisis line: in the US, call or text 988; in the UK, call the "
-                       "Samaritans on 116 123")
+DEFAULT_CRISIS_LINE = (
+    "a crisis line: in the US, call or text 988; in the UK, call the Samaritans on 116 123"
+)
 """Said when the config names no crisis line for her country."""
 
 
@@ -81,8 +93,13 @@ class Pending:
 class Dialogue:
     """Turns each intent (or None for an unrecognised utterance) into replies."""
 
-    def __init__(self, content: Content, reminders: ReminderPort | None = None,
-                 text_mode: bool = False, contacts: CrisisContacts | None = None):
+    def __init__(
+        self,
+        content: Content,
+        reminders: ReminderPort | None = None,
+        text_mode: bool = False,
+        contacts: CrisisContacts | None = None,
+    ):
         self.content = content
         self.contacts = contacts or CrisisContacts()
         self.reminders = reminders
@@ -127,8 +144,9 @@ class Dialogue:
             key = "ask_minutes" if missing == "minutes" else "ask_duration"
             return self._said([Reply(self.content.meaning_prompt(key))])
         self.pending = Pending(intent)
-        return self._said([Reply(self.content.meaning_prompt("confirm",
-                                                             meaning=self.describe(intent)))])
+        return self._said(
+            [Reply(self.content.meaning_prompt("confirm", meaning=self.describe(intent)))]
+        )
 
     def describe(self, intent: Intent) -> str:
         """A meaning in words, for "Did you want ...?"."""
@@ -146,8 +164,9 @@ class Dialogue:
         elif slots.get("in_minutes"):
             when = f"in {speak_duration(timedelta(minutes=int(slots['in_minutes'])))}"
         text = self.content.meanings["meanings"].get(intent.name, intent.name)
-        return " ".join(text.format(cause=cause, kind=kinds.get(slots.get("kind"), "pump"),
-                                    when=when).split())
+        return " ".join(
+            text.format(cause=cause, kind=kinds.get(slots.get("kind"), "pump"), when=when).split()
+        )
 
     def handle(self, intent: Intent | None, confirmed: bool = False) -> list[Reply]:
         """The replies to one utterance; an empty list means stay silent."""
@@ -160,12 +179,17 @@ class Dialogue:
                 intent, confirmed = pending.intent, True
             elif intent.name == "no":
                 return self._said([Reply(self.content.meaning_prompt("declined"))])
-        if (intent is not None and intent.name == "cancel_reminders" and not confirmed
-                and self.reminders is not None):
+        if (
+            intent is not None
+            and intent.name == "cancel_reminders"
+            and not confirmed
+            and self.reminders is not None
+        ):
             self.pending = Pending(intent)
             listing = self.reminders.list_reminders()
-            return self._said([Reply(self.content.meaning_prompt("confirm_cancel",
-                                                                 reminders=listing))])
+            return self._said(
+                [Reply(self.content.meaning_prompt("confirm_cancel", reminders=listing))]
+            )
         return self._said(self._dispatch(intent))
 
     def _said(self, replies: list[Reply]) -> list[Reply]:
@@ -368,7 +392,8 @@ class Dialogue:
             self.reminders.stop_breathing()
         text = self.content.safety.crisis_reply.format(
             emergency_number=self.contacts.emergency_number,
-            crisis_line=self.contacts.crisis_line or DEFAULT_CRISIS_LINE)
+            crisis_line=self.contacts.crisis_line or DEFAULT_CRISIS_LINE,
+        )
         self.state = State(last_said=self.state.last_said)
         return [Reply(text, safety=True)]
 
@@ -433,8 +458,11 @@ class Dialogue:
 def _red_flag_reply(content: Content, intent: Intent) -> str:
     """The red-flag reply for the group and symptom the safety rules put in the intent."""
     assert content.safety is not None
-    hit = SafetyHit("urgent_symptom", str(intent.slots.get("group", "infection")),
-                    str(intent.slots.get("symptom", "")))
+    hit = SafetyHit(
+        "urgent_symptom",
+        str(intent.slots.get("group", "infection")),
+        str(intent.slots.get("symptom", "")),
+    )
     return red_flag_reply(content.safety, hit)
 
 

@@ -41,8 +41,9 @@ class LogFacts:
 class ReminderPort(Protocol):
     """The reminder service as the dialogue sees it: each call returns a spoken reply."""
 
-    def set_reminder(self, kind: str, every_minutes: int | None = None,
-                     in_minutes: int | None = None) -> str:
+    def set_reminder(
+        self, kind: str, every_minutes: int | None = None, in_minutes: int | None = None
+    ) -> str:
         """Add a pump or relax reminder."""
 
     def list_reminders(self) -> str:

@@ -65,7 +65,7 @@ def frames_from_samples(samples: np.ndarray, start_s: float = 0.0) -> Iterator[F
     """Cut 16 kHz samples into frames; the last one is padded with silence."""
     pcm = to_int16(samples)
     for index in range(0, pcm.size, FRAME_SAMPLES):
-        chunk = pcm[index:index + FRAME_SAMPLES]
+        chunk = pcm[index : index + FRAME_SAMPLES]
         if chunk.size < FRAME_SAMPLES:
             chunk = np.concatenate([chunk, np.zeros(FRAME_SAMPLES - chunk.size, np.int16)])
         yield Frame(chunk, start_s + index / SAMPLE_RATE)
@@ -100,8 +100,10 @@ def _sounddevice() -> Any:
     try:
         import sounddevice
     except OSError as exc:  # PortAudio's shared library is missing
-        raise AudioError("The PortAudio library is missing (on Debian: apt-get install "
-                         f"libportaudio2); or {NO_INPUT_HINT}") from exc
+        raise AudioError(
+            "The PortAudio library is missing (on Debian: apt-get install "
+            f"libportaudio2); or {NO_INPUT_HINT}"
+        ) from exc
     return sounddevice
 
 
@@ -112,8 +114,11 @@ def input_devices() -> list[tuple[int, str]]:
         devices = sd.query_devices()
     except sd.PortAudioError as exc:
         raise AudioError(f"Cannot list audio devices ({exc}); {NO_INPUT_HINT}") from exc
-    return [(index, str(dev["name"])) for index, dev in enumerate(devices)
-            if dev["max_input_channels"] > 0]
+    return [
+        (index, str(dev["name"]))
+        for index, dev in enumerate(devices)
+        if dev["max_input_channels"] > 0
+    ]
 
 
 def find_input_device(device: str | int | None) -> int | None:
@@ -134,8 +139,9 @@ def find_input_device(device: str | int | None) -> int | None:
     if exact or len(partial) == 1:
         return (exact or partial)[0]
     if partial:
-        raise AudioError(f"The device name {device!r} matches several inputs; "
-                         f"name one exactly: {names}")
+        raise AudioError(
+            f"The device name {device!r} matches several inputs; name one exactly: {names}"
+        )
     raise AudioError(f"No input device is called {device!r}; inputs are: {names}")
 
 
@@ -146,7 +152,8 @@ class Microphone:
         self._sd = _sounddevice()
         self.device = find_input_device(device)
         self._queue: queue.Queue[np.ndarray] = queue.Queue(
-            maxsize=int(max_queued_s * 1000 / FRAME_MS))
+            maxsize=int(max_queued_s * 1000 / FRAME_MS)
+        )
         self._stream: Any = None
         self._position = 0
         self.dropped = 0
@@ -164,13 +171,19 @@ class Microphone:
         """Open the device and start recording into the queue."""
         try:
             self._stream = self._sd.InputStream(
-                samplerate=SAMPLE_RATE, channels=1, dtype="int16", blocksize=FRAME_SAMPLES,
-                device=self.device, callback=self._on_audio)
+                samplerate=SAMPLE_RATE,
+                channels=1,
+                dtype="int16",
+                blocksize=FRAME_SAMPLES,
+                device=self.device,
+                callback=self._on_audio,
+            )
             self._stream.start()
         except (self._sd.PortAudioError, ValueError) as exc:
             self._stream = None
-            raise AudioError(f"Cannot record from input device {self.device!r} ({exc}); "
-                             f"{NO_INPUT_HINT}") from exc
+            raise AudioError(
+                f"Cannot record from input device {self.device!r} ({exc}); {NO_INPUT_HINT}"
+            ) from exc
         _LOGGER.info("recording from %s", self.device if self.device is not None else "default")
 
     def stop(self) -> None:

@@ -64,8 +64,7 @@ def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
 class EchoCanceller:
     """Feed it what is played (add_reference) and what is heard (process)."""
 
-    def __init__(self, settings: EchoSettings | None = None,
-                 clock: callable = time.monotonic):  # type: ignore[valid-type]
+    def __init__(self, settings: EchoSettings | None = None, clock: callable = time.monotonic):  # type: ignore[valid-type]
         self.settings = settings or EchoSettings()
         self._clock = clock
         self._lock = threading.Lock()
@@ -98,8 +97,11 @@ class EchoCanceller:
         chunk = np.asarray(samples, np.float32).reshape(-1)
         with self._lock:
             # Chunks of one clip follow each other without gaps; a late timestamp starts anew.
-            if (self._clip_end is None or rate != self._clip_rate
-                    or abs(played_at - self._clip_end) >= 0.1):
+            if (
+                self._clip_end is None
+                or rate != self._clip_rate
+                or abs(played_at - self._clip_end) >= 0.1
+            ):
                 self._clip_start, self._clip_rate, self._clip_in = played_at, rate, 0
                 self._clip_tail = np.zeros(0, np.float32)
             first_in = self._clip_in - self._clip_tail.size
@@ -155,7 +157,7 @@ class EchoCanceller:
             history = (self._mic.maxlen or 1) * frame.samples.size
             window = self._reference(end_t, max_delay + 2 * s.taps + history)
         window = window.astype(np.float32)
-        if not np.any(window[-(max_delay + mic.size + s.taps):]):
+        if not np.any(window[-(max_delay + mic.size + s.taps) :]):
             self._recent_power.clear()
             self._echo_lately = False
             self._echo_frames = 0
@@ -206,8 +208,10 @@ class EchoCanceller:
         mic = np.concatenate(self._mic)
         window, max_delay = self._last_window, self._last_max_delay
         delay, taps = self._solve(window, mic, max_delay)
-        explained = (self._design(window, mic.size, delay) @ taps)[-count * mic.size // len(self._mic):]
-        latest = mic[-explained.size:]
+        explained = (self._design(window, mic.size, delay) @ taps)[
+            -count * mic.size // len(self._mic) :
+        ]
+        latest = mic[-explained.size :]
         echo = float(np.mean(explained**2))
         unexplained = float(np.mean((latest - explained) ** 2))
         return unexplained >= echo * 10 ** (margin_db / 10)
@@ -236,7 +240,10 @@ class EchoCanceller:
         delay = self._delay if delay is None else delay
         first = max(0, delay - self.settings.taps // 2)
         end = window.size
-        cols = [window[end - count - lag : end - lag] for lag in range(first, first + self.settings.taps)]
+        cols = [
+            window[end - count - lag : end - lag]
+            for lag in range(first, first + self.settings.taps)
+        ]
         return np.stack(cols, axis=1)
 
     def _fit(self, window: np.ndarray, max_delay: int) -> None:
@@ -246,10 +253,9 @@ class EchoCanceller:
         self._delay, self._filter = self._solve(window, mic, max_delay)
         self.last_delay_s = self._delay / SAMPLE_RATE - self.settings.lead_s
 
-    def _solve(self, window: np.ndarray, mic: np.ndarray, max_delay: int
-               ) -> tuple[int, np.ndarray]:
+    def _solve(self, window: np.ndarray, mic: np.ndarray, max_delay: int) -> tuple[int, np.ndarray]:
         """The delay and filter that best explain `mic` (the latest samples) by the reference."""
-        ref = window[-(mic.size + max_delay):]
+        ref = window[-(mic.size + max_delay) :]
         size = 1 << int(np.ceil(np.log2(ref.size + mic.size)))
         # corr[j] = sum_i ref[i + j] * mic[i]: the echo at delay d shows at j = max_delay - d.
         corr = np.fft.irfft(np.fft.rfft(ref, size) * np.conj(np.fft.rfft(mic, size)), size)
@@ -257,5 +263,7 @@ class EchoCanceller:
         delay = max_delay - best
         design = self._design(window, mic.size, delay)
         gram = design.T @ design
-        gram += np.eye(gram.shape[0]) * (np.trace(gram) / gram.shape[0] * self.settings.ridge + 1e-9)
+        gram += np.eye(gram.shape[0]) * (
+            np.trace(gram) / gram.shape[0] * self.settings.ridge + 1e-9
+        )
         return delay, np.linalg.solve(gram, design.T @ mic)

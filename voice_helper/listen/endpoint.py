@@ -110,7 +110,8 @@ class Endpointer:
         self._vad = webrtcvad.Vad(self.settings.aggressiveness)
         self._pre_frames = self.settings.pre_roll_ms // FRAME_MS + self.settings.start_window
         self._recent: deque[tuple[Frame, float, bool]] = deque(
-            maxlen=max(self._pre_frames, self.settings.warm_up_frames + self.settings.start_window))
+            maxlen=max(self._pre_frames, self.settings.warm_up_frames + self.settings.start_window)
+        )
         self._background: deque[float] = deque(maxlen=self.settings.noise_history_frames)
         self._speech: list[Frame] = []
         self._voiced_count = 0
@@ -134,8 +135,9 @@ class Endpointer:
 
     def voicing_bar_db(self) -> float:
         """Level (dBFS) a frame must reach before webrtcvad is asked about it."""
-        return max(self.settings.silence_floor_db,
-                   self.background_db() + self.settings.noise_margin_db)
+        return max(
+            self.settings.silence_floor_db, self.background_db() + self.settings.noise_margin_db
+        )
 
     def is_voiced(self, frame: Frame) -> bool:
         """webrtcvad's verdict, gated by loudness above the current background level."""
@@ -145,8 +147,9 @@ class Endpointer:
     def _measure(self, frame: Frame) -> tuple[float, bool]:
         """The frame's level in dBFS and whether webrtcvad takes it for speech."""
         energy = frame_energy_db(frame.samples)
-        speech_like = (energy >= self.settings.silence_floor_db
-                       and self._vad.is_speech(frame.samples.tobytes(), SAMPLE_RATE))
+        speech_like = energy >= self.settings.silence_floor_db and self._vad.is_speech(
+            frame.samples.tobytes(), SAMPLE_RATE
+        )
         return energy, speech_like
 
     def push(self, frame: Frame) -> Utterance | None:
@@ -172,7 +175,9 @@ class Endpointer:
         if self._frames_seen == self.settings.warm_up_frames:
             # Speech may have begun with the stream: look at every window of the warm-up, and
             # keep all of it if any window started an utterance.
-            started = max(sum(flags[i:i + window]) for i in range(max(1, len(flags) - window + 1)))
+            started = max(
+                sum(flags[i : i + window]) for i in range(max(1, len(flags) - window + 1))
+            )
             keep = len(flags)
         else:
             started = sum(flags[-window:])
@@ -184,8 +189,11 @@ class Endpointer:
             self._end_flags.clear()
             self._energies = []
             self._bar_at_start = bar
-            _LOGGER.debug("speech started at %.2f s (background %.1f dBFS)",
-                          self._speech[0].start_s, self.background_db())
+            _LOGGER.debug(
+                "speech started at %.2f s (background %.1f dBFS)",
+                self._speech[0].start_s,
+                self.background_db(),
+            )
         return None
 
     def _learn_first_background(self) -> None:
@@ -206,11 +214,15 @@ class Endpointer:
         self._energies.append(energy)
         self._voiced_count += voiced
         self._end_flags.append(voiced)
-        ended = (len(self._end_flags) == self.settings.end_window
-                 and sum(self._end_flags) <= self.settings.end_voiced_max)
+        ended = (
+            len(self._end_flags) == self.settings.end_window
+            and sum(self._end_flags) <= self.settings.end_voiced_max
+        )
         if not ended and self._is_gapless():
-            _LOGGER.info("the background got louder (%.1f dBFS); listening on above it",
-                         float(np.percentile(self._energies, 90)))
+            _LOGGER.info(
+                "the background got louder (%.1f dBFS); listening on above it",
+                float(np.percentile(self._energies, 90)),
+            )
             self._background.extend(self._energies)
             self.reset()
             return None
@@ -281,8 +293,9 @@ class Endpointer:
         if trim:
             # Keep tail_ms after the last voiced frame, drop the rest of the closing silence.
             flags = list(self._end_flags)
-            silent_tail = len(flags) - (max(i for i, f in enumerate(flags) if f) + 1
-                                        if any(flags) else 0)
+            silent_tail = len(flags) - (
+                max(i for i, f in enumerate(flags) if f) + 1 if any(flags) else 0
+            )
             drop = max(0, silent_tail - self.settings.tail_ms // FRAME_MS)
             frames = frames[: len(frames) - drop] if drop else frames
         self.reset()
@@ -291,8 +304,9 @@ class Endpointer:
         return utterance
 
 
-def utterances(frames: Iterable[Frame], settings: EndpointSettings | None = None
-               ) -> Iterator[Utterance]:
+def utterances(
+    frames: Iterable[Frame], settings: EndpointSettings | None = None
+) -> Iterator[Utterance]:
     """Every utterance in a stream of frames, in order."""
     endpointer = Endpointer(settings)
     for frame in frames:

@@ -17,8 +17,15 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_VOSK_MODEL = "vosk-model-small-en-us-0.15"
 ENGINE_NAMES = ("auto", "vosk", "moonshine")
 
-__all__ = ["EngineChoice", "SpeechEngine", "Transcript", "choose_engine", "load_engine",
-           "pick_engine", "vosk_model_dir"]
+__all__ = [
+    "EngineChoice",
+    "SpeechEngine",
+    "Transcript",
+    "choose_engine",
+    "load_engine",
+    "pick_engine",
+    "vosk_model_dir",
+]
 
 
 @dataclass(frozen=True)
@@ -50,14 +57,21 @@ def pick_engine(settings: Settings) -> EngineChoice:
         return EngineChoice("vosk", model_dir, f"vosk: chosen in the settings ({model_dir})")
     problems = vosk_model_problems(model_dir)
     if not problems:
-        return EngineChoice("vosk", model_dir, f"vosk: an English vosk model is installed at "
-                            f"{model_dir} (engine: auto)")
+        return EngineChoice(
+            "vosk",
+            model_dir,
+            f"vosk: an English vosk model is installed at {model_dir} (engine: auto)",
+        )
     if model_dir.exists():
         why = f"the vosk model at {model_dir} is incomplete ({'; '.join(problems)})"
     else:
         why = f"no vosk model at {model_dir}"
-    return EngineChoice("moonshine", None, f"moonshine: {why}; run `voice-helper models fetch` "
-                        f"for vosk's grammar-limited recognition (engine: auto)")
+    return EngineChoice(
+        "moonshine",
+        None,
+        f"moonshine: {why}; run `voice-helper models fetch` "
+        f"for vosk's grammar-limited recognition (engine: auto)",
+    )
 
 
 def load_engine(choice: EngineChoice) -> SpeechEngine:
@@ -82,8 +96,11 @@ def choose_engine(settings: Settings) -> tuple[SpeechEngine, str]:
     except ModelMissing as exc:
         if settings.engine != "auto" or choice.name != "vosk":
             raise
-        choice = EngineChoice("moonshine", None, f"moonshine: the vosk model could not be "
-                              f"loaded ({exc}) (engine: auto)")
+        choice = EngineChoice(
+            "moonshine",
+            None,
+            f"moonshine: the vosk model could not be loaded ({exc}) (engine: auto)",
+        )
         _LOGGER.warning("%s", choice.reason)
         engine = load_engine(choice)
     _LOGGER.info("speech engine %s", choice.reason)

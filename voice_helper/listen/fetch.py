@@ -73,8 +73,10 @@ class Progress:
             if total:
                 filled = int(30 * done / total)
                 bar = "#" * filled + "-" * (30 - filled)
-                self.out.write(f"\r{self.label} [{bar}] {100 * done // total:3d}% "
-                               f"{done / 1e6:.1f}/{total / 1e6:.1f} MB")
+                self.out.write(
+                    f"\r{self.label} [{bar}] {100 * done // total:3d}% "
+                    f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
+                )
             else:
                 self.out.write(f"\r{self.label} {done / 1e6:.1f} MB")
         elif total:
@@ -91,8 +93,9 @@ class Progress:
             self.out.flush()
 
 
-def download(url: str, part: Path, expected_size: int | None, progress: Progress
-             ) -> tuple[int, str]:
+def download(
+    url: str, part: Path, expected_size: int | None, progress: Progress
+) -> tuple[int, str]:
     """Stream url into part; return its size and SHA-256; raise ModelFetchError when cut short."""
     digest = hashlib.sha256()
     received = 0
@@ -102,8 +105,10 @@ def download(url: str, part: Path, expected_size: int | None, progress: Progress
             announced = int(header) if header and header.isdigit() else None
             total = announced or expected_size
             if expected_size is not None and announced is not None and announced != expected_size:
-                raise ModelFetchError(f"{url} offers {announced} bytes but the manifest expects "
-                                      f"{expected_size}; not downloading it")
+                raise ModelFetchError(
+                    f"{url} offers {announced} bytes but the manifest expects "
+                    f"{expected_size}; not downloading it"
+                )
             while True:
                 block = response.read(_BLOCK)
                 if not block:
@@ -116,13 +121,16 @@ def download(url: str, part: Path, expected_size: int | None, progress: Progress
                 progress.update(received, total)
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ModelFetchError(f"Download of {url} failed ({reason}); check the network and "
-                              "run the command again") from exc
+        raise ModelFetchError(
+            f"Download of {url} failed ({reason}); check the network and run the command again"
+        ) from exc
     finally:
         progress.finish()
     if announced is not None and received != announced:
-        raise ModelFetchError(f"Download of {url} was cut short: got {received} of {announced} "
-                              "bytes; run the command again")
+        raise ModelFetchError(
+            f"Download of {url} was cut short: got {received} of {announced} "
+            "bytes; run the command again"
+        )
     return received, digest.hexdigest()
 
 
@@ -153,12 +161,16 @@ def extract_zip(archive: Path, target: Path) -> None:
             if problem is None and not _inside(target, target / info.filename):
                 problem = f"path {info.filename!r} leads outside the model folder"
             if problem:
-                raise ModelFetchError(f"Refusing to unpack {archive.name}: it holds an unsafe "
-                                      f"{problem}. Nothing was installed.")
+                raise ModelFetchError(
+                    f"Refusing to unpack {archive.name}: it holds an unsafe "
+                    f"{problem}. Nothing was installed."
+                )
             total += info.file_size
         if total > MAX_UNPACKED_BYTES:
-            raise ModelFetchError(f"Refusing to unpack {archive.name}: it would take "
-                                  f"{total / 1e9:.1f} GB. Nothing was installed.")
+            raise ModelFetchError(
+                f"Refusing to unpack {archive.name}: it would take "
+                f"{total / 1e9:.1f} GB. Nothing was installed."
+            )
         for info in members:
             destination = target / info.filename
             if info.is_dir():
@@ -182,16 +194,21 @@ def extract_tar(archive: Path, target: Path) -> None:
                 base = (target / member.name).parent if member.issym() else target
                 if _member_problem(member.linkname) or not _inside(target, base / member.linkname):
                     problem = f"link {member.name!r} -> {member.linkname!r} points outside"
-            if problem is None and not (member.isfile() or member.isdir() or member.issym()
-                                        or member.islnk()):
+            if problem is None and not (
+                member.isfile() or member.isdir() or member.issym() or member.islnk()
+            ):
                 problem = f"special file {member.name!r}"
             if problem:
-                raise ModelFetchError(f"Refusing to unpack {archive.name}: it holds an unsafe "
-                                      f"{problem}. Nothing was installed.")
+                raise ModelFetchError(
+                    f"Refusing to unpack {archive.name}: it holds an unsafe "
+                    f"{problem}. Nothing was installed."
+                )
             total += member.size
         if total > MAX_UNPACKED_BYTES:
-            raise ModelFetchError(f"Refusing to unpack {archive.name}: it would take "
-                                  f"{total / 1e9:.1f} GB. Nothing was installed.")
+            raise ModelFetchError(
+                f"Refusing to unpack {archive.name}: it would take "
+                f"{total / 1e9:.1f} GB. Nothing was installed."
+            )
         bundle.extractall(target, members=members, filter="data")
 
 
@@ -213,16 +230,23 @@ def _clean_leftovers(dest: Path, name: str) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def fetch_model(spec: ModelSpec, dest: Path, url: str | None = None, sha256: str | None = None,
-                insecure_skip_verify: bool = False, force: bool = False,
-                progress_out: TextIO | None = sys.stderr) -> FetchResult:
+def fetch_model(
+    spec: ModelSpec,
+    dest: Path,
+    url: str | None = None,
+    sha256: str | None = None,
+    insecure_skip_verify: bool = False,
+    force: bool = False,
+    progress_out: TextIO | None = sys.stderr,
+) -> FetchResult:
     """Download, verify and install one model into dest/<name>; never leave half a model."""
     expected_sha = normalise_sha256(sha256) if sha256 else spec.sha256
     if expected_sha is None and not insecure_skip_verify:
         raise ModelFetchError(
             f"There is no trusted SHA-256 for {spec.name} in models/manifest.yaml, so the "
             "download cannot be checked. Pass --sha256 HEX (from a source you trust), or "
-            "--insecure-skip-verify to install it unchecked.")
+            "--insecure-skip-verify to install it unchecked."
+        )
     source = url or spec.url
     # The manifest's size belongs to the manifest's archive; a digest given by hand decides alone.
     expected_size = spec.size if url is None and sha256 is None else None
@@ -241,12 +265,15 @@ def fetch_model(spec: ModelSpec, dest: Path, url: str | None = None, sha256: str
         _LOGGER.info("downloading %s", source)
         size, digest = download(source, part, expected_size, Progress(progress_out, spec.name))
         if expected_size is not None and size != expected_size:
-            raise ModelFetchError(f"{source} gave {size} bytes, expected {expected_size}; "
-                                  "nothing was installed")
+            raise ModelFetchError(
+                f"{source} gave {size} bytes, expected {expected_size}; nothing was installed"
+            )
         if expected_sha is not None and digest != expected_sha:
-            raise ModelFetchError(f"The download of {spec.name} has SHA-256 {digest}, expected "
-                                  f"{expected_sha}: it is damaged or not the expected file. "
-                                  "Nothing was installed.")
+            raise ModelFetchError(
+                f"The download of {spec.name} has SHA-256 {digest}, expected "
+                f"{expected_sha}: it is damaged or not the expected file. "
+                "Nothing was installed."
+            )
         if expected_sha is None:
             _LOGGER.warning("installing %s unchecked (SHA-256 %s)", spec.name, digest)
         unpacked = staging / "unpacked"
@@ -260,11 +287,21 @@ def fetch_model(spec: ModelSpec, dest: Path, url: str | None = None, sha256: str
         root = _model_root(unpacked)
         problems = vosk_model_problems(root) if spec.engine == "vosk" else []
         if problems:
-            raise ModelFetchError(f"The archive from {source} does not hold a vosk model "
-                                  f"({'; '.join(problems)}); nothing was installed.")
-        write_stamp(root, InstallStamp(
-            name=spec.name, url=source, archive_sha256=digest, archive_size=size,
-            archive_verified=expected_sha is not None, files=file_records(root)))
+            raise ModelFetchError(
+                f"The archive from {source} does not hold a vosk model "
+                f"({'; '.join(problems)}); nothing was installed."
+            )
+        write_stamp(
+            root,
+            InstallStamp(
+                name=spec.name,
+                url=source,
+                archive_sha256=digest,
+                archive_size=size,
+                archive_verified=expected_sha is not None,
+                files=file_records(root),
+            ),
+        )
         previous = staging / "previous"
         if target.exists():
             os.rename(target, previous)

@@ -110,11 +110,15 @@ def load_manifest(path: Path = MANIFEST_PATH) -> list[ModelSpec]:
         for index, entry in enumerate(raw["models"]):
             digest = entry.get("sha256") if isinstance(entry, dict) else None
             if isinstance(digest, str) and not _HEX64.match(digest.lower()):
-                checker.add(getattr(entry, "line", 1), f"models[{index}].sha256",
-                            "should be 64 hexadecimal digits or null")
+                checker.add(
+                    getattr(entry, "line", 1),
+                    f"models[{index}].sha256",
+                    "should be 64 hexadecimal digits or null",
+                )
     if checker.problems:
-        raise ModelMissing("The model manifest is not valid:\n  "
-                           + "\n  ".join(str(p) for p in checker.problems))
+        raise ModelMissing(
+            "The model manifest is not valid:\n  " + "\n  ".join(str(p) for p in checker.problems)
+        )
     specs = []
     for entry in raw["models"]:
         values = dict(entry)
@@ -152,7 +156,9 @@ def file_records(root: Path) -> dict[str, dict[str, Any]]:
     for path in sorted(root.rglob("*")):
         if path.is_file() and not path.is_symlink() and path.name != STAMP_NAME:
             records[path.relative_to(root).as_posix()] = {
-                "size": path.stat().st_size, "sha256": hash_file(path)}
+                "size": path.stat().st_size,
+                "sha256": hash_file(path),
+            }
     return records
 
 
@@ -177,8 +183,13 @@ def verify_model(model_dir: Path) -> list[str]:
     problems = vosk_model_problems(model_dir)
     stamp = read_stamp(model_dir)
     if stamp is None:
-        return [*problems, (f"{model_dir / STAMP_NAME} is missing or unreadable, so the files "
-                            "cannot be checked; run `voice-helper models fetch --force`")]
+        return [
+            *problems,
+            (
+                f"{model_dir / STAMP_NAME} is missing or unreadable, so the files "
+                "cannot be checked; run `voice-helper models fetch --force`"
+            ),
+        ]
     return problems + _stamp_problems(model_dir, stamp, hashed=True)
 
 
@@ -204,36 +215,52 @@ def check_installed(model_dir: Path) -> None:
         return
     problems = _stamp_problems(model_dir, stamp, hashed=False)
     if problems:
-        raise ModelMissing(f"The model at {model_dir} is not as it was installed "
-                           f"({'; '.join(problems[:3])}); run `voice-helper models verify`, "
-                           f"then `voice-helper models fetch --force`.")
+        raise ModelMissing(
+            f"The model at {model_dir} is not as it was installed "
+            f"({'; '.join(problems[:3])}); run `voice-helper models verify`, "
+            f"then `voice-helper models fetch --force`."
+        )
 
 
 def model_status(model_dir: Path) -> ModelStatus:
     """A quick look (no hashing) at one model directory."""
     name = model_dir.name
     if not model_dir.exists():
-        return ModelStatus(name, model_dir, "missing", "not installed; run `voice-helper models "
-                           f"fetch {name}`")
+        return ModelStatus(
+            name, model_dir, "missing", f"not installed; run `voice-helper models fetch {name}`"
+        )
     problems = vosk_model_problems(model_dir)
     if problems:
         return ModelStatus(name, model_dir, "incomplete", "; ".join(problems))
     stamp = read_stamp(model_dir)
     if stamp is None:
-        return ModelStatus(name, model_dir, "unstamped",
-                           "installed by hand; files cannot be checked")
+        return ModelStatus(
+            name, model_dir, "unstamped", "installed by hand; files cannot be checked"
+        )
     if not stamp.archive_verified:
-        return ModelStatus(name, model_dir, "unverified",
-                           "installed with --insecure-skip-verify; archive was not checked")
-    return ModelStatus(name, model_dir, "verified",
-                       f"archive SHA-256 {stamp.archive_sha256[:16]}…, {len(stamp.files)} files")
+        return ModelStatus(
+            name,
+            model_dir,
+            "unverified",
+            "installed with --insecure-skip-verify; archive was not checked",
+        )
+    return ModelStatus(
+        name,
+        model_dir,
+        "verified",
+        f"archive SHA-256 {stamp.archive_sha256[:16]}…, {len(stamp.files)} files",
+    )
 
 
-def model_statuses(dest: Path = MODELS_DIR, specs: list[ModelSpec] | None = None
-                   ) -> list[ModelStatus]:
+def model_statuses(
+    dest: Path = MODELS_DIR, specs: list[ModelSpec] | None = None
+) -> list[ModelStatus]:
     """Status of every manifest model plus any other model directory found in dest."""
     names = [spec.name for spec in specs or []]
     if dest.is_dir():
-        names += sorted(p.name for p in dest.iterdir()
-                        if p.is_dir() and not p.name.startswith(".") and p.name not in names)
+        names += sorted(
+            p.name
+            for p in dest.iterdir()
+            if p.is_dir() and not p.name.startswith(".") and p.name not in names
+        )
     return [model_status(dest / name) for name in names]

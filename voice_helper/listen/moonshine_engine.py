@@ -72,8 +72,9 @@ def model_directory(model_name: str = "tiny-en") -> Path:
     path = Path(next(iter(spec.submodule_search_locations))) / "assets" / model_name
     for name in ("encoder_model.ort", "decoder_model_merged.ort", "tokenizer.bin"):
         if not (path / name).is_file():
-            raise ModelMissing(f"The Moonshine {model_name} weights are missing from "
-                               f"{path} ({name}); {_REINSTALL}")
+            raise ModelMissing(
+                f"The Moonshine {model_name} weights are missing from {path} ({name}); {_REINSTALL}"
+            )
     return path
 
 
@@ -89,8 +90,10 @@ class MoonshineEngine(SpeechEngine):
         except ModelMissing:
             raise
         except Exception as exc:  # a damaged model file
-            raise ModelMissing(f"The Moonshine {model_name} model at {path} could not be "
-                               f"loaded ({exc}); {_REINSTALL}") from exc
+            raise ModelMissing(
+                f"The Moonshine {model_name} model at {path} could not be "
+                f"loaded ({exc}); {_REINSTALL}"
+            ) from exc
         self.acceptance = acceptance or GrammarAcceptance()
         self._meaning_of: MeaningOf = _same_words
         self._careful: frozenset[Hashable] = frozenset()
@@ -115,8 +118,9 @@ class MoonshineEngine(SpeechEngine):
         # Sentences far below anything acceptable are not explored; those within a margin of it
         # still are, as rivals that can veto a choice (without them 5 dB wrong actions rose).
         floor = free.log_prob - rules.max_gap - max(rules.min_margin, rules.careful_min_margin)
-        choices = best_in_grammar(self._model, states, self._grammar, limit, rules.beam,
-                                  rules.length_bonus, floor)
+        choices = best_in_grammar(
+            self._model, states, self._grammar, limit, rules.beam, rules.length_bonus, floor
+        )
         chosen = self._accept(free, choices)
         if chosen is None:
             if self._doubtful(free_text, choices):
@@ -124,10 +128,13 @@ class MoonshineEngine(SpeechEngine):
                 return Transcript(text="", confidence=None, engine=self.name)
             return Transcript(text=free_text, confidence=None, engine=self.name)
         gap = free.log_prob - chosen.log_prob
-        return Transcript(text=self._model.tokenizer.decode(chosen.tokens),
-                          confidence=float(np.exp(-max(0.0, gap))),
-                          engine=self.name, in_grammar=True,
-                          may_continue=self._grammar.may_continue(chosen.tokens))
+        return Transcript(
+            text=self._model.tokenizer.decode(chosen.tokens),
+            confidence=float(np.exp(-max(0.0, gap))),
+            engine=self.name,
+            in_grammar=True,
+            may_continue=self._grammar.may_continue(chosen.tokens),
+        )
 
     def _accept(self, free: Decoded, choices: list[Decoded]) -> Decoded | None:
         """The best grammar sentence if it passes the acceptance rules, else None."""
@@ -145,8 +152,10 @@ class MoonshineEngine(SpeechEngine):
         # In words, not tokens: "It's back" is four tokens, "Back" one.
         free_words = word_count(self._model.tokenizer.decode(free.tokens))
         if word_count(self._model.tokenizer.decode(best.tokens)) < (
-                rules.min_length_ratio * max(1, free_words)):
+            rules.min_length_ratio * max(1, free_words)
+        ):
             return None
+
         # A bare yes or no keeps every rival at its full rank (the careful rule).
         def rank_of(other: Decoded) -> float:
             if careful:
@@ -220,7 +229,9 @@ def collapse_repeats(decoded: Decoded, tokenizer: MoonshineTokenizer) -> Decoded
     the repeats also made the grammar's "Yes." look too short to explain the transcript.
     """
     tokens = decoded.tokens
-    starts = [i for i, token in enumerate(tokens) if tokenizer.pieces[token].startswith(_WORD_START)]
+    starts = [
+        i for i, token in enumerate(tokens) if tokenizer.pieces[token].startswith(_WORD_START)
+    ]
     if len(starts) < 2 or starts[0] != 0:
         return decoded
     bounds = list(zip(starts, [*starts[1:], len(tokens)]))

@@ -36,7 +36,9 @@ class MoonshineTokenizer:
             pieces.append(data[index : index + length])
             index += length
         self.pieces = pieces
-        self._ids = {piece.decode("utf-8", "ignore"): i for i, piece in enumerate(pieces) if i > 258}
+        self._ids = {
+            piece.decode("utf-8", "ignore"): i for i, piece in enumerate(pieces) if i > 258
+        }
 
     def piece_id(self, piece: str) -> int:
         """Id of a piece spelled exactly so (punctuation such as "." or ",")."""
@@ -83,7 +85,9 @@ class MoonshineModel:
         try:
             onnxruntime = load_onnxruntime()
         except ImportError as exc:
-            raise ModelMissing(f"onnxruntime is missing ({exc}); run: pip install onnxruntime") from exc
+            raise ModelMissing(
+                f"onnxruntime is missing ({exc}); run: pip install onnxruntime"
+            ) from exc
         started = time.monotonic()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
@@ -111,7 +115,9 @@ class MoonshineModel:
     def start(self, states: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Log-probabilities after the start token, and the cache to continue from."""
         empty = np.zeros((1, _HEADS, 0, _HEAD_SIZE), dtype=np.float32)
-        feeds = self._feeds(np.array([[START_TOKEN]], dtype=np.int64), states, [empty] * (4 * _LAYERS))
+        feeds = self._feeds(
+            np.array([[START_TOKEN]], dtype=np.int64), states, [empty] * (4 * _LAYERS)
+        )
         feeds["use_cache_branch"] = np.array([False])
         outputs = self._decoder.run(None, feeds)
         return _log_softmax(outputs[0][:, -1, :]), list(outputs[1:])
@@ -142,7 +148,9 @@ class MoonshineModel:
             "encoder_attention_mask": np.ones(states.shape[:2], dtype=np.int64),
         }
         for layer in range(_LAYERS):
-            for index, name in enumerate(("decoder.key", "decoder.value", "encoder.key", "encoder.value")):
+            for index, name in enumerate(
+                ("decoder.key", "decoder.value", "encoder.key", "encoder.value")
+            ):
                 feeds[f"past_key_values.{layer}.{name}"] = cache[4 * layer + index]
         return feeds
 

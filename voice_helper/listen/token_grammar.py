@@ -11,11 +11,22 @@ from voice_helper.understand.numbers import parse_number
 
 # How Moonshine spells what the templates write out ("i am" is usually heard as "I'm").
 _CONTRACTED = {
-    ("i", "am"): "I'm", ("it", "is"): "it's", ("what", "is"): "what's", ("that", "is"): "that's",
-    ("is", "not"): "isn't", ("do", "not"): "don't", ("does", "not"): "doesn't",
-    ("can", "not"): "can't", ("will", "not"): "won't", ("i", "have"): "I've",
-    ("let", "us"): "let's", ("are", "not"): "aren't", ("did", "not"): "didn't",
-    ("i", "will"): "I'll", ("there", "is"): "there's", ("have", "not"): "haven't",
+    ("i", "am"): "I'm",
+    ("it", "is"): "it's",
+    ("what", "is"): "what's",
+    ("that", "is"): "that's",
+    ("is", "not"): "isn't",
+    ("do", "not"): "don't",
+    ("does", "not"): "doesn't",
+    ("can", "not"): "can't",
+    ("will", "not"): "won't",
+    ("i", "have"): "I've",
+    ("let", "us"): "let's",
+    ("are", "not"): "aren't",
+    ("did", "not"): "didn't",
+    ("i", "will"): "I'll",
+    ("there", "is"): "there's",
+    ("have", "not"): "haven't",
 }
 _END_MARKS = (".", "?", "!")
 
@@ -61,7 +72,9 @@ class TokenGrammar:
         todo, seen = list(states), set(states)
         while todo:
             node, stack = todo.pop()
-            reachable: list[State] = [(self.slot_roots[name], (after, *stack)) for name, after in node.slots]
+            reachable: list[State] = [
+                (self.slot_roots[name], (after, *stack)) for name, after in node.slots
+            ]
             if node.final and stack:
                 reachable.append((stack[0], stack[1:]))
             for state in reachable:

@@ -52,8 +52,9 @@ class RecognitionGrammar:
 
     def with_sentence(self, words: tuple[str, ...]) -> RecognitionGrammar:
         """The same grammar, one sentence more (a wake phrase)."""
-        return RecognitionGrammar((words, *self.sentences), self.slots, self.meaning,
-                                  self.careful, self.keep_free)
+        return RecognitionGrammar(
+            (words, *self.sentences), self.slots, self.meaning, self.careful, self.keep_free
+        )
 
     def phrases(self) -> list[str]:
         """A flat phrase list: sentences cut at their slots, plus every slot phrase (vosk).

@@ -30,8 +30,11 @@ def vosk_model_problems(path: Path) -> list[str]:
     """What is missing from a vosk model directory; empty when it looks complete."""
     if not path.is_dir():
         return [f"{path} is not a directory"]
-    problems = [f"{name} is missing" for name in ("am/final.mdl", "conf/model.conf")
-                if not (path / name).is_file()]
+    problems = [
+        f"{name} is missing"
+        for name in ("am/final.mdl", "conf/model.conf")
+        if not (path / name).is_file()
+    ]
     static = (path / "graph/HCLG.fst").is_file()
     dynamic = all((path / "graph" / name).is_file() for name in ("HCLr.fst", "Gr.fst"))
     if not (static or dynamic):
@@ -49,9 +52,13 @@ class VoskEngine(SpeechEngine):
 
     name = "vosk"
 
-    def __init__(self, model_dir: Path | str, *,
-                 recreate_after_utterances: int = RECREATE_AFTER_UTTERANCES,
-                 recreate_after_audio_s: float = RECREATE_AFTER_AUDIO_S):
+    def __init__(
+        self,
+        model_dir: Path | str,
+        *,
+        recreate_after_utterances: int = RECREATE_AFTER_UTTERANCES,
+        recreate_after_audio_s: float = RECREATE_AFTER_AUDIO_S,
+    ):
         self.model_dir = Path(model_dir)
         self.recreate_after_utterances = recreate_after_utterances
         self.recreate_after_audio_s = recreate_after_audio_s
@@ -61,8 +68,9 @@ class VoskEngine(SpeechEngine):
         self._audio_s = 0.0
         problems = vosk_model_problems(self.model_dir)
         if problems:
-            raise ModelMissing(f"No usable vosk model at {self.model_dir} ({'; '.join(problems)});"
-                               f" {FETCH_HINT}.")
+            raise ModelMissing(
+                f"No usable vosk model at {self.model_dir} ({'; '.join(problems)}); {FETCH_HINT}."
+            )
         import vosk
 
         vosk.SetLogLevel(-1)
@@ -70,16 +78,21 @@ class VoskEngine(SpeechEngine):
         try:
             self._model = vosk.Model(str(self.model_dir))
         except Exception as exc:  # vosk raises a bare Exception when Kaldi cannot load a file
-            raise ModelMissing(f"The vosk model at {self.model_dir} could not be loaded; it may "
-                               f"be damaged: run `voice-helper models verify`, then "
-                               f"`voice-helper models fetch` again.") from exc
+            raise ModelMissing(
+                f"The vosk model at {self.model_dir} could not be loaded; it may "
+                f"be damaged: run `voice-helper models verify`, then "
+                f"`voice-helper models fetch` again."
+            ) from exc
         self.grammar_capable = supports_grammar(self.model_dir)
         self.has_unknown_word = self.knows_word(UNKNOWN_WORD)
         self.grammar: list[str] | None = None
         """Phrases the recogniser is held to now (None: free-form)."""
         self._recognizer = self._new_recognizer()
-        _LOGGER.info("vosk model loaded from %s (grammar %s)", self.model_dir,
-                     "supported" if self.grammar_capable else "not supported: static graph")
+        _LOGGER.info(
+            "vosk model loaded from %s (grammar %s)",
+            self.model_dir,
+            "supported" if self.grammar_capable else "not supported: static graph",
+        )
 
     def knows_word(self, word: str) -> bool:
         """True when the word is in the model's vocabulary."""
@@ -89,8 +102,9 @@ class VoskEngine(SpeechEngine):
         """Hold recognition to these phrases (plus [unk] when the model has it); None frees it."""
         grammar = None if phrases is None else self._usable_phrases(phrases)
         if grammar is not None and not self.grammar_capable:
-            _LOGGER.warning("the vosk model at %s has no runtime graph; ignoring the grammar",
-                            self.model_dir)
+            _LOGGER.warning(
+                "the vosk model at %s has no runtime graph; ignoring the grammar", self.model_dir
+            )
             grammar = None
         if grammar == self.grammar:
             return
@@ -112,8 +126,11 @@ class VoskEngine(SpeechEngine):
             if normalised not in kept:
                 kept.append(normalised)
         if unknown:
-            _LOGGER.info("vosk grammar: left out %d phrase(s) with words the model does not "
-                         "know: %s", len(phrases) - len(kept), ", ".join(sorted(unknown)[:20]))
+            _LOGGER.info(
+                "vosk grammar: left out %d phrase(s) with words the model does not know: %s",
+                len(phrases) - len(kept),
+                ", ".join(sorted(unknown)[:20]),
+            )
         if not kept:
             _LOGGER.warning("vosk grammar: no phrase is usable; recognising free-form speech")
             return None
@@ -127,11 +144,14 @@ class VoskEngine(SpeechEngine):
             else:
                 entries = self.grammar + ([UNKNOWN_WORD] if self.has_unknown_word else [])
                 recognizer = self._vosk.KaldiRecognizer(
-                    self._model, SAMPLE_RATE, json.dumps(entries, ensure_ascii=False))
+                    self._model, SAMPLE_RATE, json.dumps(entries, ensure_ascii=False)
+                )
         except Exception as exc:  # a truncated graph loads as a model but fails here
-            raise ModelMissing(f"The vosk model at {self.model_dir} could not be used; it may be "
-                               f"damaged: run `voice-helper models verify`, then "
-                               f"`voice-helper models fetch --force`.") from exc
+            raise ModelMissing(
+                f"The vosk model at {self.model_dir} could not be used; it may be "
+                f"damaged: run `voice-helper models verify`, then "
+                f"`voice-helper models fetch --force`."
+            ) from exc
         recognizer.SetWords(True)
         return recognizer
 
@@ -139,10 +159,15 @@ class VoskEngine(SpeechEngine):
         """Count decoded audio; replace the recogniser when the schedule says so."""
         self._utterances += 1
         self._audio_s += seconds
-        if (self._utterances >= self.recreate_after_utterances
-                or self._audio_s >= self.recreate_after_audio_s):
-            _LOGGER.debug("new vosk recogniser after %d utterances, %.0f s of audio",
-                          self._utterances, self._audio_s)
+        if (
+            self._utterances >= self.recreate_after_utterances
+            or self._audio_s >= self.recreate_after_audio_s
+        ):
+            _LOGGER.debug(
+                "new vosk recogniser after %d utterances, %.0f s of audio",
+                self._utterances,
+                self._audio_s,
+            )
             self._recognizer = self._new_recognizer()
             self.recreated += 1
 
@@ -150,13 +175,12 @@ class VoskEngine(SpeechEngine):
         """Decode one utterance and return its text and mean word confidence."""
         pcm = to_int16(samples)
         for start in range(0, pcm.size, _CHUNK_SAMPLES):
-            self._recognizer.AcceptWaveform(pcm[start:start + _CHUNK_SAMPLES].tobytes())
+            self._recognizer.AcceptWaveform(pcm[start : start + _CHUNK_SAMPLES].tobytes())
         result = json.loads(self._recognizer.FinalResult())
         self._recreate_when_due(pcm.size / SAMPLE_RATE)
         words = [w for w in result.get("result", []) if w.get("word") != UNKNOWN_WORD]
         text = " ".join(w for w in str(result.get("text", "")).split() if w != UNKNOWN_WORD)
-        confidence = (float(np.mean([float(w.get("conf", 0.0)) for w in words]))
-                      if words else None)
+        confidence = float(np.mean([float(w.get("conf", 0.0)) for w in words])) if words else None
         return Transcript(text=text, confidence=confidence, engine=self.name)
 
     def reset(self) -> None:

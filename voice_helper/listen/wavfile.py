@@ -63,24 +63,28 @@ def _parse_riff(path: Path, data: bytes) -> tuple[WavFormat, bytes]:
     if len(data) < 12 or data[:4] not in (b"RIFF", b"RIFX") or data[8:12] != b"WAVE":
         raise AudioError(f"{path} is not a WAV file (no RIFF/WAVE header); {_HOW_TO_CONVERT}")
     if data[:4] == b"RIFX":
-        raise AudioError(f"{path} is a big-endian (RIFX) WAV, which is not supported; "
-                         + _HOW_TO_CONVERT)
+        raise AudioError(
+            f"{path} is a big-endian (RIFX) WAV, which is not supported; " + _HOW_TO_CONVERT
+        )
     fmt: WavFormat | None = None
     offset = 12
     while offset + 8 <= len(data):
-        chunk_id = data[offset:offset + 4]
+        chunk_id = data[offset : offset + 4]
         (size,) = struct.unpack_from("<I", data, offset + 4)
         body_start = offset + 8
         if chunk_id == b"fmt ":
-            fmt = _parse_fmt(path, data[body_start:body_start + size])
+            fmt = _parse_fmt(path, data[body_start : body_start + size])
         elif chunk_id == b"data":
             if fmt is None:
                 raise AudioError(f"{path}: WAV data chunk comes before its format chunk")
             # Streamed WAVs (e.g. written to a pipe) carry a placeholder size: take what is there.
             end = len(data) if size in (0, 0xFFFFFFFF) else min(len(data), body_start + size)
             if end < body_start + size and size not in (0, 0xFFFFFFFF):
-                _LOGGER.warning("%s: data chunk is cut short; using the %d bytes present",
-                                path, end - body_start)
+                _LOGGER.warning(
+                    "%s: data chunk is cut short; using the %d bytes present",
+                    path,
+                    end - body_start,
+                )
             block = fmt.channels * fmt.bits // 8
             payload = data[body_start:end]
             return fmt, payload[: len(payload) - len(payload) % block]
@@ -97,13 +101,17 @@ def _parse_fmt(path: Path, body: bytes) -> WavFormat:
     if tag == _EXTENSIBLE and len(body) >= 26:
         (tag,) = struct.unpack_from("<H", body, 24)  # first two bytes of the sub-format GUID
     if tag not in (_PCM, _FLOAT):
-        raise AudioError(f"{path}: WAV encoding {tag:#x} is not supported (only PCM and "
-                         f"float); {_HOW_TO_CONVERT}")
+        raise AudioError(
+            f"{path}: WAV encoding {tag:#x} is not supported (only PCM and "
+            f"float); {_HOW_TO_CONVERT}"
+        )
     is_float = tag == _FLOAT
     allowed = (32, 64) if is_float else (8, 16, 24, 32)
     if bits not in allowed or channels < 1 or rate < 1000:
-        raise AudioError(f"{path}: unsupported WAV format ({channels} channels, {rate} Hz, "
-                         f"{bits}-bit {'float' if is_float else 'PCM'}); {_HOW_TO_CONVERT}")
+        raise AudioError(
+            f"{path}: unsupported WAV format ({channels} channels, {rate} Hz, "
+            f"{bits}-bit {'float' if is_float else 'PCM'}); {_HOW_TO_CONVERT}"
+        )
     return WavFormat(rate=rate, channels=channels, bits=bits, is_float=is_float)
 
 
@@ -138,13 +146,14 @@ def resample(samples: np.ndarray, src_rate: int, dst_rate: int, half_taps: int =
     window = np.cos(np.clip(x / (half_taps + 1), -1.0, 1.0) * (np.pi / 2)) ** 2
     table = (cutoff * np.sinc(x) * window).astype(np.float32)
     n_out = samples.size * up // down
-    padded = np.concatenate([np.zeros(width, np.float32), samples.astype(np.float32),
-                             np.zeros(width + 1, np.float32)])
+    padded = np.concatenate(
+        [np.zeros(width, np.float32), samples.astype(np.float32), np.zeros(width + 1, np.float32)]
+    )
     out = np.empty(n_out, np.float32)
     step = max(1, 1_000_000 // offsets.size)  # bound the temporary matrices to a few MB
     for start in range(0, n_out, step):
         pos = np.arange(start, min(n_out, start + step), dtype=np.int64) * down
         base, phase = np.divmod(pos, up)
         taps = padded[base[:, None] + offsets[None, :] + width]
-        out[start:start + pos.size] = np.einsum("ij,ij->i", taps, table[phase])
+        out[start : start + pos.size] = np.einsum("ij,ij->i", taps, table[phase])
     return out

@@ -16,8 +16,21 @@ MAX_SESSION_ML = 500.0
 """Most one session can give: both breasts together rarely give more than 250 ml, so anything
 above twice that is a mishearing or a slip, and is refused rather than logged."""
 _NAMES = {"ml": ("millilitre", "millilitres"), "oz": ("ounce", "ounces"), "l": ("litre", "litres")}
-_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-          "eleven", "twelve")
+_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,13 @@ def amount_from_slots(slots: dict[str, Any], default_unit: str) -> Amount | Refu
     if total < 0:
         return Refusal("log_unclear", {})
     if total > MAX_SESSION_ML:
-        said = (float(slots.get("amount") or 0) + half) if left is None else total / ML_PER_UNIT[unit]
-        return Refusal("log_too_much", {"amount": say_number_of(said, unit),
-                                        "most": say_amount(MAX_SESSION_ML, default_unit)})
+        said = (
+            (float(slots.get("amount") or 0) + half) if left is None else total / ML_PER_UNIT[unit]
+        )
+        return Refusal(
+            "log_too_much",
+            {"amount": say_number_of(said, unit), "most": say_amount(MAX_SESSION_ML, default_unit)},
+        )
     return Amount(total, unit if unit in UNITS else default_unit, left, right)
 
 
@@ -76,8 +93,11 @@ def say_number_of(value: float, unit: str) -> str:
     if abs(fraction) < 1e-9:
         return f"{whole} {singular if whole == 1 else plural}"
     if abs(fraction - 0.5) < 1e-9:
-        return f"half {'an' if unit == 'oz' else 'a'} {singular}" if whole == 0 \
+        return (
+            f"half {'an' if unit == 'oz' else 'a'} {singular}"
+            if whole == 0
             else f"{_word(whole)} and a half {plural}"
+        )
     return f"{value:g} {plural}"
 
 
@@ -102,7 +122,9 @@ def _say_quarters(quarters: int) -> str:
     whole, rest = divmod(quarters, 4)
     part = {1: "a quarter", 2: "a half", 3: "three quarters"}.get(rest, "")
     if whole == 0:
-        return {1: "a quarter of an ounce", 2: "half an ounce", 3: "three quarters of an ounce"}[rest]
+        return {1: "a quarter of an ounce", 2: "half an ounce", 3: "three quarters of an ounce"}[
+            rest
+        ]
     if not part:
         return f"{whole} ounce" if whole == 1 else f"{whole} ounces"
     return f"{_word(whole)} and {part} ounces"

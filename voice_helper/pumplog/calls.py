@@ -20,8 +20,14 @@ from voice_helper.pumplog.talk import PumpLog, load_log_prompts
 
 _LOGGER = logging.getLogger(__name__)
 
-LOG_METHODS = ("log_amount", "correct_amount", "log_past_session", "ask_log", "amount_wanted",
-               "log_facts_json")
+LOG_METHODS = (
+    "log_amount",
+    "correct_amount",
+    "log_past_session",
+    "ask_log",
+    "amount_wanted",
+    "log_facts_json",
+)
 """Service methods the control socket's `call` may run for the log."""
 NOT_SAVED = "Sorry, I couldn't write that to your pumping log just now. Please say it again."
 
@@ -64,8 +70,12 @@ class PumpLogCalls:
     def _pumplog(self) -> PumpLog:
         conn = self._ledger().conn
         if self._log is None or self._log.store.conn is not conn:
-            self._log = PumpLog(PumpLogStore(conn), load_log_prompts(self.content_dir),
-                                self.settings.volume_unit, self.zone)
+            self._log = PumpLog(
+                PumpLogStore(conn),
+                load_log_prompts(self.content_dir),
+                self.settings.volume_unit,
+                self.zone,
+            )
         return self._log
 
     def _last_ended(self, log: PumpLog) -> Entry | None:

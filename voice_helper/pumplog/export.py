@@ -30,12 +30,19 @@ def write_csv(entries: list[Entry], path: Path, zone: tzinfo, unit: str) -> int:
             amount = "" if entry.ml is None else _amount(entry.ml, unit)
             notes = entry.notes
             if entry.amount and entry.amount.left_ml is not None:
-                sides = f"left {_amount(entry.amount.left_ml, unit)}, right " \
-                        f"{_amount(entry.amount.right_ml or 0, unit)} {unit}"
+                sides = (
+                    f"left {_amount(entry.amount.left_ml, unit)}, right "
+                    f"{_amount(entry.amount.right_ml or 0, unit)} {unit}"
+                )
                 notes = f"{notes}; {sides}" if notes else sides
-            writer.writerow((entry.started.astimezone(zone).isoformat(timespec="seconds"),
-                             entry.ended.astimezone(zone).isoformat(timespec="seconds"),
-                             amount, notes))
+            writer.writerow(
+                (
+                    entry.started.astimezone(zone).isoformat(timespec="seconds"),
+                    entry.ended.astimezone(zone).isoformat(timespec="seconds"),
+                    amount,
+                    notes,
+                )
+            )
             rows += 1
     path.chmod(0o600)
     return rows

@@ -101,11 +101,27 @@ def _figure(report: Report, zone: tzinfo):  # type: ignore[no-untyped-def]
     figure.suptitle(f"Pumping log, {report.first:%d %b} to {report.last:%d %b %Y}", fontsize=14)
     axes = figure.subplots(4, 1)
     panels = [
-        (axes[0], [d.sessions for d in report.days], SESSION_COLOUR, "Sessions per day", "sessions"),
-        (axes[1], [in_unit(d.ml, report.unit) for d in report.days], DAY_AMOUNT_COLOUR,
-         f"Amount per day ({report.unit})", report.unit),
-        (axes[3], [_hours(d.longest_gap) for d in report.days], GAP_COLOUR,
-         "Longest gap ending each day (hours)", "hours"),
+        (
+            axes[0],
+            [d.sessions for d in report.days],
+            SESSION_COLOUR,
+            "Sessions per day",
+            "sessions",
+        ),
+        (
+            axes[1],
+            [in_unit(d.ml, report.unit) for d in report.days],
+            DAY_AMOUNT_COLOUR,
+            f"Amount per day ({report.unit})",
+            report.unit,
+        ),
+        (
+            axes[3],
+            [_hours(d.longest_gap) for d in report.days],
+            GAP_COLOUR,
+            "Longest gap ending each day (hours)",
+            "hours",
+        ),
     ]
     for ax, values, colour, title, ylabel in panels:
         ax.bar(xs, values, color=colour, width=0.7)
@@ -126,9 +142,14 @@ def _figure(report: Report, zone: tzinfo):  # type: ignore[no-untyped-def]
     session_ax.set_ylim(0, max(amounts + [1]) * 1.15)
     if report.longest is not None:
         g = report.longest
-        figure.text(0.02, 0.01, f"Longest gap: {_hours(g.length)} hours, from "
-                    f"{g.start.astimezone(zone):%a %d %b %H:%M} to "
-                    f"{g.end.astimezone(zone):%a %d %b %H:%M}", fontsize=9)
+        figure.text(
+            0.02,
+            0.01,
+            f"Longest gap: {_hours(g.length)} hours, from "
+            f"{g.start.astimezone(zone):%a %d %b %H:%M} to "
+            f"{g.end.astimezone(zone):%a %d %b %H:%M}",
+            fontsize=9,
+        )
     figure.tight_layout(rect=(0, 0.03, 1, 0.97))
     return figure
 
@@ -140,18 +161,24 @@ def _html(report: Report, svg: str, zone: tzinfo) -> str:
     rows = "\n".join(
         f"<tr><td>{d.day:%a %d %b}</td><td class=sessions>{d.sessions}</td>"
         f"<td class=amount>{in_unit(d.ml, report.unit):g}</td>"
-        f"<td class=gap>{_hours(d.longest_gap):g}</td></tr>" for d in report.days)
+        f"<td class=gap>{_hours(d.longest_gap):g}</td></tr>"
+        for d in report.days
+    )
     sessions = "\n".join(
         f"<tr><td>{e.started.astimezone(zone):%a %d %b %H:%M}</td>"
         f"<td>{_minutes(e)}</td>"
         f"<td class=amount>{'' if e.ml is None else f'{in_unit(e.ml, report.unit):g}'}</td>"
-        f"<td>{esc(e.notes)}</td></tr>" for e in report.sessions)
+        f"<td>{esc(e.notes)}</td></tr>"
+        for e in report.sessions
+    )
     longest = ""
     if report.longest is not None:
         g = report.longest
-        longest = (f"<p id=longest>Longest gap: {_hours(g.length):g} hours, from "
-                   f"{g.start.astimezone(zone):%a %d %b %H:%M} to "
-                   f"{g.end.astimezone(zone):%a %d %b %H:%M}.</p>")
+        longest = (
+            f"<p id=longest>Longest gap: {_hours(g.length):g} hours, from "
+            f"{g.start.astimezone(zone):%a %d %b %H:%M} to "
+            f"{g.end.astimezone(zone):%a %d %b %H:%M}.</p>"
+        )
     total = sum(d.ml for d in report.days)
     count = sum(d.sessions for d in report.days)
     return f"""<!DOCTYPE html>
@@ -163,7 +190,7 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 8px;te
 <h1>Pumping log, {report.first:%d %b} to {report.last:%d %b %Y}</h1>
 <p id=summary>{count} sessions, {in_unit(total, report.unit):g} {unit} in 14 days.</p>
 {longest}
-{svg[svg.find("<svg"):]}
+{svg[svg.find("<svg") :]}
 <h2>Per day</h2>
 <table id=days><tr><th>day</th><th>sessions</th><th>amount ({unit})</th>
 <th>longest gap (hours)</th></tr>

@@ -89,8 +89,9 @@ def mean_ml(entries: list[Entry]) -> float | None:
     return sum(known) / len(known) if known else None
 
 
-def days(entries: list[Entry], last_day: date, count: int, zone: tzinfo,
-         now: datetime) -> list[DaySummary]:
+def days(
+    entries: list[Entry], last_day: date, count: int, zone: tzinfo, now: datetime
+) -> list[DaySummary]:
     """One summary per local day, the `count` days up to `last_day`, oldest first."""
     all_gaps = gaps(entries, now)
     summaries = []
@@ -99,8 +100,9 @@ def days(entries: list[Entry], last_day: date, count: int, zone: tzinfo,
         todays = [e for e in entries if e.started.astimezone(zone).date() == day]
         known = tuple(e.ml for e in todays if e.ml is not None)
         ending = [g.length for g in all_gaps if g.end.astimezone(zone).date() == day]
-        summaries.append(DaySummary(day, len(todays), sum(known), known,
-                                    max(ending, default=timedelta(0))))
+        summaries.append(
+            DaySummary(day, len(todays), sum(known), known, max(ending, default=timedelta(0)))
+        )
     return summaries
 
 

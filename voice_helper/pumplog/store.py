@@ -86,8 +86,14 @@ class PumpLogStore:
         with self.conn:
             self._put_amount(session_id, amount, now, notes)
 
-    def add_session(self, started: datetime, ended: datetime, amount: Amount | None,
-                    now: datetime, notes: str = "") -> int:
+    def add_session(
+        self,
+        started: datetime,
+        ended: datetime,
+        amount: Amount | None,
+        now: datetime,
+        notes: str = "",
+    ) -> int:
         """Log a whole session at once (said afterwards): the session and its amount together."""
         with self.conn:
             cursor = self.conn.execute(
@@ -102,8 +108,15 @@ class PumpLogStore:
     def _put_amount(self, session_id: int, amount: Amount, now: datetime, notes: str) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO amounts VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (session_id, amount.ml, amount.left_ml, amount.right_ml, amount.unit,
-             now.timestamp(), notes or None),
+            (
+                session_id,
+                amount.ml,
+                amount.left_ml,
+                amount.right_ml,
+                amount.unit,
+                now.timestamp(),
+                notes or None,
+            ),
         )
 
 
@@ -124,7 +137,8 @@ def read_log(directory: Path) -> list[Entry]:
         if "amounts" not in names:  # a log from before amounts: sessions only
             rows = ledger.conn.execute(
                 "SELECT id, started, ended, NULL, NULL, NULL, NULL, NULL, NULL FROM sessions "
-                "ORDER BY started").fetchall()
+                "ORDER BY started"
+            ).fetchall()
             return [_entry(row) for row in rows]
         return PumpLogStore(ledger.conn).entries()
     finally:

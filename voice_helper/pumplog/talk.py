@@ -41,8 +41,12 @@ FREQUENCY_GAP = timedelta(hours=4)
 """The content's threshold: "Has it been more than four hours between pumping sessions?"."""
 DROP_WORTH_SAYING = 0.15
 """A fall in the average session of at least this fraction is said in troubleshooting."""
-_PERIOD_WORDS = {"today": "today", "yesterday": "yesterday", "week": "in the last seven days",
-                 "all": "so far"}
+_PERIOD_WORDS = {
+    "today": "today",
+    "yesterday": "yesterday",
+    "week": "in the last seven days",
+    "all": "so far",
+}
 
 
 def load_log_prompts(content_dir: Path) -> dict[str, str]:
@@ -88,8 +92,12 @@ class PumpLog:
         """Whether to ask how much the session that just ended gave (and remember asking)."""
         if self.asking is not None and self._without_amount(self.asking):
             return True
-        if (last_ended is not None and last_ended.ended is not None
-                and now - last_ended.ended <= JUST_ENDED and last_ended.amount is None):
+        if (
+            last_ended is not None
+            and last_ended.ended is not None
+            and now - last_ended.ended <= JUST_ENDED
+            and last_ended.amount is None
+        ):
             self.asking = last_ended.session_id
             return True
         return False
@@ -102,8 +110,12 @@ class PumpLog:
         """The session a bare amount belongs to: the one asked about, or one that just ended."""
         if self.asking is not None and self._without_amount(self.asking):
             return self.asking
-        if (last_ended is not None and last_ended.ended is not None and last_ended.amount is None
-                and now - last_ended.ended <= ASK_WINDOW):
+        if (
+            last_ended is not None
+            and last_ended.ended is not None
+            and last_ended.amount is None
+            and now - last_ended.ended <= ASK_WINDOW
+        ):
             return last_ended.session_id
         return None
 
@@ -113,7 +125,9 @@ class PumpLog:
         if isinstance(amount, Refusal):
             return self._refused(amount)
         if session_id is None:
-            self.store.add_session(now, now, amount, now, notes="amount said without a timed session")
+            self.store.add_session(
+                now, now, amount, now, notes="amount said without a timed session"
+            )
             self.asking = None
             return self.say("log_logged_new", amount=say_amount(amount.ml, amount.unit))
         self.store.set_amount(session_id, amount, now)
@@ -125,9 +139,12 @@ class PumpLog:
         if amount.ml == 0:
             return self.say("log_logged_nothing")
         if amount.left_ml is not None and amount.right_ml is not None:
-            return self.say("log_logged_sides", left=say_amount(amount.left_ml, amount.unit),
-                            right=say_amount(amount.right_ml, amount.unit),
-                            amount=say_amount(amount.ml, amount.unit))
+            return self.say(
+                "log_logged_sides",
+                left=say_amount(amount.left_ml, amount.unit),
+                right=say_amount(amount.right_ml, amount.unit),
+                amount=say_amount(amount.ml, amount.unit),
+            )
         return self.say("log_logged", amount=say_amount(amount.ml, amount.unit))
 
     def correct(self, slots: dict[str, Any], now: datetime) -> str:
@@ -140,8 +157,11 @@ class PumpLog:
         if isinstance(amount, Refusal):
             return self._refused(amount)
         self.store.set_amount(last.session_id, amount, now, last.notes)
-        return self.say("log_corrected", old=say_amount(last.amount.ml, last.amount.unit),
-                        new=say_amount(amount.ml, amount.unit))
+        return self.say(
+            "log_corrected",
+            old=say_amount(last.amount.ml, last.amount.unit),
+            new=say_amount(amount.ml, amount.unit),
+        )
 
     def log_past(self, slots: dict[str, Any], now: datetime) -> str:
         """Log a session said afterwards ("at six this morning, eighty millilitres")."""
@@ -185,7 +205,8 @@ class PumpLog:
         local = now.astimezone(self.zone)
         candidates = [
             (local - timedelta(days=back)).replace(hour=h, minute=minute, second=0, microsecond=0)
-            for h in hours for back in (0, 1)
+            for h in hours
+            for back in (0, 1)
         ]
         past = [c for c in candidates if c <= local]
         return max(past) if past else None
@@ -194,8 +215,9 @@ class PumpLog:
 
     def ask(self, question: str, period: str | None, now: datetime) -> str:
         """Answer how much, how many times, the average, or the biggest session."""
-        period = period or {"total": "today", "count": "today", "average": "week"}.get(question,
-                                                                                      "all")
+        period = period or {"total": "today", "count": "today", "average": "week"}.get(
+            question, "all"
+        )
         start, end = period_window(period, now, self.zone)
         entries = self.store.entries(start, end)
         words = _PERIOD_WORDS[period]
@@ -207,21 +229,33 @@ class PumpLog:
         if not known:
             return self.say("log_no_amounts", period=words)
         if question == "total":
-            text = self.say("log_total", period=words,
-                            amount=say_amount(sum(e.ml or 0 for e in known), self.unit),
-                            sessions=count_times(len(known), "session", "sessions"))
+            text = self.say(
+                "log_total",
+                period=words,
+                amount=say_amount(sum(e.ml or 0 for e in known), self.unit),
+                sessions=count_times(len(known), "session", "sessions"),
+            )
             if len(known) < len(entries):
-                text += " " + self.say("log_missing_amounts", sessions=count_times(
-                    len(entries) - len(known), "session", "sessions"))
+                text += " " + self.say(
+                    "log_missing_amounts",
+                    sessions=count_times(len(entries) - len(known), "session", "sessions"),
+                )
             return text
         if question == "average":
             average = mean_ml(known) or 0.0
-            return self.say("log_average", period=words, amount=say_amount(average, self.unit, True),
-                            sessions=count_times(len(known), "session", "sessions"))
+            return self.say(
+                "log_average",
+                period=words,
+                amount=say_amount(average, self.unit, True),
+                sessions=count_times(len(known), "session", "sessions"),
+            )
         biggest = max(known, key=lambda e: (e.ml or 0, e.started))
-        return self.say("log_biggest", period="" if period == "all" else words,
-                        when=say_clock(biggest.started, now, self.zone),
-                        amount=say_amount(biggest.ml or 0, self.unit))
+        return self.say(
+            "log_biggest",
+            period="" if period == "all" else words,
+            when=say_clock(biggest.started, now, self.zone),
+            amount=say_amount(biggest.ml or 0, self.unit),
+        )
 
     # Troubleshooting ------------------------------------------------------------------------
 
@@ -245,10 +279,19 @@ class PumpLog:
         gap = longest_gap(week, day_start, now)
         if gap is None:
             return None
-        where = "overnight" if overnight(gap, self.zone) else (
-            f"between {clock_words(gap.start, self.zone)} and {clock_words(gap.end, self.zone)}")
-        text = self.say("log_frequency", times=count_times(len(recent)),
-                        gap=speak_duration(_to_minute(gap.length)), where=where)
+        where = (
+            "overnight"
+            if overnight(gap, self.zone)
+            else (
+                f"between {clock_words(gap.start, self.zone)} and {clock_words(gap.end, self.zone)}"
+            )
+        )
+        text = self.say(
+            "log_frequency",
+            times=count_times(len(recent)),
+            gap=speak_duration(_to_minute(gap.length)),
+            where=where,
+        )
         long = gap.length > FREQUENCY_GAP
         verdict = self.say("log_frequency_long" if long else "log_frequency_fine")
         return LogFacts(" ".join(part for part in (text, drop, verdict) if part), long)
@@ -257,15 +300,21 @@ class PumpLog:
         """`Your sessions in the last 24 hours gave ... less than your usual ...`, or ""."""
         day_start = now - timedelta(hours=24)
         recent = mean_ml(in_window(week, day_start, now))
-        before = [e for e in in_window(week, now - timedelta(days=8), day_start) if e.ml is not None]
+        before = [
+            e for e in in_window(week, now - timedelta(days=8), day_start) if e.ml is not None
+        ]
         usual = mean_ml(before)
         if recent is None or usual is None or len(before) < 2 or usual <= 0:
             return ""
         fall = 1 - recent / usual
         if fall < DROP_WORTH_SAYING:
             return ""
-        return self.say("log_output_drop", recent=say_amount(recent, self.unit, True),
-                        usual=say_amount(usual, self.unit, True), percent=str(round(fall * 100)))
+        return self.say(
+            "log_output_drop",
+            recent=say_amount(recent, self.unit, True),
+            usual=say_amount(usual, self.unit, True),
+            percent=str(round(fall * 100)),
+        )
 
 
 def _to_minute(length: timedelta) -> timedelta:

@@ -33,8 +33,9 @@ class Cue:
     """The words."""
 
 
-def cue_script(exercise: BreathingExercise,
-               speaking: Callable[[str], float] = lambda text: 0.0) -> list[Cue]:
+def cue_script(
+    exercise: BreathingExercise, speaking: Callable[[str], float] = lambda text: 0.0
+) -> list[Cue]:
     """Every cue with its time after the intro: settle, each phase of each round, then close.
 
     A phase lasts its full `seconds` from the start of its cue; a cue that takes longer to say
@@ -114,7 +115,8 @@ class BreathingRunner:
         with self._lock:
             now = self._clock() if now is None else now
             waited = self.started_at is not None and (
-                now >= self.started_at + self._intro_seconds + self._intro_wait)
+                now >= self.started_at + self._intro_seconds + self._intro_wait
+            )
             if self.intro_end is None and waited:
                 _LOGGER.warning("no word that the breathing intro ended; starting the cues")
                 self.intro_end = now
@@ -144,8 +146,7 @@ class BreathingRunner:
     @property
     def running(self) -> bool:
         """Whether cues are still to come."""
-        return not self._stopped and self.started_at is not None and self._next < len(
-            self.script)
+        return not self._stopped and self.started_at is not None and self._next < len(self.script)
 
 
 class _RealTimeDriver:
@@ -214,8 +215,9 @@ class BreathingCoach:
             or next(iter(exercises.values()))
         )
 
-    def start(self, exercise_id: str | None, now: datetime,
-              intro_text: str | None = None) -> BreathingExercise:
+    def start(
+        self, exercise_id: str | None, now: datetime, intro_text: str | None = None
+    ) -> BreathingExercise:
         """Stop any exercise running and start this one; its intro (`intro_text`, default the
         exercise's own) is being said now, and the cues follow once it has been said."""
         exercise = self.choose(exercise_id)
@@ -235,7 +237,9 @@ class BreathingCoach:
         intro = intro_text or exercise.intro
         rate = self.settings.rate
         runner = BreathingRunner(
-            exercise, emit, clock,
+            exercise,
+            emit,
+            clock,
             intro_seconds=estimate_seconds(intro, rate),
             speaking=lambda text: estimate_seconds(text, rate),
             wait_for_intro=self.wait_for_intro,

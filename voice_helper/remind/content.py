@@ -22,7 +22,9 @@ MAX_WORDS = 30
 """Longest sentence a listener can follow by ear."""
 
 _PROMPT_SCHEMA = {
-    "id": Field(str), "when": Field(list, items=str), "text": Field(str),
+    "id": Field(str),
+    "when": Field(list, items=str),
+    "text": Field(str),
     "source": Field((str, list)),
 }
 _PHASE_SCHEMA = {"cue": Field(str), "seconds": Field(float)}
@@ -134,10 +136,16 @@ def _check_relaxation(path: Path, raw: Any, sources: dict[str, str]) -> list[Pro
                 )
         _words_problem(checker, lines.get("text", 1), f"prompts[{index}].text", prompt.get("text"))
         if "source" in prompt:
-            keys = check_cited(checker, prompt["source"], sources, f"prompts[{index}].source",
-                               lines.get("source", 1))
-            check_mastitis_caveat(checker, prompt.get("text"), keys, f"prompts[{index}].text",
-                                  lines.get("text", 1))
+            keys = check_cited(
+                checker,
+                prompt["source"],
+                sources,
+                f"prompts[{index}].source",
+                lines.get("source", 1),
+            )
+            check_mastitis_caveat(
+                checker, prompt.get("text"), keys, f"prompts[{index}].text", lines.get("text", 1)
+            )
     return checker.problems
 
 
@@ -152,8 +160,11 @@ def _check_cue_fits(checker: Checker, phase: Any, where: str) -> None:
     seconds = phase.get("seconds")
     speaking = estimate_seconds(phase["cue"])
     if _number(seconds) and speaking > seconds:
-        checker.add(getattr(phase, "key_lines", {}).get("cue", 1), f"{where}.cue",
-                    f"takes about {speaking:.1f} s to say, longer than its {seconds} s phase")
+        checker.add(
+            getattr(phase, "key_lines", {}).get("cue", 1),
+            f"{where}.cue",
+            f"takes about {speaking:.1f} s to say, longer than its {seconds} s phase",
+        )
 
 
 def _check_breathing(path: Path, raw: Any, sources: dict[str, str]) -> list[Problem]:
@@ -192,8 +203,11 @@ def _check_breathing(path: Path, raw: Any, sources: dict[str, str]) -> list[Prob
             _words_problem(checker, lines.get(key, 1), f"{where}.{key}", exercise.get(key))
         caution = exercise.get("caution")
         if isinstance(caution, str) and "dizzy" not in caution.lower():
-            checker.add(lines.get("caution", 1), f"{where}.caution",
-                        "should tell her to stop if she feels dizzy")
+            checker.add(
+                lines.get("caution", 1),
+                f"{where}.caution",
+                "should tell her to stop if she feels dizzy",
+            )
     return checker.problems
 
 

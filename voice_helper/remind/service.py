@@ -132,7 +132,10 @@ class ReminderService(PumpLogCalls):
         # speech_reports: the channel calls speech_finished() after each utterance, so the
         # breathing cues can wait for the intro to have been said.
         self.coach = BreathingCoach(
-            self.content, settings, self.zone, self.delivery.hand_unlogged,
+            self.content,
+            settings,
+            self.zone,
+            self.delivery.hand_unlogged,
             clock=(lambda: self.now().timestamp()) if clock is not None else None,
             wait_for_intro=speech_reports,
         )

@@ -161,15 +161,17 @@ class SpeechChannel:
             self._cancel.set()
             return self._current.utterance
 
-    def clear(self, from_priority: Priority = Priority.SAFETY,
-              through: Priority | None = None) -> list[Utterance]:
+    def clear(
+        self, from_priority: Priority = Priority.SAFETY, through: Priority | None = None
+    ) -> list[Utterance]:
         """Drop queued utterances of `from_priority` and anything less urgent (down to
         `through`, if given); return them."""
         last = max(Priority) if through is None else through
         with self._cond:
             dropped = [e for e in self._queue if from_priority <= e.utterance.priority <= last]
-            self._queue = [e for e in self._queue
-                           if not from_priority <= e.utterance.priority <= last]
+            self._queue = [
+                e for e in self._queue if not from_priority <= e.utterance.priority <= last
+            ]
             self._cond.notify_all()
         for entry in dropped:
             entry.future.cancel()

@@ -8,9 +8,28 @@ from voice_helper.listen.transcript import MeaningOf, RecognitionGrammar
 from voice_helper.understand.numbers import duration_phrases
 from voice_helper.understand.templates import DURATION, NUMBER, IntentTemplates
 
-_NUMBER_NAMES = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                 "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-                 "eighteen", "nineteen")
+_NUMBER_NAMES = (
+    "",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
 _TEN_NAMES = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
 
@@ -30,8 +49,9 @@ ANSWER_MEANINGS: frozenset[Hashable] = frozenset({("yes", ()), ("no", ())})
 _BARE_NUMBERS = ("five", "ten", "fifteen", "twenty", "thirty", "forty five", "sixty")
 # Amounts and clock hours said to the pumping log ("I got eighty millilitres", "at six"): without
 # them the grammar pass can only offer the numbers above, and a misheard "eighty" stays misheard.
-_LOG_NUMBERS = tuple(dict.fromkeys(
-    [say for say in (_say(n) for n in (*range(1, 21), *range(25, 205, 5), 250, 300))]))
+_LOG_NUMBERS = tuple(
+    dict.fromkeys([say for say in (_say(n) for n in (*range(1, 21), *range(25, 205, 5), 250, 300))])
+)
 
 
 def recognition_grammar(
@@ -46,7 +66,10 @@ def recognition_grammar(
     heard in them must reach the safety rules as heard, not as the nearest command).
     """
     sentences = tuple(dict.fromkeys(s.tokens for s in templates.for_intents(allowed)))
-    slots = ((DURATION, tuple(duration_phrases())),
-             (NUMBER, tuple(dict.fromkeys(_BARE_NUMBERS + _LOG_NUMBERS))))
-    return RecognitionGrammar(sentences, slots, meaning, ANSWER_MEANINGS if meaning else frozenset(),
-                              keep_free)
+    slots = (
+        (DURATION, tuple(duration_phrases())),
+        (NUMBER, tuple(dict.fromkeys(_BARE_NUMBERS + _LOG_NUMBERS))),
+    )
+    return RecognitionGrammar(
+        sentences, slots, meaning, ANSWER_MEANINGS if meaning else frozenset(), keep_free
+    )

@@ -6,11 +6,31 @@ from dataclasses import dataclass, field
 from typing import Any
 
 INTENT_NAMES = (
-    "crisis", "troubleshoot", "ask_cause", "urgent_symptom",
-    "yes", "no", "repeat", "next", "back", "stop", "help",
-    "start_breathing", "set_reminder", "list_reminders", "cancel_reminders", "snooze",
-    "start_session", "end_session", "last_session", "missed",
-    "log_amount", "answer_amount", "correct_amount", "log_past_session", "ask_log",
+    "crisis",
+    "troubleshoot",
+    "ask_cause",
+    "urgent_symptom",
+    "yes",
+    "no",
+    "repeat",
+    "next",
+    "back",
+    "stop",
+    "help",
+    "start_breathing",
+    "set_reminder",
+    "list_reminders",
+    "cancel_reminders",
+    "snooze",
+    "start_session",
+    "end_session",
+    "last_session",
+    "missed",
+    "log_amount",
+    "answer_amount",
+    "correct_amount",
+    "log_past_session",
+    "ask_log",
 )
 """Every intent name; a contract shared with the dialogue, the reminders and the tests."""
 

@@ -77,9 +77,13 @@ class IntentMatcher:
     otherwise the utterance is rejected and the assistant asks again rather than guess.
     """
 
-    def __init__(self, templates: IntentTemplates, min_similarity: float = DEFAULT_MIN_SIMILARITY,
-                 min_sound_similarity: float = DEFAULT_MIN_SOUND_SIMILARITY,
-                 min_margin: float = DEFAULT_MIN_MARGIN):
+    def __init__(
+        self,
+        templates: IntentTemplates,
+        min_similarity: float = DEFAULT_MIN_SIMILARITY,
+        min_sound_similarity: float = DEFAULT_MIN_SOUND_SIMILARITY,
+        min_margin: float = DEFAULT_MIN_MARGIN,
+    ):
         self.templates = templates
         self.min_similarity = min_similarity
         self.min_sound_similarity = min_sound_similarity
@@ -138,12 +142,18 @@ class IntentMatcher:
         sentence = self.templates.sentences[index]
         if acceptable and best - runner_up >= self.min_margin:
             return self._result(text, sentence, values, best)
-        _LOGGER.debug("rejected %r: nearest %r %.2f, next meaning %.2f", text,
-                      " ".join(sentence.tokens), best, runner_up)
+        _LOGGER.debug(
+            "rejected %r: nearest %r %.2f, next meaning %.2f",
+            text,
+            " ".join(sentence.tokens),
+            best,
+            runner_up,
+        )
         return Match(text, None, best, " ".join(sentence.tokens))
 
-    def _rank(self, reduced: list[str], query: str,
-              allowed: set[str] | None) -> list[tuple[float, bool, int]]:
+    def _rank(
+        self, reduced: list[str], query: str, allowed: set[str] | None
+    ) -> list[tuple[float, bool, int]]:
         """(score, acceptable, sentence index) of the nearest sentence of each meaning, best first.
 
         Acceptable: near enough word for word with every slot word heard, or near enough in
@@ -151,15 +161,27 @@ class IntentMatcher:
         count as rival meanings.
         """
         sounds = sound_string(reduced, _PLACEHOLDER_SOUNDS)
-        words = {i: c for i, c in enumerate(self._encoded)
-                 if allowed is None or self.templates.sentences[i].intent in allowed}
+        words = {
+            i: c
+            for i, c in enumerate(self._encoded)
+            if allowed is None or self.templates.sentences[i].intent in allowed
+        }
         if not words:
             return []
-        near = process.extract(query, words, scorer=Levenshtein.normalized_similarity,
-                               limit=_CANDIDATES, score_cutoff=0.5)
-        near += process.extract(sounds, {i: self._sounds[i] for i in words},
-                                scorer=Levenshtein.normalized_similarity, limit=_CANDIDATES,
-                                score_cutoff=0.5)
+        near = process.extract(
+            query,
+            words,
+            scorer=Levenshtein.normalized_similarity,
+            limit=_CANDIDATES,
+            score_cutoff=0.5,
+        )
+        near += process.extract(
+            sounds,
+            {i: self._sounds[i] for i in words},
+            scorer=Levenshtein.normalized_similarity,
+            limit=_CANDIDATES,
+            score_cutoff=0.5,
+        )
         present = set(reduced)
         by_meaning: dict[tuple, tuple[float, bool, int]] = {}
         for index in {i for *_, i in near}:
@@ -172,14 +194,16 @@ class IntentMatcher:
             score = max(word_score, sound_score) - (0.0 if heard_values else _UNHEARD_VALUE_PENALTY)
             acceptable = (word_score >= self.min_similarity and heard_values) or (
                 sound_score >= self.min_sound_similarity
-                and (heard_values or _values_sound_heard(sentence.value_tokens, reduced)))
+                and (heard_values or _values_sound_heard(sentence.value_tokens, reduced))
+            )
             meaning = (sentence.intent, sentence.slots, sentence.number_slots)
             if meaning not in by_meaning or score > by_meaning[meaning][0]:
                 by_meaning[meaning] = (score, acceptable, index)
         return sorted(by_meaning.values(), key=lambda item: item[0], reverse=True)
 
-    def _result(self, text: str, sentence: Sentence, values: list[tuple[str, float]],
-                score: float) -> Match:
+    def _result(
+        self, text: str, sentence: Sentence, values: list[tuple[str, float]], score: float
+    ) -> Match:
         slots = dict(sentence.slots)
         wanted = [t for t in sentence.tokens if t in (DURATION, NUMBER)]
         heard = [kind for kind, _ in values]
@@ -198,13 +222,27 @@ class IntentMatcher:
 def _values_sound_heard(values: frozenset[str], tokens: list[str]) -> bool:
     """True when each slot word sounds like some word of the transcript ("dress" for "stress")."""
     keys = [sound_key(token) for token in tokens]
-    return all(max((Levenshtein.normalized_similarity(sound_key(value), key) for key in keys),
-                   default=0.0) >= _VALUE_SOUND_SIMILARITY for value in values)
+    return all(
+        max((Levenshtein.normalized_similarity(sound_key(value), key) for key in keys), default=0.0)
+        >= _VALUE_SOUND_SIMILARITY
+        for value in values
+    )
 
 
 _LEADING_COURTESY = (
-    ("can", "you"), ("could", "you"), ("would", "you"), ("will", "you"), ("please",),
-    ("okay",), ("so",), ("hey",), ("well",), ("and",), ("now",), ("alright",), ("hmm",),
+    ("can", "you"),
+    ("could", "you"),
+    ("would", "you"),
+    ("will", "you"),
+    ("please",),
+    ("okay",),
+    ("so",),
+    ("hey",),
+    ("well",),
+    ("and",),
+    ("now",),
+    ("alright",),
+    ("hmm",),
 )
 _TRAILING_COURTESY = (("please",), ("thanks",), ("thank", "you"), ("now",))
 

@@ -35,8 +35,17 @@ REGULARISATION = 20.0
 """Logistic regression's C: how closely it may follow the training sentences."""
 MODEL_VERSION = 2
 """Bumped when the features or the classifier change, so an old cached model is not used."""
-_SAMPLE_DURATIONS = ("three hours", "two hours", "an hour", "ninety minutes", "half an hour",
-                     "ten minutes", "two and a half hours", "4 hours", "20 minutes")
+_SAMPLE_DURATIONS = (
+    "three hours",
+    "two hours",
+    "an hour",
+    "ninety minutes",
+    "half an hour",
+    "ten minutes",
+    "two and a half hours",
+    "4 hours",
+    "20 minutes",
+)
 SAFETY_LABELS = frozenset({"crisis", "urgent_symptom"})
 """Caught first by the safety rules (understand/safety.py); the model is a second net for them."""
 
@@ -84,15 +93,18 @@ class Guess:
     runner_up_probability: float
 
 
-def template_examples(templates: IntentTemplates, per_label: int = TEMPLATE_SAMPLES,
-                      seed: int = 0) -> list[Example]:
+def template_examples(
+    templates: IntentTemplates, per_label: int = TEMPLATE_SAMPLES, seed: int = 0
+) -> list[Example]:
     """A sample of the expanded templates, numbers filled in, at most per_label per meaning."""
     rng = random.Random(seed)
     by_label: dict[str, list[str]] = {}
     for sentence in templates.sentences:
         label = meaning_label(sentence.intent, dict(sentence.slots))
-        words = [rng.choice(_SAMPLE_DURATIONS) if t == DURATION else "ten" if t == NUMBER else t
-                 for t in sentence.tokens]
+        words = [
+            rng.choice(_SAMPLE_DURATIONS) if t == DURATION else "ten" if t == NUMBER else t
+            for t in sentence.tokens
+        ]
         by_label.setdefault(label, []).append(" ".join(words))
     examples = []
     for label, texts in sorted(by_label.items()):
@@ -142,8 +154,9 @@ class _Embedder:
         folder = Path(next(iter(spec.submodule_search_locations)))
         table = load_file(str(folder / "weights" / "l2_supercat_256.safetensors"))
         cls._table = np.ascontiguousarray(table["embedding.weight"].astype(np.float32))
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizers" /
-                                            "l2_supercat_tokenizer_config.json"))
+        tokenizer = Tokenizer.from_file(
+            str(folder / "tokenizers" / "l2_supercat_tokenizer_config.json")
+        )
         tokenizer.enable_padding()
         tokenizer.no_truncation()
         cls._tokenizer = tokenizer
@@ -153,10 +166,12 @@ class _Embedder:
         if cls._table is None:
             cls._load()
         assert cls._table is not None
-        encoded = cls._tokenizer.encode_batch(texts, is_pretokenized=False,
-                                              add_special_tokens=False)
-        ids = np.clip(np.array([e.ids for e in encoded], dtype=np.int64), 0,
-                      cls._table.shape[0] - 1)
+        encoded = cls._tokenizer.encode_batch(
+            texts, is_pretokenized=False, add_special_tokens=False
+        )
+        ids = np.clip(
+            np.array([e.ids for e in encoded], dtype=np.int64), 0, cls._table.shape[0] - 1
+        )
         mask = np.array([e.attention_mask for e in encoded], dtype=np.float32)
         summed = np.sum(cls._table[ids] * mask[..., np.newaxis], axis=1, dtype=np.float32)
         pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
@@ -184,7 +199,8 @@ class MeaningModel:
         texts = [e.text.lower() for e in examples]
         vectorizer = make_union(
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+        )
         vectorizer.fit(texts)
         classifier = LogisticRegression(C=REGULARISATION, max_iter=3000)
         model = cls(vectorizer, classifier, features)
@@ -206,8 +222,11 @@ class MeaningModel:
         """The likeliest meaning among the allowed labels (all when None), household talk included."""
         probabilities = self._classifier.predict_proba(self._features([text]))[0]
         order = np.argsort(probabilities)[::-1]
-        ranked = [(self.labels[i], float(probabilities[i])) for i in order
-                  if allowed is None or self.labels[i] in allowed or self.labels[i] == OUT_OF_SCOPE]
+        ranked = [
+            (self.labels[i], float(probabilities[i]))
+            for i in order
+            if allowed is None or self.labels[i] in allowed or self.labels[i] == OUT_OF_SCOPE
+        ]
         best, runner = ranked[0], ranked[1] if len(ranked) > 1 else (OUT_OF_SCOPE, 0.0)
         return Guess(best[0], best[1], runner[0], runner[1])
 
@@ -232,8 +251,15 @@ def load_or_train(examples: list[Example], cache_dir: Path | None) -> MeaningMod
                 model = pickle.load(handle)  # our own file, written below, mode 0600
             if isinstance(model, MeaningModel):
                 return model
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-                ValueError, TypeError):  # a partial or old file: train again
+        except (
+            OSError,
+            EOFError,
+            pickle.UnpicklingError,
+            AttributeError,
+            ImportError,
+            ValueError,
+            TypeError,
+        ):  # a partial or old file: train again
             _LOGGER.warning("could not read the cached meaning model %s; training again", path)
     model = MeaningModel.train(examples)
     if path is not None:

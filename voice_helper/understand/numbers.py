@@ -8,21 +8,52 @@ from dataclasses import dataclass
 _DIGITS = re.compile(r"^\d{1,6}(\.\d{1,3})?$")
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _UNIT_MINUTES = {
-    "minute": 1, "minutes": 1, "min": 1, "mins": 1,
-    "hour": 60, "hours": 60, "hr": 60, "hrs": 60, "h": 60,
+    "minute": 1,
+    "minutes": 1,
+    "min": 1,
+    "mins": 1,
+    "hour": 60,
+    "hours": 60,
+    "hr": 60,
+    "hrs": 60,
+    "h": 60,
 }
-NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | {"hundred", "thousand", "a", "an", "and",
-                                                        "half"}
+NUMBER_WORDS = (
+    frozenset(_UNITS) | frozenset(_TENS) | {"hundred", "thousand", "a", "an", "and", "half"}
+)
 """Words that can appear inside a spoken number or duration."""
 
 
@@ -82,8 +113,12 @@ def _parse_below_thousand(tokens: list[str], i: int) -> tuple[float, int] | None
         if rest:
             value, end = value + rest[0], rest[1]
     # "two point five": recognisers write a spoken 2.5 out in words.
-    if tokens[end : end + 1] == ["point"] and end + 1 < len(tokens) \
-            and tokens[end + 1] in _UNITS and _UNITS[tokens[end + 1]] < 10:
+    if (
+        tokens[end : end + 1] == ["point"]
+        and end + 1 < len(tokens)
+        and tokens[end + 1] in _UNITS
+        and _UNITS[tokens[end + 1]] < 10
+    ):
         return value + _UNITS[tokens[end + 1]] / 10, end + 2
     return float(value), end
 
@@ -181,7 +216,9 @@ def find_spans(tokens: list[str]) -> list[Span]:
             i = duration[1]
             continue
         if tokens[i] not in ("a", "an", "and", "half") or tokens[i + 1 : i + 2] in (
-            ["hundred"], ["thousand"]):
+            ["hundred"],
+            ["thousand"],
+        ):
             number = parse_number(tokens, i)
             if number:
                 spans.append(Span(i, number[1], number[0], False))
@@ -193,8 +230,7 @@ def find_spans(tokens: list[str]) -> list[Span]:
 
 def duration_phrases() -> list[str]:
     """Common spoken durations, for recogniser grammars (a closed list cannot cover them all)."""
-    words = {v: k for k, v in _UNITS.items()} | {v: k for k, v in _TENS.items()
-                                                            if k != "fourty"}
+    words = {v: k for k, v in _UNITS.items()} | {v: k for k, v in _TENS.items() if k != "fourty"}
 
     def say(n: int) -> str:
         if n in words:

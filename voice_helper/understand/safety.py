@@ -45,12 +45,17 @@ class Word:
 def _word_matches(text: str, prefix: bool, token: str) -> bool:
     if prefix:
         return token.startswith(text) or (
-            len(text) >= FUZZY_MIN_LETTERS and len(token) >= len(text)
-            and Levenshtein.normalized_similarity(token[: len(text)], text) >= FUZZY_SIMILARITY)
+            len(text) >= FUZZY_MIN_LETTERS
+            and len(token) >= len(text)
+            and Levenshtein.normalized_similarity(token[: len(text)], text) >= FUZZY_SIMILARITY
+        )
     if token == text:
         return True
-    return (len(text) >= FUZZY_MIN_LETTERS and len(token) >= FUZZY_MIN_LETTERS
-            and Levenshtein.normalized_similarity(token, text) >= FUZZY_SIMILARITY)
+    return (
+        len(text) >= FUZZY_MIN_LETTERS
+        and len(token) >= FUZZY_MIN_LETTERS
+        and Levenshtein.normalized_similarity(token, text) >= FUZZY_SIMILARITY
+    )
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,9 @@ class Part:
                 continue
             for words in self.choices:
                 end = start + len(words)
-                if end <= len(tokens) and all(w.matches(t) for w, t in zip(words, tokens[start:end])):
+                if end <= len(tokens) and all(
+                    w.matches(t) for w, t in zip(words, tokens[start:end])
+                ):
                     found.append(start)
                     break
         return found
@@ -211,8 +218,10 @@ class SafetyDetector:
 
 def red_flag_reply(content: SafetyContent, hit: SafetyHit) -> str:
     """What was heard, every sign of its kind, and what to do (the infection group by default)."""
-    group = next((g for g in content.groups if g.id == hit.group),
-                 next(g for g in content.groups if g.id == "infection"))
+    group = next(
+        (g for g in content.groups if g.id == hit.group),
+        next(g for g in content.groups if g.id == "infection"),
+    )
     signs = [s.say for s in group.symptoms]
     listed = signs[0] if len(signs) == 1 else f"{', '.join(signs[:-1])}, or {signs[-1]}"
     heard = content.heard_intro.format(symptom=hit.symptom) + " " if hit.symptom else ""
@@ -221,14 +230,24 @@ def red_flag_reply(content: SafetyContent, hit: SafetyHit) -> str:
 
 _PHRASES = Field(list, items=str)
 _SYMPTOM = {"say": Field(str), "heard": _PHRASES}
-_GROUP = {"id": Field(str), "signs_intro": Field(str), "advice": Field(str), "source": Field(str),
-          "symptoms": Field(list, items=_SYMPTOM)}
+_GROUP = {
+    "id": Field(str),
+    "signs_intro": Field(str),
+    "advice": Field(str),
+    "source": Field(str),
+    "symptoms": Field(list, items=_SYMPTOM),
+}
 _SCHEMA = {
     "crisis": Field(dict, schema={"reply": Field(str), "source": Field(str), "heard": _PHRASES}),
-    "red_flags": Field(dict, schema={"heard_intro": Field(str),
-                                     "ignore": Field(list, required=False, items=str),
-                                     "not_hers": Field(list, required=False, items=str),
-                                     "groups": Field(list, items=_GROUP)}),
+    "red_flags": Field(
+        dict,
+        schema={
+            "heard_intro": Field(str),
+            "ignore": Field(list, required=False, items=str),
+            "not_hers": Field(list, required=False, items=str),
+            "groups": Field(list, items=_GROUP),
+        },
+    ),
 }
 CRISIS_PLACEHOLDERS = ("{emergency_number}", "{crisis_line}")
 
@@ -248,8 +267,12 @@ def _phrases(raw: LineList, path: str, checker: Checker) -> tuple[Phrase, ...]:
             continue
         if not phrase.parts or any(not part.choices for part in phrase.parts):
             checker.add(line, f"{path}[{index}]", f"cannot read the phrase {text!r}")
-        elif any(w.prefix and len(w.text) < 3 for part in phrase.parts
-                 for choice in part.choices for w in choice):
+        elif any(
+            w.prefix and len(w.text) < 3
+            for part in phrase.parts
+            for choice in part.choices
+            for w in choice
+        ):
             checker.add(line, f"{path}[{index}]", "a word* needs at least 3 letters before the *")
         phrases.append(phrase)
     return tuple(phrases)
@@ -267,22 +290,36 @@ def parse_safety(path: Path, raw: object, checker: Checker) -> SafetyContent | N
     groups = []
     for g_index, group in enumerate(flags["groups"]):
         symptoms = tuple(
-            Symptom(_clean(s["say"]),
-                    _phrases(s["heard"], f"red_flags.groups[{g_index}].symptoms[{s_index}].heard",
-                             checker))
-            for s_index, s in enumerate(group["symptoms"]))
-        groups.append(RedFlagGroup(group["id"], _clean(group["signs_intro"]),
-                                   _clean(group["advice"]), _clean(group["source"]), symptoms))
+            Symptom(
+                _clean(s["say"]),
+                _phrases(
+                    s["heard"], f"red_flags.groups[{g_index}].symptoms[{s_index}].heard", checker
+                ),
+            )
+            for s_index, s in enumerate(group["symptoms"])
+        )
+        groups.append(
+            RedFlagGroup(
+                group["id"],
+                _clean(group["signs_intro"]),
+                _clean(group["advice"]),
+                _clean(group["source"]),
+                symptoms,
+            )
+        )
     if "{symptom}" not in flags["heard_intro"]:
         checker.add(flags.key_lines["heard_intro"], "red_flags.heard_intro", "must say {symptom}")
     if "infection" not in {g.id for g in groups}:
         checker.add(flags.key_lines["groups"], "red_flags.groups", "needs the group 'infection'")
-    return SafetyContent(_clean(crisis["reply"]), _clean(crisis["source"]),
-                         _phrases(crisis["heard"], "crisis.heard", checker),
-                         _clean(flags["heard_intro"]), tuple(groups),
-                         tuple(tuple(normalize(text)) for text in flags.get("ignore", [])),
-                         _phrases(flags["not_hers"], "red_flags.not_hers", checker)
-                         if "not_hers" in flags else ())
+    return SafetyContent(
+        _clean(crisis["reply"]),
+        _clean(crisis["source"]),
+        _phrases(crisis["heard"], "crisis.heard", checker),
+        _clean(flags["heard_intro"]),
+        tuple(groups),
+        tuple(tuple(normalize(text)) for text in flags.get("ignore", [])),
+        _phrases(flags["not_hers"], "red_flags.not_hers", checker) if "not_hers" in flags else (),
+    )
 
 
 def load_safety(path: Path) -> SafetyContent:

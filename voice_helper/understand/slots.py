@@ -11,8 +11,11 @@ REPEAT_WORDS = frozenset({"every", "each", "regularly", "always"})
 """Words before a duration that make a reminder repeat ("every three hours")."""
 ONCE_WORDS = frozenset({"in", "after", "within"})
 """Words before a duration that make a one-off reminder ("in half an hour")."""
-PERIOD_WORDS = {"today": ("today",), "yesterday": ("yesterday",),
-                "week": ("this week", "last week", "seven days", "past week")}
+PERIOD_WORDS = {
+    "today": ("today",),
+    "yesterday": ("yesterday",),
+    "week": ("this week", "last week", "seven days", "past week"),
+}
 """Words that set the period of a question about the pumping log ("how much today")."""
 _WINDOW = 3
 """How far before the duration those words may stand ("every, um, three hours")."""

@@ -52,8 +52,9 @@ class IntentTemplates:
         return [s for s in self.sentences if s.intent in allowed]
 
 
-def parse_templates(raw: Any, cause_names: dict[str, tuple[str, ...]],
-                    checker: Checker) -> IntentTemplates:
+def parse_templates(
+    raw: Any, cause_names: dict[str, tuple[str, ...]], checker: Checker
+) -> IntentTemplates:
     """Check and expand intents.yaml; problems go to the checker."""
     schema = {"lists": Field(dict), "durations": Field(dict), "intents": Field(dict)}
     templates = IntentTemplates()
@@ -93,26 +94,41 @@ def parse_templates(raw: Any, cause_names: dict[str, tuple[str, ...]],
                     continue
                 group_sentences, fixed = list(group["sentences"]), dict(group.get("slots") or {})
             else:
-                checker.add(item_line, f"{path}[{index}]",
-                            "should be a sentence, or a mapping with sentences and slots")
+                checker.add(
+                    item_line,
+                    f"{path}[{index}]",
+                    "should be a sentence, or a mapping with sentences and slots",
+                )
                 continue
             if intent == "ask_cause" and "cause" in fixed and fixed["cause"] not in cause_names:
-                checker.add(item_line, f"{path}[{index}].slots.cause",
-                            f"unknown cause id {fixed['cause']!r}")
+                checker.add(
+                    item_line,
+                    f"{path}[{index}].slots.cause",
+                    f"unknown cause id {fixed['cause']!r}",
+                )
             for template in group_sentences:
                 try:
                     templates.sentences += _expand_template(
-                        template, intent, fixed, lists, templates.duration_slots,
-                        templates.number_only_slots)
+                        template,
+                        intent,
+                        fixed,
+                        lists,
+                        templates.duration_slots,
+                        templates.number_only_slots,
+                    )
                 except (TemplateSyntaxError, KeyError) as exc:
                     checker.add(item_line, f"{path}[{index}]", f"bad template: {exc}")
     return templates
 
 
-def _expand_template(template: str, intent: str, fixed: dict[str, Any],
-                     lists: dict[str, dict[str, list[str]]],
-                     durations: dict[str, bool],
-                     number_only: set[str] | None = None) -> list[Sentence]:
+def _expand_template(
+    template: str,
+    intent: str,
+    fixed: dict[str, Any],
+    lists: dict[str, dict[str, list[str]]],
+    durations: dict[str, bool],
+    number_only: set[str] | None = None,
+) -> list[Sentence]:
     sentences = []
     for sequence in expand(template):
         choices: list[list[tuple[tuple[str, ...], dict[str, Any], tuple[str, ...], bool]]] = []
@@ -131,13 +147,24 @@ def _expand_template(template: str, intent: str, fixed: dict[str, Any],
                 number_slots += part[2]
                 if part[3]:
                     value_tokens.update(t for t in part[0] if t not in _FUNCTION_WORDS)
-            sentences.append(Sentence(tokens, intent, tuple(sorted(slots.items())), number_slots,
-                                      frozenset(value_tokens)))
+            sentences.append(
+                Sentence(
+                    tokens,
+                    intent,
+                    tuple(sorted(slots.items())),
+                    number_slots,
+                    frozenset(value_tokens),
+                )
+            )
     return sentences
 
 
-def _slot_choices(name: str, lists: dict[str, dict[str, list[str]]],
-                  durations: dict[str, bool], number_only: set[str]) -> list:
+def _slot_choices(
+    name: str,
+    lists: dict[str, dict[str, list[str]]],
+    durations: dict[str, bool],
+    number_only: set[str],
+) -> list:
     if name in number_only:
         return [((NUMBER,), {}, (name,), False)]
     if name in durations:
@@ -147,5 +174,8 @@ def _slot_choices(name: str, lists: dict[str, dict[str, list[str]]],
         return options
     if name not in lists:
         raise KeyError(f"unknown slot {{{name}}}")
-    return [(tuple(normalize(phrase)), {name: value}, (), True)
-            for value, phrases in lists[name].items() for phrase in phrases]
+    return [
+        (tuple(normalize(phrase)), {name: value}, (), True)
+        for value, phrases in lists[name].items()
+        for phrase in phrases
+    ]

@@ -47,20 +47,94 @@ QUESTION = "question"
 """Context: a yes/no question is open, so "it does" and "not so much" are answers."""
 
 _YES_STARTS = (
-    "yes", "yeah", "yep", "yup", "yea", "sure", "definitely", "absolutely", "correct", "right",
-    "probably", "maybe", "kind of", "sort of", "a bit", "a little", "a little bit", "it does",
-    "i do", "i have", "i am", "it is", "that is it", "that is right", "that is me", "that is true",
-    "uh huh", "mm hmm", "totally", "for sure", "i guess so", "i think so", "i suppose so",
-    "i guess", "i suppose", "true", "indeed", "often", "quite a bit", "a lot", "very much",
-    "it has", "they do", "there is", "there are", "too right", "you bet", "affirmative", "aye",
+    "yes",
+    "yeah",
+    "yep",
+    "yup",
+    "yea",
+    "sure",
+    "definitely",
+    "absolutely",
+    "correct",
+    "right",
+    "probably",
+    "maybe",
+    "kind of",
+    "sort of",
+    "a bit",
+    "a little",
+    "a little bit",
+    "it does",
+    "i do",
+    "i have",
+    "i am",
+    "it is",
+    "that is it",
+    "that is right",
+    "that is me",
+    "that is true",
+    "uh huh",
+    "mm hmm",
+    "totally",
+    "for sure",
+    "i guess so",
+    "i think so",
+    "i suppose so",
+    "i guess",
+    "i suppose",
+    "true",
+    "indeed",
+    "often",
+    "quite a bit",
+    "a lot",
+    "very much",
+    "it has",
+    "they do",
+    "there is",
+    "there are",
+    "too right",
+    "you bet",
+    "affirmative",
+    "aye",
 )
 _NO_STARTS = (
-    "no", "nope", "nah", "not really", "not so much", "not much", "not that i know",
-    "not as far as i know", "i doubt it", "i do not think so", "never", "not at all", "none",
-    "nothing like that", "i have not", "i am not", "it is not", "it does not", "i do not",
-    "no way", "uh uh", "not particularly", "not especially", "not lately", "not recently",
-    "hardly", "negative", "i would not say so", "i would not say that", "not me", "it has not",
-    "they do not", "there is not", "there are not", "nothing", "not exactly", "uh uh",
+    "no",
+    "nope",
+    "nah",
+    "not really",
+    "not so much",
+    "not much",
+    "not that i know",
+    "not as far as i know",
+    "i doubt it",
+    "i do not think so",
+    "never",
+    "not at all",
+    "none",
+    "nothing like that",
+    "i have not",
+    "i am not",
+    "it is not",
+    "it does not",
+    "i do not",
+    "no way",
+    "uh uh",
+    "not particularly",
+    "not especially",
+    "not lately",
+    "not recently",
+    "hardly",
+    "negative",
+    "i would not say so",
+    "i would not say that",
+    "not me",
+    "it has not",
+    "they do not",
+    "there is not",
+    "there are not",
+    "nothing",
+    "not exactly",
+    "uh uh",
     "no no",
 )
 _STEERING = frozenset({"next", "back", "repeat", "stop", "help"})
@@ -101,9 +175,14 @@ def _starts_with(tokens: list[str], phrases: tuple[str, ...]) -> int:
 class Understander:
     """Safety rules, then template sentences, then the meaning layer with slots by rule."""
 
-    def __init__(self, templates: IntentTemplates, safety: SafetyDetector | None,
-                 meaning: MeaningModel | None, act_probability: float = ACT_PROBABILITY,
-                 ask_probability: float = ASK_PROBABILITY):
+    def __init__(
+        self,
+        templates: IntentTemplates,
+        safety: SafetyDetector | None,
+        meaning: MeaningModel | None,
+        act_probability: float = ACT_PROBABILITY,
+        ask_probability: float = ASK_PROBABILITY,
+    ):
         self.templates = templates
         self.matcher = IntentMatcher(templates)
         self.safety = safety
@@ -113,8 +192,9 @@ class Understander:
         self._meanings: dict[str, Any] = {}
 
     @classmethod
-    def from_content(cls, content: Any, cache_dir: Path | None = None,
-                     with_meaning: bool = True) -> Understander:
+    def from_content(
+        cls, content: Any, cache_dir: Path | None = None, with_meaning: bool = True
+    ) -> Understander:
         """Build from loaded Content: its templates, safety phrases and tuned paraphrases."""
         templates = content.templates
         safety = SafetyDetector(content.safety) if content.safety is not None else None
@@ -149,8 +229,9 @@ class Understander:
         slots = {} if hit.kind == "crisis" else {"group": hit.group, "symptom": hit.symptom}
         return Understanding(text, Intent(hit.kind, slots), 1.0, hit.phrase, "safety")
 
-    def match(self, text: str, allowed: set[str] | None = None,
-              context: str | None = None) -> Understanding:
+    def match(
+        self, text: str, allowed: set[str] | None = None, context: str | None = None
+    ) -> Understanding:
         """Understand one sentence; `context` QUESTION when a yes/no question is open."""
         safe = self.safety_check(text)
         if safe is not None:
@@ -160,13 +241,18 @@ class Understander:
             return Understanding(text, None, 0.0)
         template = self.matcher.match(text, allowed)
         if template.intent is not None and (template.score >= 1.0 or self.model is None):
-            return Understanding(text, template.intent, template.score, template.sentence,
-                                 "template")
+            return Understanding(
+                text, template.intent, template.score, template.sentence, "template"
+            )
         if template.intent is not None and context == QUESTION:
             answer = self._answer(text, tokens, allowed)  # "uh uh" is no, however near "uh huh"
             if answer is not None:
                 return answer
-        if template.intent is not None and template.intent.name in ("yes", "no") and len(tokens) == 1:
+        if (
+            template.intent is not None
+            and template.intent.name in ("yes", "no")
+            and len(tokens) == 1
+        ):
             # One word that is only near "yes" or "no" ("Mm." for "mm hmm", often a misheard
             # "no"): a wrong answer is worse than asking again.
             return Understanding(text, None, template.score, template.sentence)
@@ -178,8 +264,14 @@ class Understander:
                 return answer
         return self._meaning(text, tokens, allowed, template.score, template.sentence)
 
-    def _near_template(self, text: str, tokens: list[str], allowed: set[str] | None,
-                       template: Any, context: str | None) -> Understanding:
+    def _near_template(
+        self,
+        text: str,
+        tokens: list[str],
+        allowed: set[str] | None,
+        template: Any,
+        context: str | None,
+    ) -> Understanding:
         """A near template sentence, unless the meaning layer is sure of another meaning."""
         assert self.model is not None and template.intent is not None
         near = Understanding(text, template.intent, template.score, template.sentence, "template")
@@ -197,7 +289,9 @@ class Understander:
             return near
         return self._meaning(text, tokens, allowed, template.score, template.sentence)
 
-    def _answer(self, text: str, tokens: list[str], allowed: set[str] | None) -> Understanding | None:
+    def _answer(
+        self, text: str, tokens: list[str], allowed: set[str] | None
+    ) -> Understanding | None:
         """ "It does, yeah", "not so much": an answer to the open question."""
         if " ".join(tokens[:2]) in _NON_ANSWER_OPENERS:
             return None
@@ -217,15 +311,24 @@ class Understander:
                 return None
         return Understanding(text, Intent(name), 0.9, None, "answer")
 
-    def _meaning(self, text: str, tokens: list[str], allowed: set[str] | None, score: float,
-                 sentence: str | None) -> Understanding:
+    def _meaning(
+        self,
+        text: str,
+        tokens: list[str],
+        allowed: set[str] | None,
+        score: float,
+        sentence: str | None,
+    ) -> Understanding:
         if self.model is None:
             return Understanding(text, None, score, sentence)
         labels = None
         if allowed is not None:
             labels = {label for label in self.model.labels if split_label(label)[0] in allowed}
         guess = self.model.guess(text, labels)
-        if guess.label in SAFETY_LABELS and guess.probability >= SAFETY_NET_PROBABILITY[guess.label]:
+        if (
+            guess.label in SAFETY_LABELS
+            and guess.probability >= SAFETY_NET_PROBABILITY[guess.label]
+        ):
             _LOGGER.info("safety net: %r -> %s %.2f", text, guess.label, guess.probability)
             return Understanding(text, Intent(guess.label), guess.probability, sentence, "safety")
         if guess.label in SAFETY_LABELS:
@@ -241,7 +344,20 @@ class Understander:
         doubtful = guess.probability < self.act_probability
         if doubtful and filled.missing:
             return Understanding(text, None, guess.probability, sentence)  # too unsure to ask twice
-        _LOGGER.debug("meaning of %r: %s %.2f (next %s %.2f)", text, guess.label,
-                      guess.probability, guess.runner_up, guess.runner_up_probability)
-        return Understanding(text, Intent(intent_name, filled.slots), guess.probability, sentence,
-                             "meaning", doubtful=doubtful, missing=filled.missing)
+        _LOGGER.debug(
+            "meaning of %r: %s %.2f (next %s %.2f)",
+            text,
+            guess.label,
+            guess.probability,
+            guess.runner_up,
+            guess.runner_up_probability,
+        )
+        return Understanding(
+            text,
+            Intent(intent_name, filled.slots),
+            guess.probability,
+            sentence,
+            "meaning",
+            doubtful=doubtful,
+            missing=filled.missing,
+        )
