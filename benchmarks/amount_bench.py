@@ -13,10 +13,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from voice_helper.intent import INTENT_NAMES
+from voice_helper.listen import command_grammar as grammar
 from voice_helper.listen.moonshine_engine import MoonshineEngine
 from voice_helper.listen.wavfile import load_wav_16k
-from voice_helper.understand import grammar
-from voice_helper.understand.intent import INTENT_NAMES
 from voice_helper.understand.matcher import IntentMatcher
 
 VOICES = ("en-us", "en-gb", "en-us+f2")

@@ -314,7 +314,7 @@ def expected_intents(steps: tuple[Step, ...]) -> list[str | None]:
 
 def warm_up(assistant: Any) -> None:
     """Compile the grammars of the idle and the questioning steps before the clock starts."""
-    from voice_helper.understand.intent import INTENT_NAMES
+    from voice_helper.intent import INTENT_NAMES
 
     for allowed in (assistant.turns.dialogue.expected_intents(), set(INTENT_NAMES)):
         assistant._narrow(frozenset(allowed))

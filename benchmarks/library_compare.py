@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.score import verdict
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.understand import matcher as matcher_module
-from voice_helper.understand import sounds
 from voice_helper.understand.matcher import IntentMatcher
-from voice_helper.understand.numbers import parse_duration
+from voice_helper.words import sounds
+from voice_helper.words.numbers import parse_duration
 
 RESULTS = ROOT / "benchmarks" / "results"
 

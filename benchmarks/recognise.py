@@ -127,7 +127,7 @@ def _init_worker(front: Front) -> None:
         from voice_helper import DEFAULT_CONTENT_DIR
         from voice_helper.config import cache_dir
         from voice_helper.content import load_content
-        from voice_helper.understand.grammar import recognition_grammar
+        from voice_helper.listen.command_grammar import recognition_grammar
         from voice_helper.understand.understander import Understander
 
         matcher = Understander.from_content(load_content(DEFAULT_CONTENT_DIR), cache_dir())

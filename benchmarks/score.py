@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.speech_set import Case
-from voice_helper.understand.intent import INTENT_NAMES, Intent
+from voice_helper.intent import INTENT_NAMES, Intent
 from voice_helper.understand.matcher import IntentMatcher
 
 IDLE_IGNORED = frozenset({"yes", "no", "next", "back"})

@@ -8,13 +8,13 @@ import pytest
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.cli import main
 from voice_helper.content import REQUIRED_CAUSES, load_content
-from voice_helper.errors import ContentError
-from voice_helper.reply_length import (
+from voice_helper.content.reply_length import (
     INTRO_SECONDS,
     QUESTION_SECONDS,
     REPLY_SECONDS,
     SPEECH_MARGIN_SECONDS,
 )
+from voice_helper.errors import ContentError
 from voice_helper.speech_time import estimate_seconds
 
 

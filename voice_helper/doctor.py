@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_helper import DEFAULT_CONTENT_DIR, MODELS_DIR, netcheck, platform_support, service
+from voice_helper import DEFAULT_CONTENT_DIR, MODELS_DIR, netcheck, platform_support, systemd_unit
 from voice_helper.audiodevices import Endpoint, Inventory, take_inventory
 from voice_helper.config import Settings, config_path, data_dir, load_settings
 from voice_helper.errors import VoiceHelperError
@@ -323,7 +323,7 @@ def _store_dir() -> Path:
 
 def check_service() -> CheckResult:
     """Report whether the user service runs (not needed for `run` in a terminal)."""
-    manager = service.user_manager()
+    manager = systemd_unit.user_manager()
     if not manager.available:
         return CheckResult(
             "service",
@@ -331,16 +331,16 @@ def check_service() -> CheckResult:
             f"systemd not available ({manager.reason})",
             "start it yourself with `voice-helper run`, or use a systemd session",
         )
-    state = service.systemctl("is-active", service.UNIT_NAME).stdout.strip() or "unknown"
+    state = systemd_unit.systemctl("is-active", systemd_unit.UNIT_NAME).stdout.strip() or "unknown"
     if state == "active":
-        return CheckResult("service", PASS, f"{service.UNIT_NAME} is active")
-    if not service.unit_path().exists():
+        return CheckResult("service", PASS, f"{systemd_unit.UNIT_NAME} is active")
+    if not systemd_unit.unit_path().exists():
         return CheckResult("service", WARN, "not installed", "voice-helper service install")
     return CheckResult(
         "service",
         WARN,
-        f"{service.UNIT_NAME} is {state}",
-        f"journalctl --user -u {service.UNIT_NAME} -n 50",
+        f"{systemd_unit.UNIT_NAME} is {state}",
+        f"journalctl --user -u {systemd_unit.UNIT_NAME} -n 50",
     )
 
 

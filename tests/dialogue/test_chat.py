@@ -7,7 +7,7 @@ import pytest
 
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.content import load_content
-from voice_helper.reply_length import REPLY_SECONDS, SPEECH_MARGIN_SECONDS
+from voice_helper.content.reply_length import REPLY_SECONDS, SPEECH_MARGIN_SECONDS
 from voice_helper.speech_time import estimate_seconds
 
 CONTENT = load_content(DEFAULT_CONTENT_DIR)

@@ -3,7 +3,7 @@
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.content import load_content
 from voice_helper.dialogue.manager import CrisisContacts, Dialogue
-from voice_helper.understand.intent import Intent
+from voice_helper.intent import Intent
 from voice_helper.understand.understander import QUESTION
 
 CONTENT = load_content(DEFAULT_CONTENT_DIR)

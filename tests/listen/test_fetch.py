@@ -17,7 +17,7 @@ import pytest
 from voice_helper.cli import main
 from voice_helper.errors import ModelMissing
 from voice_helper.listen.fetch import fetch_model
-from voice_helper.listen.models import (
+from voice_helper.listen.model_manifest import (
     STAMP_NAME,
     ModelFetchError,
     ModelSpec,

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from tests.listen.conftest import Speak, sox_noise, tokens_of
+from voice_helper.listen.command_grammar import recognition_grammar
 from voice_helper.listen.moonshine_engine import MoonshineEngine
 from voice_helper.listen.moonshine_model import Decoded
-from voice_helper.understand.grammar import recognition_grammar
 from voice_helper.understand.matcher import IntentMatcher
 
 COMMANDS = {

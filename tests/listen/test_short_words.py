@@ -12,10 +12,10 @@ from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.content import load_content
 from voice_helper.dialogue.manager import Dialogue, Step
 from voice_helper.listen.audio import frames_from_samples
+from voice_helper.listen.command_grammar import recognition_grammar
 from voice_helper.listen.endpoint import utterances
 from voice_helper.listen.moonshine_engine import MoonshineEngine, collapse_repeats
 from voice_helper.listen.moonshine_model import Decoded
-from voice_helper.understand.grammar import recognition_grammar
 from voice_helper.understand.matcher import IntentMatcher
 
 ANSWERS = {"no": "no", "yep": "yes", "yes": "yes", "nope": "no"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.listen.conftest import tokens_of
+from voice_helper.listen.engine import RecognitionGrammar
 from voice_helper.listen.moonshine_engine import model_directory
 from voice_helper.listen.moonshine_model import MoonshineTokenizer
 from voice_helper.listen.token_grammar import TokenGrammar, compile_grammar
-from voice_helper.listen.transcript import RecognitionGrammar
 
 GRAMMAR = RecognitionGrammar(
     sentences=(("snooze", "for", "<duration>"), ("i", "am", "done"), ("yes",), ("stop",)),

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.pumplog.test_conversation import CONTENT, MATCHER, Talk
+from voice_helper.listen.command_grammar import recognition_grammar
 from voice_helper.listen.moonshine_engine import MoonshineEngine
 from voice_helper.listen.wavfile import load_wav_16k
-from voice_helper.understand.grammar import recognition_grammar
 
 LONDON = ZoneInfo("Europe/London")
 

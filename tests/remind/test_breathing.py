@@ -11,6 +11,13 @@ import pytest
 from tests.remind.helpers import Channel, FakeClock, service, settings
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.assistant.announce import mark_spoken
+from voice_helper.content.relaxation import (
+    BreathingExercise,
+    Phase,
+    RemindContent,
+    check_remind_content,
+    load_remind_content,
+)
 from voice_helper.errors import ContentError
 from voice_helper.remind import Announcement, ReminderService
 from voice_helper.remind.breathing import (
@@ -19,13 +26,6 @@ from voice_helper.remind.breathing import (
     BreathingCoach,
     BreathingRunner,
     cue_script,
-)
-from voice_helper.remind.content import (
-    BreathingExercise,
-    Phase,
-    RemindContent,
-    check_remind_content,
-    load_remind_content,
 )
 from voice_helper.speak.channel import SpokenUtterance, Utterance
 from voice_helper.speak.tts import SpeechSynthesizer, VoiceSettings

@@ -15,7 +15,7 @@ import pytest
 
 from tests.listen.conftest import KOREAN_MODEL
 from voice_helper import PROJECT_ROOT
-from voice_helper.listen.models import InstallStamp, write_stamp
+from voice_helper.listen.model_manifest import InstallStamp, write_stamp
 
 
 def _run_with_model(tmp_path: Path, model: Path) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ from voice_helper.assistant.demo import make_recording
 from voice_helper.config import Settings
 from voice_helper.content import load_content
 from voice_helper.listen.audio import file_frames
-from voice_helper.listen.transcript import SpeechEngine, Transcript
+from voice_helper.listen.engine import SpeechEngine, Transcript
 from voice_helper.netcheck import inet_sockets
 
 

@@ -14,7 +14,7 @@ from voice_helper import DEFAULT_CONTENT_DIR, PROJECT_ROOT
 from voice_helper.config import load_settings
 from voice_helper.content import load_content
 from voice_helper.errors import ConfigError, ContentError, ModelMissing
-from voice_helper.listen.models import load_manifest
+from voice_helper.listen.model_manifest import load_manifest
 from voice_helper.yamlfile import _LineLoader
 
 PACKAGE = PROJECT_ROOT / "voice_helper"

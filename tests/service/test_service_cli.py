@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from voice_helper import service
+from voice_helper import systemd_unit
 from voice_helper.cli import main
 
 
 def _unit(home: Path) -> Path:
-    return home / ".config" / "systemd" / "user" / service.UNIT_NAME
+    return home / ".config" / "systemd" / "user" / systemd_unit.UNIT_NAME
 
 
 def test_install_writes_the_unit_and_says_systemd_is_not_available(home, capsys):
@@ -22,7 +22,7 @@ def test_install_writes_the_unit_and_says_systemd_is_not_available(home, capsys)
     assert "systemd user manager not available" in out
     assert "systemctl --user" in out  # the command to run later
     assert f"ExecStart={sys.executable} -m voice_helper run" in text
-    assert f"WorkingDirectory={service.project_dir()}" in text
+    assert f"WorkingDirectory={systemd_unit.project_dir()}" in text
     data = home / ".local" / "share" / "voice-helper"
     config = home / ".config" / "voice-helper"
     assert f"ReadWritePaths=-{data} -{config} %t/voice-helper" in text
@@ -60,13 +60,13 @@ def test_install_passes_a_custom_config_file_to_the_service(home, tmp_path):
 
 
 def test_install_without_systemctl_prints_the_commands_for_later(home, capsys, monkeypatch):
-    monkeypatch.setattr(service, "SYSTEMCTL", str(home / "no-such-systemctl"))
+    monkeypatch.setattr(systemd_unit, "SYSTEMCTL", str(home / "no-such-systemctl"))
     assert main(["service", "install"]) == 0
     out = capsys.readouterr().out
     assert "systemd user manager not available" in out
     assert "command not found" in out
     assert "systemctl --user daemon-reload" in out
-    assert f"systemctl --user enable --now {service.UNIT_NAME}" in out
+    assert f"systemctl --user enable --now {systemd_unit.UNIT_NAME}" in out
     assert _unit(home).exists()
 
 
@@ -85,20 +85,20 @@ def _fake_systemctl(home: Path, fail_on: str = "") -> Path:
 
 def test_install_with_a_user_manager_reloads_enables_and_starts(home, capsys, monkeypatch):
     log = _fake_systemctl(home)
-    monkeypatch.setattr(service, "SYSTEMCTL", str(home / "systemctl"))
+    monkeypatch.setattr(systemd_unit, "SYSTEMCTL", str(home / "systemctl"))
     assert main(["service", "install"]) == 0
     calls = log.read_text().splitlines()
     assert "--user daemon-reload" in calls
-    assert f"--user enable --now {service.UNIT_NAME}" in calls
+    assert f"--user enable --now {systemd_unit.UNIT_NAME}" in calls
     assert "Enabled and started" in capsys.readouterr().out
 
 
 def test_install_fails_when_enable_fails(home, capsys, monkeypatch):
     _fake_systemctl(home, fail_on="enable")
-    monkeypatch.setattr(service, "SYSTEMCTL", str(home / "systemctl"))
+    monkeypatch.setattr(systemd_unit, "SYSTEMCTL", str(home / "systemctl"))
     assert main(["service", "install"]) == 1
     out = capsys.readouterr().out
-    assert f"enable --now {service.UNIT_NAME} failed: Unit broken." in out
+    assert f"enable --now {systemd_unit.UNIT_NAME} failed: Unit broken." in out
     assert "journalctl --user -u voice-helper.service" in out
 
 
@@ -120,7 +120,7 @@ def test_status_without_systemd_says_so(home, capsys):
 def test_status_active_with_a_user_manager(home, capsys, monkeypatch):
     main(["service", "install"])
     _fake_systemctl(home)
-    monkeypatch.setattr(service, "SYSTEMCTL", str(home / "systemctl"))
+    monkeypatch.setattr(systemd_unit, "SYSTEMCTL", str(home / "systemctl"))
     capsys.readouterr()
     assert main(["service", "status"]) == 0
     assert "active: active" in capsys.readouterr().out
@@ -148,7 +148,7 @@ def test_uninstall_removes_the_unit_and_its_enablement(home, capsys):
     assert main(["service", "uninstall"]) == 0
     assert f"Removed {_unit(home)}" in capsys.readouterr().out
     assert not _unit(home).exists()
-    assert not (_unit(home).parent / "default.target.wants" / service.UNIT_NAME).is_symlink()
+    assert not (_unit(home).parent / "default.target.wants" / systemd_unit.UNIT_NAME).is_symlink()
 
 
 def test_uninstall_when_not_installed(home, capsys):

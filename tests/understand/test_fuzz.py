@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.content import load_content
 from voice_helper.errors import ContentError
-from voice_helper.understand.intent import INTENT_NAMES
+from voice_helper.intent import INTENT_NAMES
 from voice_helper.understand.matcher import IntentMatcher
-from voice_helper.understand.numbers import find_spans
+from voice_helper.words.numbers import find_spans
 
 MATCHER = IntentMatcher.from_content(DEFAULT_CONTENT_DIR)
 WORDS = st.sampled_from(

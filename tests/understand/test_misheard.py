@@ -3,7 +3,7 @@
 import pytest
 
 from voice_helper.understand.matcher import IntentMatcher
-from voice_helper.understand.sounds import sound_key
+from voice_helper.words.sounds import sound_key
 
 
 @pytest.fixture(scope="module")

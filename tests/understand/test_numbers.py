@@ -2,7 +2,7 @@
 
 import pytest
 
-from voice_helper.understand.numbers import duration_phrases, find_spans, parse_duration
+from voice_helper.words.numbers import duration_phrases, find_spans, parse_duration
 
 
 @pytest.mark.parametrize(

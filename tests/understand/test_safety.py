@@ -6,8 +6,9 @@ import pytest
 import yaml
 
 from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.content.safety_phrases import load_safety, parse_phrase
 from voice_helper.errors import ContentError
-from voice_helper.understand.safety import SafetyDetector, load_safety, parse_phrase
+from voice_helper.understand.safety import SafetyDetector
 
 _FILES = [
     yaml.safe_load((DEFAULT_CONTENT_DIR / "sentences" / name).read_text())

@@ -54,7 +54,7 @@ def test_a_missing_number_is_asked_for_again(matcher, text):
 
 
 def test_every_intent_has_test_sentences():
-    from voice_helper.understand.intent import INTENT_NAMES
+    from voice_helper.intent import INTENT_NAMES
 
     tested = {group["intent"] for group in CASES["tests"]}
     assert tested == set(INTENT_NAMES)

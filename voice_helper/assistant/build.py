@@ -15,8 +15,8 @@ from voice_helper.config import Settings, cache_dir
 from voice_helper.content import Content
 from voice_helper.dialogue.manager import CrisisContacts, Dialogue
 from voice_helper.listen.echo import EchoCanceller
+from voice_helper.listen.engine import SpeechEngine
 from voice_helper.listen.engines import choose_engine
-from voice_helper.listen.transcript import SpeechEngine
 from voice_helper.speak.channel import SpeechChannel
 from voice_helper.speak.paced import PacedWavDirSink
 from voice_helper.speak.sinks import Sink, SoundDeviceSink, WavDirSink

@@ -14,11 +14,11 @@ import numpy as np
 from voice_helper.assistant.transcript import TranscriptLog
 from voice_helper.assistant.turns import Turn, TurnTaker
 from voice_helper.listen.audio import Frame
+from voice_helper.listen.command_grammar import recognition_grammar
 from voice_helper.listen.endpoint import Endpointer, Utterance
-from voice_helper.listen.transcript import RecognitionGrammar, SpeechEngine, Transcript
+from voice_helper.listen.engine import RecognitionGrammar, SpeechEngine, Transcript
 from voice_helper.speak.channel import Priority, SpeechChannel, SpokenUtterance
 from voice_helper.speak.channel import Utterance as Speech
-from voice_helper.understand.grammar import recognition_grammar
 
 _LOGGER = logging.getLogger(__name__)
 

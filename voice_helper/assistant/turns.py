@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from voice_helper.dialogue.manager import Dialogue
 from voice_helper.dialogue.replies import Reply
-from voice_helper.understand.intent import Intent
-from voice_helper.understand.normalize import normalize
+from voice_helper.intent import Intent
 from voice_helper.understand.slots import fill_slots
 from voice_helper.understand.understander import Understander
+from voice_helper.words.normalize import normalize
 
 _LOGGER = logging.getLogger(__name__)
 

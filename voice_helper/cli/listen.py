@@ -62,7 +62,7 @@ def _dest(args: argparse.Namespace) -> Path:
 def run_fetch(args: argparse.Namespace) -> int:
     """Download and install one model."""
     from voice_helper.listen.fetch import fetch_model
-    from voice_helper.listen.models import find_spec, load_manifest
+    from voice_helper.listen.model_manifest import find_spec, load_manifest
 
     spec = find_spec(load_manifest(), args.name)
     result = fetch_model(
@@ -83,7 +83,7 @@ def run_fetch(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every known or installed model with its state."""
-    from voice_helper.listen.models import load_manifest, model_statuses
+    from voice_helper.listen.model_manifest import load_manifest, model_statuses
 
     statuses = model_statuses(_dest(args), load_manifest())
     width = max((len(s.name) for s in statuses), default=0)
@@ -94,7 +94,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Re-hash installed model files; exit 1 when any differ."""
-    from voice_helper.listen.models import model_statuses, verify_model
+    from voice_helper.listen.model_manifest import model_statuses, verify_model
 
     dest = _dest(args)
     if args.name:
@@ -123,9 +123,9 @@ def run_hear(args: argparse.Namespace) -> int:
     """Transcribe each file with one engine and print text, intent and slots, in order."""
     from voice_helper.config import cache_dir
     from voice_helper.content import load_content
+    from voice_helper.listen.command_grammar import recognition_grammar
     from voice_helper.listen.engines import choose_engine
     from voice_helper.listen.wavfile import load_wav_16k
-    from voice_helper.understand.grammar import recognition_grammar
     from voice_helper.understand.understander import Understander
 
     settings = load_settings(Path(args.config) if args.config else None)

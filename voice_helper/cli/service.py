@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from voice_helper import service
+from voice_helper import systemd_unit
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,19 +26,19 @@ def _config(args: argparse.Namespace) -> Path | None:
     return Path(args.config) if args.config else None
 
 
-def _show(outcome: service.Outcome) -> int:
+def _show(outcome: systemd_unit.Outcome) -> int:
     for line in outcome.lines:
         print(line)
     return outcome.exit_code
 
 
 def _install(args: argparse.Namespace) -> int:
-    return _show(service.install(_config(args)))
+    return _show(systemd_unit.install(_config(args)))
 
 
 def _uninstall(args: argparse.Namespace) -> int:
-    return _show(service.uninstall())
+    return _show(systemd_unit.uninstall())
 
 
 def _status(args: argparse.Namespace) -> int:
-    return _show(service.status(_config(args)))
+    return _show(systemd_unit.status(_config(args)))

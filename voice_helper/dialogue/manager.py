@@ -9,8 +9,8 @@ from enum import Enum
 
 from voice_helper.content import REMEDY_CHUNK, Cause, Content
 from voice_helper.dialogue.replies import LogFacts, ReminderPort, Reply
+from voice_helper.intent import INTENT_NAMES, Intent
 from voice_helper.remind.durations import speak_duration
-from voice_helper.understand.intent import INTENT_NAMES, Intent
 from voice_helper.understand.safety import SafetyHit, red_flag_reply
 from voice_helper.understand.understander import QUESTION
 

@@ -2,7 +2,7 @@
 
 from voice_helper.listen.audio import FRAME_SAMPLES, SAMPLE_RATE, Frame
 from voice_helper.listen.endpoint import Endpointer, EndpointSettings, Utterance
-from voice_helper.listen.transcript import SpeechEngine, Transcript
+from voice_helper.listen.engine import SpeechEngine, Transcript
 
 __all__ = [
     "FRAME_SAMPLES",

@@ -9,7 +9,7 @@ from pathlib import Path
 from voice_helper import MODELS_DIR
 from voice_helper.config import Settings
 from voice_helper.errors import ModelMissing
-from voice_helper.listen.transcript import SpeechEngine, Transcript
+from voice_helper.listen.engine import SpeechEngine, Transcript
 from voice_helper.listen.vosk_engine import vosk_model_problems
 
 _LOGGER = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def pick_engine(settings: Settings) -> EngineChoice:
 def load_engine(choice: EngineChoice) -> SpeechEngine:
     """Load the chosen engine; raise ModelMissing with what to run when it cannot be loaded."""
     if choice.name == "vosk":
-        from voice_helper.listen.models import check_installed
+        from voice_helper.listen.model_manifest import check_installed
         from voice_helper.listen.vosk_engine import VoskEngine
 
         assert choice.model_dir is not None

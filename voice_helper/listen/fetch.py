@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
-from voice_helper.listen.models import (
+from voice_helper.listen.model_manifest import (
     STAMP_NAME,
     InstallStamp,
     ModelFetchError,

@@ -21,15 +21,15 @@ import numpy as np
 from voice_helper.errors import ModelMissing
 from voice_helper.listen.audio import SAMPLE_RATE, to_float32
 from voice_helper.listen.constrained import best_in_grammar, ranking
-from voice_helper.listen.moonshine_model import Decoded, MoonshineModel, MoonshineTokenizer
-from voice_helper.listen.token_grammar import TokenGrammar, compile_grammar
-from voice_helper.listen.transcript import (
+from voice_helper.listen.engine import (
     MeaningOf,
     RecognitionGrammar,
     SpeechEngine,
     Transcript,
 )
-from voice_helper.understand.normalize import normalize
+from voice_helper.listen.moonshine_model import Decoded, MoonshineModel, MoonshineTokenizer
+from voice_helper.listen.token_grammar import TokenGrammar, compile_grammar
+from voice_helper.words.normalize import normalize
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from voice_helper.listen.engine import RecognitionGrammar
 from voice_helper.listen.moonshine_model import END_TOKEN, MoonshineTokenizer
-from voice_helper.listen.transcript import RecognitionGrammar
-from voice_helper.understand.numbers import parse_number
+from voice_helper.words.numbers import parse_number
 
 # How Moonshine spells what the templates write out ("i am" is usually heard as "I'm").
 _CONTRACTED = {

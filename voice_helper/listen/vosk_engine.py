@@ -11,7 +11,7 @@ import numpy as np
 
 from voice_helper.errors import ModelMissing
 from voice_helper.listen.audio import SAMPLE_RATE, to_int16
-from voice_helper.listen.transcript import SpeechEngine, Transcript
+from voice_helper.listen.engine import SpeechEngine, Transcript
 
 _LOGGER = logging.getLogger(__name__)
 

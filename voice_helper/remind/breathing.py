@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from voice_helper.config import Settings
+from voice_helper.content.relaxation import BreathingExercise, RemindContent
 from voice_helper.remind.announcement import Announcement
 from voice_helper.remind.clock import in_quiet_hours
-from voice_helper.remind.content import BreathingExercise, RemindContent
 from voice_helper.speech_time import estimate_seconds
 
 _LOGGER = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from apscheduler.job import Job
 from apscheduler.jobstores.base import JobLookupError
 
 from voice_helper.config import Settings
+from voice_helper.content.relaxation import RelaxPrompt, RemindContent
 from voice_helper.remind.announcement import Announcement
 from voice_helper.remind.book import QUIET_END_ID, ReminderBook
 from voice_helper.remind.clock import in_quiet_hours
-from voice_helper.remind.content import RelaxPrompt, RemindContent
 from voice_helper.remind.durations import speak_duration
 from voice_helper.remind.health import StoreHealth
 from voice_helper.remind.jobs import DueReminder, ReminderScheduler, due_of

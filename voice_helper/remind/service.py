@@ -14,6 +14,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.config import Settings
+from voice_helper.content.relaxation import load_remind_content
 from voice_helper.errors import DurationError, VoiceHelperError
 from voice_helper.pumplog.calls import PumpLogCalls
 from voice_helper.remind import commands
@@ -34,7 +35,6 @@ from voice_helper.remind.clock import (
     say_time_of_day,
     zone_for,
 )
-from voice_helper.remind.content import load_remind_content
 from voice_helper.remind.control import ControlServer, socket_path_for
 from voice_helper.remind.delivery import Delivery
 from voice_helper.remind.durations import every_words, speak_duration

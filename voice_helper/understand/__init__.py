@@ -1,5 +1,5 @@
 """Understand: text -> Intent(name, slots), from sentence templates in content/intents.yaml."""
 
-from voice_helper.understand.intent import Intent
+from voice_helper.intent import Intent
 
 __all__ = ["Intent"]

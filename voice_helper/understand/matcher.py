@@ -10,11 +10,13 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from voice_helper.understand.intent import Intent
-from voice_helper.understand.normalize import normalize
-from voice_helper.understand.numbers import find_spans
-from voice_helper.understand.sounds import sound_key, sound_string
-from voice_helper.understand.templates import DURATION, NUMBER, IntentTemplates, Sentence
+from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.content import load_content
+from voice_helper.content.templates import DURATION, NUMBER, IntentTemplates, Sentence
+from voice_helper.intent import Intent
+from voice_helper.words.normalize import normalize
+from voice_helper.words.numbers import find_spans
+from voice_helper.words.sounds import sound_key, sound_string
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -98,9 +100,6 @@ class IntentMatcher:
     @classmethod
     def from_content(cls, content_dir: Path | None = None) -> IntentMatcher:
         """Load and validate the content folder and build a matcher from its templates."""
-        from voice_helper import DEFAULT_CONTENT_DIR
-        from voice_helper.content import load_content
-
         content = load_content(content_dir or DEFAULT_CONTENT_DIR)
         assert content.templates is not None
         return cls(content.templates)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from voice_helper.understand.templates import DURATION, NUMBER, IntentTemplates
+from voice_helper.content.templates import DURATION, NUMBER, IntentTemplates
 
 _LOGGER = logging.getLogger(__name__)
 

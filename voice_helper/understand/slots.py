@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from voice_helper.understand.numbers import find_spans
+from voice_helper.words.numbers import find_spans
 
 REPEAT_WORDS = frozenset({"every", "each", "regularly", "always"})
 """Words before a duration that make a reminder repeat ("every three hours")."""

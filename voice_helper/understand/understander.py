@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from voice_helper.understand.intent import Intent
+from voice_helper.content.templates import IntentTemplates
+from voice_helper.intent import Intent
 from voice_helper.understand.matcher import IntentMatcher
 from voice_helper.understand.meaning import (
     OUT_OF_SCOPE,
@@ -20,10 +21,9 @@ from voice_helper.understand.meaning import (
     template_examples,
     training_files,
 )
-from voice_helper.understand.normalize import normalize
 from voice_helper.understand.safety import SafetyDetector
 from voice_helper.understand.slots import fill_slots
-from voice_helper.understand.templates import IntentTemplates
+from voice_helper.words.normalize import normalize
 
 _LOGGER = logging.getLogger(__name__)
 

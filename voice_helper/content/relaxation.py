@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from voice_helper.content.sources import check_cited, check_mastitis_caveat, load_sources
 from voice_helper.errors import ContentError
-from voice_helper.sources import check_cited, check_mastitis_caveat, load_sources
 from voice_helper.speech_time import estimate_seconds
 from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
 

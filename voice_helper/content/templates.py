@@ -6,9 +6,9 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from voice_helper.understand.expression import SlotRef, TemplateSyntaxError, expand
-from voice_helper.understand.intent import INTENT_NAMES
-from voice_helper.understand.normalize import normalize
+from voice_helper.content.expression import SlotRef, TemplateSyntaxError, expand
+from voice_helper.intent import INTENT_NAMES
+from voice_helper.words.normalize import normalize
 from voice_helper.yamlfile import Checker, Field
 
 DURATION = "<duration>"

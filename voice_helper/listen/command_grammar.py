@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from voice_helper.listen.transcript import MeaningOf, RecognitionGrammar
-from voice_helper.understand.numbers import duration_phrases
-from voice_helper.understand.templates import DURATION, NUMBER, IntentTemplates
+from voice_helper.content.templates import DURATION, NUMBER, IntentTemplates
+from voice_helper.listen.engine import MeaningOf, RecognitionGrammar
+from voice_helper.words.numbers import duration_phrases
 
 _NUMBER_NAMES = (
     "",

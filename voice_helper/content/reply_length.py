@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from voice_helper.content.cause import REMEDY_CHUNK, Cause
 from voice_helper.speech_time import estimate_seconds
 from voice_helper.yamlfile import Checker, Problem
-
-if TYPE_CHECKING:
-    from voice_helper.content import Cause
-
-REMEDY_CHUNK = 2
-"""Remedy steps read out in one reply before "say next for more"."""
 
 INTRO_SECONDS = 4.0
 """Longest troubleshooting intro: the first question should start within about 4 s of speech."""
