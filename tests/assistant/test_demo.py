@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from voice_helper.cli.run import DEMO_LINES
+from voice_helper.cli.run_command import DEMO_LINES
 
 
 def test_demo_speaks_recognises_and_answers_every_line(tmp_path):

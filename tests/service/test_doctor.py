@@ -162,10 +162,10 @@ def test_engine_vosk_without_its_model_fails(tmp_path):
 
 def test_engine_fallback_finds_moonshine_assets(tmp_path):
     settings = Settings(engine="auto", model=str(tmp_path / "no-model"))
-    result = doctor._engine_fallback(settings)
+    result = doctor.engine_fallback(settings)
     assert result.status == PASS
     assert "moonshine tiny-en" in result.detail
-    assert doctor._engine_fallback(Settings(engine="vosk", model=str(tmp_path))).status == FAIL
+    assert doctor.engine_fallback(Settings(engine="vosk", model=str(tmp_path))).status == FAIL
 
 
 def test_content_of_the_project_passes():

@@ -12,13 +12,13 @@ from voice_helper.logsetup import setup_logging
 
 # Each module registers its subcommands with `register(subparsers)`; one line per area.
 COMMAND_MODULES = [
-    "voice_helper.cli.text",
-    "voice_helper.cli.speak",
-    "voice_helper.cli.service",
-    "voice_helper.cli.configcmd",
-    "voice_helper.cli.doctor",
-    "voice_helper.cli.listen",
-    "voice_helper.cli.run",
+    "voice_helper.cli.text_commands",
+    "voice_helper.cli.speak_commands",
+    "voice_helper.cli.service_commands",
+    "voice_helper.cli.config_commands",
+    "voice_helper.cli.doctor_command",
+    "voice_helper.cli.listen_commands",
+    "voice_helper.cli.run_command",
     "voice_helper.cli.remind",
 ]
 

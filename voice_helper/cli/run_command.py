@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from voice_helper.cli.text import load_checked_content
+from voice_helper.cli.text_commands import load_checked_content
 from voice_helper.config import Settings, load_settings
 
 _LOGGER = logging.getLogger(__name__)
