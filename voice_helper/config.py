@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import platformdirs
 
@@ -167,7 +167,7 @@ def _check_ranges(raw: dict, checker: Checker) -> None:
     for key, (low, high) in _RANGES.items():
         value = raw.get(key)
         is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if is_number and not low <= value <= high:
+        if is_number and not low <= cast(float, value) <= high:
             checker.add(lines.get(key, 1), key, f"{value} is outside {low:g}..{high:g}")
     quiet = raw.get("quiet_hours")
     if isinstance(quiet, dict):

@@ -92,7 +92,7 @@ def _check_shape(path: Path, text: str) -> None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + 1 if event.start_mark else 1
                 raise YamlProblems(
                     [Problem(path, line, "(syntax)", f"nested more than {MAX_DEPTH} levels deep")]
                 )
@@ -101,7 +101,7 @@ def _check_shape(path: Path, text: str) -> None:
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + 1 if event.start_mark else 1
                 raise YamlProblems(
                     [Problem(path, line, "(syntax)", f"more than {MAX_ALIASES} aliases (*name)")]
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from voice_helper.content.cause import Cause
 from voice_helper.content.relaxation import check_remind_content
@@ -23,7 +23,7 @@ from voice_helper.content.troubleshooting import (
     raw_cause_names,
 )
 from voice_helper.errors import ContentError
-from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
+from voice_helper.yamlfile import Checker, Field, LineDict, Problem, YamlProblems, load_yaml
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ def load_content(directory: Path) -> Content:
         if trouble and not trouble_checker.problems
         else ()
     )
-    if causes and prompts is not None and not prompt_checker.problems:
+    if causes and trouble is not None and prompts is not None and not prompt_checker.problems:
         problems += check_remedy_replies(paths["troubleshooting"], trouble, causes, prompts)
     templates = None
     if raws["intents"] is not None:
@@ -215,7 +215,9 @@ def load_content(directory: Path) -> Content:
             missing = [n for n in _CONFIRMABLE if n not in meanings_raw["meanings"]]
             if missing:
                 meanings_checker.add(
-                    meanings_raw.key_lines["meanings"], "meanings", f"missing: {', '.join(missing)}"
+                    cast(LineDict, meanings_raw).key_lines["meanings"],
+                    "meanings",
+                    f"missing: {', '.join(missing)}",
                 )
         problems += meanings_checker.problems
     problems += [p for p in _extra_checks(directory) if p not in problems]  # sources.yaml once

@@ -40,14 +40,15 @@ def load_sources(directory: Path) -> tuple[dict[str, str], list[Problem]]:
         )
         return {}, checker.problems
     lines = getattr(table, "key_lines", {})
+    top_line: int = getattr(table, "line", 1)
     for key, citation in table.items():
-        where, line = f"sources.{key}", lines.get(str(key), table.line)
+        where, line = f"sources.{key}", lines.get(str(key), top_line)
         if not isinstance(key, str) or not _KEY.fullmatch(key):
             checker.add(line, where, "use lower-case letters, digits and _ for a source key")
         if not isinstance(citation, str) or not citation.strip():
             checker.add(line, where, "should be the citation as text (who, title, year or address)")
     if SEED not in table:
-        checker.add(table.line, "sources", f"missing the key {SEED!r} (the seed article)")
+        checker.add(top_line, "sources", f"missing the key {SEED!r} (the seed article)")
     return {str(k): " ".join(str(v).split()) for k, v in table.items()}, checker.problems
 
 

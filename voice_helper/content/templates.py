@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from voice_helper.content.expression import SlotRef, TemplateSyntaxError, expand
 from voice_helper.intent import INTENT_NAMES
 from voice_helper.words.normalize import normalize
-from voice_helper.yamlfile import Checker, Field
+from voice_helper.yamlfile import Checker, Field, LineList
 
 DURATION = "<duration>"
 """Token standing for any spoken duration in a sentence."""
@@ -84,7 +84,7 @@ def parse_templates(
             checker.add(line, path, "should be a list of sentences")
             continue
         for index, group in enumerate(groups):
-            item_line = groups.item_lines[index]
+            item_line = cast(LineList, groups).item_lines[index]
             if isinstance(group, str):
                 group_sentences, fixed = [group], {}
             elif isinstance(group, dict):
@@ -168,7 +168,9 @@ def _slot_choices(
     if name in number_only:
         return [((NUMBER,), {}, (name,), False)]
     if name in durations:
-        options = [((DURATION,), {}, (name,), False)]
+        options: list[tuple[tuple[str, ...], dict[str, Any], tuple[str, ...], bool]] = [
+            ((DURATION,), {}, (name,), False)
+        ]
         if durations[name]:
             options.append(((NUMBER,), {}, (name,), False))
         return options

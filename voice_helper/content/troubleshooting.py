@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from voice_helper.content.cause import Cause
 from voice_helper.content.reply_length import INTRO_SECONDS, QUESTION_SECONDS, check_seconds
 from voice_helper.content.sources import check_cited, check_mastitis_caveat
-from voice_helper.yamlfile import Checker, Field
+from voice_helper.yamlfile import Checker, Field, LineDict
 
 REQUIRED_CAUSES = (
     "pump_setup",
@@ -69,7 +69,7 @@ def _sourced_lines(cause: dict) -> list[tuple[str, Any]]:
     return [*lines, ("professional_help", cause["professional_help"])]
 
 
-def _check_intro(checker: Checker, raw: dict) -> None:
+def _check_intro(checker: Checker, raw: LineDict) -> None:
     check_speakable(checker, raw["intro"], "intro", raw.key_lines["intro"])
     check_seconds(
         checker,
@@ -129,7 +129,7 @@ def parse_troubleshooting(
             check_mastitis_caveat(
                 checker, line_of["say"], keys, f"{where}.{key}.say", line_of.key_lines["say"]
             )
-    _check_intro(checker, raw)
+    _check_intro(checker, cast(LineDict, raw))
     for missing in (c for c in REQUIRED_CAUSES if c not in seen):
         checker.add(raw["causes"].line, "causes", f"missing the cause with id {missing!r}")
     if raw["causes"] and raw["causes"][0]["id"] != "pump_setup" and "pump_setup" in seen:

@@ -121,7 +121,7 @@ def check_tts(settings: Settings) -> CheckResult:
             f"{espeak_out}; pyttsx3: {pyttsx_out}",
             "sudo apt install espeak-ng libespeak-ng1",
         )
-    if espeak_ok:
+    if espeak_ok and espeak:
         voice_ok, voice_out = _run([espeak, "-q", "-v", settings.voice, "x"])
         if not voice_ok:
             return CheckResult(
