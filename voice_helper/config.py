@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -11,14 +10,13 @@ from typing import Any, cast
 
 import platformdirs
 
+from voice_helper.config_problems import explain, problems_text, source_lines, syntax_hint
 from voice_helper.errors import ConfigError
-from voice_helper.yamlfile import Checker, Field, Problem, YamlProblems, load_yaml
+from voice_helper.yamlfile import Checker, Field, YamlProblems, load_yaml
 
 APP_NAME = "voice-helper"
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _SHORT_CLOCK = re.compile(r"^\d:[0-5]\d$")
-# YAML 1.1 reads an unquoted 22:00 as the base-60 number 1320; find the text as written.
-_UNQUOTED_CLOCK = re.compile(r":\s*(\d{1,2}:\d{2})\s*(#.*)?$")
 
 
 def config_dir() -> Path:
@@ -213,11 +211,12 @@ def parse_settings(raw: dict, path: Path) -> Settings:
     if checker.mapping(raw, SCHEMA, "", 1):
         _check_ranges(raw, checker)
     if checker.problems:
-        source = _source_lines(path)
+        source = source_lines(path)
         problems = sorted(
-            (_explain(p, raw, source) for p in checker.problems), key=lambda p: p.line
+            (explain(p, raw, source, list(SCHEMA), list(_QUIET_SCHEMA)) for p in checker.problems),
+            key=lambda p: p.line,
         )
-        raise ConfigError(_problems_text(path, [str(p) for p in problems]))
+        raise ConfigError(problems_text(path, [str(p) for p in problems]))
     values = {k: v for k, v in raw.items() if k != "quiet_hours"}
     if isinstance(values.get("session_cues_minutes"), list):
         values["session_cues_minutes"] = list(values["session_cues_minutes"])
@@ -227,71 +226,6 @@ def parse_settings(raw: dict, path: Path) -> Settings:
     quiet = QuietHours(**dict(raw.get("quiet_hours") or {}))
     quiet.quiet_volume = float(quiet.quiet_volume)
     return Settings(quiet_hours=quiet, **values)
-
-
-def _source_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return []
-
-
-def _value_at(raw: Any, field_path: str) -> Any:
-    value = raw
-    for part in field_path.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return value
-
-
-def _explain(problem: Problem, raw: Any, source: list[str]) -> Problem:
-    """Say why a likely YAML 1.1 surprise happened and how to write it instead."""
-    name = problem.field.rsplit(".", 1)[-1]
-    value = _value_at(raw, problem.field)
-    message = problem.message.replace(" or NoneType", " (or left out)")
-    if problem.message.startswith("unknown key"):
-        parent = problem.field.rpartition(".")[0]
-        known = list(_QUIET_SCHEMA if parent == "quiet_hours" else SCHEMA)
-        close = difflib.get_close_matches(name, known, n=1)
-        if close:
-            message = f"unknown key; did you mean {close[0]!r}? " + message[len("unknown key ") :]
-    elif (
-        problem.field in ("quiet_hours.start", "quiet_hours.end")
-        and isinstance(value, (int, float))
-        and not isinstance(value, bool)
-    ):
-        text = source[problem.line - 1] if 0 < problem.line <= len(source) else ""
-        written = _UNQUOTED_CLOCK.search(text)
-        if written:
-            hours, minutes = written.group(1).split(":")
-            message = (
-                f"{written.group(1)} was read as the number {value} because it is not in "
-                f'quotes; put it in quotes: {name}: "{int(hours):02d}:{minutes}"'
-            )
-        else:
-            message = f'should be a clock time in quotes, like {name}: "22:00"; got {value}'
-    elif isinstance(value, bool) and problem.message.startswith("should be text"):
-        message += "; yes/no/on/off are read as true/false, so put text in quotes"
-        if name == "wake_phrase":
-            message += " (to turn the wake phrase off, leave the line out)"
-    return Problem(problem.file, problem.line, problem.field, message)
-
-
-def _syntax_hint(problem: Problem) -> str:
-    """One syntax problem as text, with a hint when a tab is the cause."""
-    text = str(problem)
-    if "'\\t'" in problem.message and "tabs" not in problem.message:
-        text += " (indent with spaces, not tabs)"
-    return text
-
-
-def _problems_text(path: Path, lines: list[str]) -> str:
-    return (
-        f"The configuration file {path} is not valid:\n  "
-        + "\n  ".join(lines)
-        + "\nFix it (or delete it to use the defaults); it was not changed."
-    )
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -304,7 +238,7 @@ def load_settings(path: Path | None = None) -> Settings:
     except YamlProblems as exc:
         if exc.problems and exc.problems[0].message == "is empty":
             return Settings()
-        raise ConfigError(_problems_text(path, [_syntax_hint(p) for p in exc.problems])) from exc
+        raise ConfigError(problems_text(path, [syntax_hint(p) for p in exc.problems])) from exc
     if raw is None:
         return Settings()
     return parse_settings(raw, path)

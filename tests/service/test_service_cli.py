@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from voice_helper import systemd_unit
+from voice_helper import systemd_unit, unit_file
 from voice_helper.cli import main
 
 
 def _unit(home: Path) -> Path:
-    return home / ".config" / "systemd" / "user" / systemd_unit.UNIT_NAME
+    return home / ".config" / "systemd" / "user" / unit_file.UNIT_NAME
 
 
 def test_install_writes_the_unit_and_says_systemd_is_not_available(home, capsys):
@@ -22,7 +22,7 @@ def test_install_writes_the_unit_and_says_systemd_is_not_available(home, capsys)
     assert "systemd user manager not available" in out
     assert "systemctl --user" in out  # the command to run later
     assert f"ExecStart={sys.executable} -m voice_helper run" in text
-    assert f"WorkingDirectory={systemd_unit.project_dir()}" in text
+    assert f"WorkingDirectory={unit_file.project_dir()}" in text
     data = home / ".local" / "share" / "voice-helper"
     config = home / ".config" / "voice-helper"
     assert f"ReadWritePaths=-{data} -{config} %t/voice-helper" in text
@@ -66,7 +66,7 @@ def test_install_without_systemctl_prints_the_commands_for_later(home, capsys, m
     assert "systemd user manager not available" in out
     assert "command not found" in out
     assert "systemctl --user daemon-reload" in out
-    assert f"systemctl --user enable --now {systemd_unit.UNIT_NAME}" in out
+    assert f"systemctl --user enable --now {unit_file.UNIT_NAME}" in out
     assert _unit(home).exists()
 
 
@@ -89,7 +89,7 @@ def test_install_with_a_user_manager_reloads_enables_and_starts(home, capsys, mo
     assert main(["service", "install"]) == 0
     calls = log.read_text().splitlines()
     assert "--user daemon-reload" in calls
-    assert f"--user enable --now {systemd_unit.UNIT_NAME}" in calls
+    assert f"--user enable --now {unit_file.UNIT_NAME}" in calls
     assert "Enabled and started" in capsys.readouterr().out
 
 
@@ -98,7 +98,7 @@ def test_install_fails_when_enable_fails(home, capsys, monkeypatch):
     monkeypatch.setattr(systemd_unit, "SYSTEMCTL", str(home / "systemctl"))
     assert main(["service", "install"]) == 1
     out = capsys.readouterr().out
-    assert f"enable --now {systemd_unit.UNIT_NAME} failed: Unit broken." in out
+    assert f"enable --now {unit_file.UNIT_NAME} failed: Unit broken." in out
     assert "journalctl --user -u voice-helper.service" in out
 
 
@@ -148,7 +148,7 @@ def test_uninstall_removes_the_unit_and_its_enablement(home, capsys):
     assert main(["service", "uninstall"]) == 0
     assert f"Removed {_unit(home)}" in capsys.readouterr().out
     assert not _unit(home).exists()
-    assert not (_unit(home).parent / "default.target.wants" / systemd_unit.UNIT_NAME).is_symlink()
+    assert not (_unit(home).parent / "default.target.wants" / unit_file.UNIT_NAME).is_symlink()
 
 
 def test_uninstall_when_not_installed(home, capsys):

@@ -13,6 +13,7 @@ from voice_helper.config import Settings, data_dir, load_settings
 from voice_helper.doctor.result import FAIL, PASS, WARN, CheckResult, first_line
 from voice_helper.errors import VoiceHelperError
 from voice_helper.platform_support import Machine
+from voice_helper.unit_file import UNIT_NAME
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -129,16 +130,16 @@ def check_service() -> CheckResult:
             f"systemd not available ({manager.reason})",
             "start it yourself with `voice-helper run`, or use a systemd session",
         )
-    state = systemd_unit.systemctl("is-active", systemd_unit.UNIT_NAME).stdout.strip() or "unknown"
+    state = systemd_unit.systemctl("is-active", UNIT_NAME).stdout.strip() or "unknown"
     if state == "active":
-        return CheckResult("service", PASS, f"{systemd_unit.UNIT_NAME} is active")
+        return CheckResult("service", PASS, f"{UNIT_NAME} is active")
     if not systemd_unit.unit_path().exists():
         return CheckResult("service", WARN, "not installed", "voice-helper service install")
     return CheckResult(
         "service",
         WARN,
-        f"{systemd_unit.UNIT_NAME} is {state}",
-        f"journalctl --user -u {systemd_unit.UNIT_NAME} -n 50",
+        f"{UNIT_NAME} is {state}",
+        f"journalctl --user -u {UNIT_NAME} -n 50",
     )
 
 

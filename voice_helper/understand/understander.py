@@ -9,6 +9,7 @@ from typing import Any
 
 from voice_helper.content.templates import IntentTemplates
 from voice_helper.intent import Intent
+from voice_helper.understand.answers import STEERING, answer_start
 from voice_helper.understand.matcher import IntentMatcher
 from voice_helper.understand.meaning import (
     OUT_OF_SCOPE,
@@ -46,101 +47,6 @@ ANSWER_INTENTS = frozenset({"yes", "no", "next", "back", "repeat", "stop", "help
 QUESTION = "question"
 """Context: a yes/no question is open, so "it does" and "not so much" are answers."""
 
-_YES_STARTS = (
-    "yes",
-    "yeah",
-    "yep",
-    "yup",
-    "yea",
-    "sure",
-    "definitely",
-    "absolutely",
-    "correct",
-    "right",
-    "probably",
-    "maybe",
-    "kind of",
-    "sort of",
-    "a bit",
-    "a little",
-    "a little bit",
-    "it does",
-    "i do",
-    "i have",
-    "i am",
-    "it is",
-    "that is it",
-    "that is right",
-    "that is me",
-    "that is true",
-    "uh huh",
-    "mm hmm",
-    "totally",
-    "for sure",
-    "i guess so",
-    "i think so",
-    "i suppose so",
-    "i guess",
-    "i suppose",
-    "true",
-    "indeed",
-    "often",
-    "quite a bit",
-    "a lot",
-    "very much",
-    "it has",
-    "they do",
-    "there is",
-    "there are",
-    "too right",
-    "you bet",
-    "affirmative",
-    "aye",
-)
-_NO_STARTS = (
-    "no",
-    "nope",
-    "nah",
-    "not really",
-    "not so much",
-    "not much",
-    "not that i know",
-    "not as far as i know",
-    "i doubt it",
-    "i do not think so",
-    "never",
-    "not at all",
-    "none",
-    "nothing like that",
-    "i have not",
-    "i am not",
-    "it is not",
-    "it does not",
-    "i do not",
-    "no way",
-    "uh uh",
-    "not particularly",
-    "not especially",
-    "not lately",
-    "not recently",
-    "hardly",
-    "negative",
-    "i would not say so",
-    "i would not say that",
-    "not me",
-    "it has not",
-    "they do not",
-    "there is not",
-    "there are not",
-    "nothing",
-    "not exactly",
-    "uh uh",
-    "no no",
-)
-_STEERING = frozenset({"next", "back", "repeat", "stop", "help"})
-"""Conversation commands that win over an answer-like start ("okay, next")."""
-_NON_ANSWER_OPENERS = frozenset({"no more", "not now", "no thanks i want", "nothing is coming"})
-
 
 @dataclass(frozen=True)
 class Understanding:
@@ -160,16 +66,6 @@ class Understanding:
     """Likely but not certain: ask once before acting on it."""
     missing: str | None = None
     """A slot the words did not give ("duration"): ask for it again, never guess."""
-
-
-def _starts_with(tokens: list[str], phrases: tuple[str, ...]) -> int:
-    """Length in words of the longest phrase the tokens start with (0: none)."""
-    best = 0
-    for phrase in phrases:
-        words = phrase.split()
-        if tokens[: len(words)] == words:
-            best = max(best, len(words))
-    return best
 
 
 class Understander:
@@ -293,23 +189,18 @@ class Understander:
         self, text: str, tokens: list[str], allowed: set[str] | None
     ) -> Understanding | None:
         """ "It does, yeah", "not so much": an answer to the open question."""
-        if " ".join(tokens[:2]) in _NON_ANSWER_OPENERS:
+        start = answer_start(tokens)
+        if start is None:
             return None
-        yes, no = _starts_with(tokens, _YES_STARTS), _starts_with(tokens, _NO_STARTS)
-        if not yes and not no:
+        if allowed is not None and start.name not in allowed:
             return None
-        name = "yes" if yes > no else "no"
-        if name == "yes" and tokens[yes : yes + 1] == ["not"]:
-            name = "no"  # "definitely not", "absolutely not"
-        if allowed is not None and name not in allowed:
-            return None
-        if self.model is not None and len(tokens) > max(yes, no):
+        if self.model is not None and len(tokens) > start.words:
             # A longer sentence may only start like an answer ("right, next"): a conversation
             # command said after it wins; a cause named after it is part of the answer.
             guess = self.model.guess(text, allowed)
-            if guess.label in _STEERING and guess.probability >= self.ask_probability:
+            if guess.label in STEERING and guess.probability >= self.ask_probability:
                 return None
-        return Understanding(text, Intent(name), 0.9, None, "answer")
+        return Understanding(text, Intent(start.name), 0.9, None, "answer")
 
     def _meaning(
         self,

@@ -1,0 +1,131 @@
+"""Answers to an open yes/no question in her own words: "it does, yeah", "not so much"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+YES_STARTS = (
+    "yes",
+    "yeah",
+    "yep",
+    "yup",
+    "yea",
+    "sure",
+    "definitely",
+    "absolutely",
+    "correct",
+    "right",
+    "probably",
+    "maybe",
+    "kind of",
+    "sort of",
+    "a bit",
+    "a little",
+    "a little bit",
+    "it does",
+    "i do",
+    "i have",
+    "i am",
+    "it is",
+    "that is it",
+    "that is right",
+    "that is me",
+    "that is true",
+    "uh huh",
+    "mm hmm",
+    "totally",
+    "for sure",
+    "i guess so",
+    "i think so",
+    "i suppose so",
+    "i guess",
+    "i suppose",
+    "true",
+    "indeed",
+    "often",
+    "quite a bit",
+    "a lot",
+    "very much",
+    "it has",
+    "they do",
+    "there is",
+    "there are",
+    "too right",
+    "you bet",
+    "affirmative",
+    "aye",
+)
+NO_STARTS = (
+    "no",
+    "nope",
+    "nah",
+    "not really",
+    "not so much",
+    "not much",
+    "not that i know",
+    "not as far as i know",
+    "i doubt it",
+    "i do not think so",
+    "never",
+    "not at all",
+    "none",
+    "nothing like that",
+    "i have not",
+    "i am not",
+    "it is not",
+    "it does not",
+    "i do not",
+    "no way",
+    "uh uh",
+    "not particularly",
+    "not especially",
+    "not lately",
+    "not recently",
+    "hardly",
+    "negative",
+    "i would not say so",
+    "i would not say that",
+    "not me",
+    "it has not",
+    "they do not",
+    "there is not",
+    "there are not",
+    "nothing",
+    "not exactly",
+    "uh uh",
+    "no no",
+)
+STEERING = frozenset({"next", "back", "repeat", "stop", "help"})
+"""Conversation commands that win over an answer-like start ("okay, next")."""
+NON_ANSWER_OPENERS = frozenset({"no more", "not now", "no thanks i want", "nothing is coming"})
+
+
+@dataclass(frozen=True)
+class AnswerStart:
+    """How a sentence starts as an answer: "yes" or "no", and in how many words."""
+
+    name: str
+    words: int
+
+
+def starts_with(tokens: list[str], phrases: tuple[str, ...]) -> int:
+    """Length in words of the longest phrase the tokens start with (0: none)."""
+    best = 0
+    for phrase in phrases:
+        words = phrase.split()
+        if tokens[: len(words)] == words:
+            best = max(best, len(words))
+    return best
+
+
+def answer_start(tokens: list[str]) -> AnswerStart | None:
+    """The yes or no a sentence starts with ("definitely not" is no), or None."""
+    if " ".join(tokens[:2]) in NON_ANSWER_OPENERS:
+        return None
+    yes, no = starts_with(tokens, YES_STARTS), starts_with(tokens, NO_STARTS)
+    if not yes and not no:
+        return None
+    name = "yes" if yes > no else "no"
+    if name == "yes" and tokens[yes : yes + 1] == ["not"]:
+        name = "no"  # "definitely not", "absolutely not"
+    return AnswerStart(name, max(yes, no))
