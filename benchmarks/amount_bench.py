@@ -16,8 +16,8 @@ from pathlib import Path
 from voice_helper.intent import INTENT_NAMES
 from voice_helper.listen import command_grammar as grammar
 from voice_helper.listen.moonshine_engine import MoonshineEngine
-from voice_helper.listen.wavfile import load_wav_16k
 from voice_helper.understand.matcher import IntentMatcher
+from voice_helper.wavfile import load_wav_16k
 
 VOICES = ("en-us", "en-gb", "en-us+f2")
 ML = {"unit": "ml"}

@@ -33,10 +33,9 @@ from benchmarks.mix import FLOOR_DBFS, SPEECH_DBFS, active_frames, active_power,
 from benchmarks.speech_bench import machine
 from benchmarks.speech_set import BENCH_DIR, clip_path, synthesise_missing
 from voice_helper.listen.audio import SAMPLE_RATE, Frame, frames_from_samples, to_int16
-from voice_helper.listen.wavfile import load_wav_16k
-from voice_helper.speak.channel import Priority
-from voice_helper.speak.channel import Utterance as Speech
 from voice_helper.speak.sinks import Played, Sink
+from voice_helper.speak.speech import Priority, Speech
+from voice_helper.wavfile import load_wav_16k
 
 RESULTS_DIR = BENCH_DIR / "results"
 TUNED = ("espeak:en-us:slow", "espeak:en-us+f2:fast", "espeak:en-gb:fast")
@@ -104,13 +103,11 @@ class TimedSink(Sink):
         self.clips: list[dict[str, Any]] = []
         self.lock = threading.Lock()
 
-    def play(
-        self, clip: Any, utterance: Speech, cancel: threading.Event, on_chunk: Any = None
-    ) -> Played:
+    def play(self, clip: Any, kind: str, cancel: threading.Event, on_chunk: Any = None) -> Played:
         """Wait out the clip (cut on cancel) and note when it played."""
         entry = {
-            "kind": utterance.kind,
-            "text": utterance.text,
+            "kind": kind,
+            "text": clip.text,
             "start": time.monotonic(),
             "end": time.monotonic() + clip.duration_s / self.speed,
             "cut": False,

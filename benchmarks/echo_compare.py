@@ -34,8 +34,8 @@ from voice_helper.listen.audio import SAMPLE_RATE, Frame, frames_from_samples
 from voice_helper.listen.echo import EchoCanceller
 from voice_helper.listen.endpoint import utterances
 from voice_helper.listen.engines import choose_engine
-from voice_helper.listen.wavfile import load_wav_16k
 from voice_helper.understand.matcher import IntentMatcher
+from voice_helper.wavfile import load_wav_16k
 
 REPLY = (
     "Let's work out why the milk isn't coming. I'll ask a few yes or no questions. "

@@ -13,7 +13,7 @@ import numpy as np
 import yaml
 
 from voice_helper import DEFAULT_CONTENT_DIR
-from voice_helper.listen.wavfile import load_wav_16k
+from voice_helper.wavfile import load_wav_16k
 
 BENCH_DIR = Path(__file__).resolve().parent
 HELDOUT_FILE = BENCH_DIR / "heldout_sentences.yaml"

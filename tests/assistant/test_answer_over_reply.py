@@ -17,9 +17,9 @@ from voice_helper.assistant.demo import make_recording
 from voice_helper.config import Settings
 from voice_helper.content import load_content
 from voice_helper.listen.audio import SAMPLE_RATE, Frame, frames_from_samples
-from voice_helper.listen.wavfile import load_wav_16k
 from voice_helper.speak.paced import PacedWavDirSink
 from voice_helper.speak.sinks import Played, WavDirSink
+from voice_helper.wavfile import load_wav_16k
 
 CONTENT = load_content(DEFAULT_CONTENT_DIR)
 
@@ -32,10 +32,10 @@ class TimedSink(PacedWavDirSink):
         self.started: list[tuple[float, float]] = []
         self.playing = threading.Event()
 
-    def play(self, clip, utterance, cancel, on_chunk=None) -> Played:
+    def play(self, clip, kind, cancel, on_chunk=None) -> Played:
         self.started.append((time.monotonic(), clip.duration_s))
         self.playing.set()
-        return super().play(clip, utterance, cancel, on_chunk)
+        return super().play(clip, kind, cancel, on_chunk)
 
 
 def spoken_part(samples: np.ndarray) -> np.ndarray:

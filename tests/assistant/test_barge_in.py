@@ -8,7 +8,7 @@ from voice_helper.assistant.demo import make_recording
 from voice_helper.config import Settings
 from voice_helper.content import load_content
 from voice_helper.listen.audio import SAMPLE_RATE, frames_from_samples
-from voice_helper.listen.wavfile import load_wav_16k
+from voice_helper.wavfile import load_wav_16k
 
 CONTENT = load_content(DEFAULT_CONTENT_DIR)
 

@@ -14,7 +14,7 @@ from voice_helper.assistant.loop import EARLY_END_FRAMES, FINAL_END_FRAMES
 from voice_helper.config import Settings
 from voice_helper.content import load_content
 from voice_helper.listen.audio import file_frames
-from voice_helper.listen.wavfile import load_wav_16k
+from voice_helper.wavfile import load_wav_16k
 
 
 def turns_of(recording, tmp_path, *lines):

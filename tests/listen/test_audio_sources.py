@@ -21,7 +21,7 @@ from voice_helper.listen.audio import (
     to_float32,
     to_int16,
 )
-from voice_helper.listen.wavfile import load_wav_16k
+from voice_helper.wavfile import load_wav_16k
 
 
 def test_frames_are_fixed_length_and_timestamped() -> None:

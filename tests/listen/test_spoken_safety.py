@@ -8,8 +8,8 @@ import pytest
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.content import load_content
 from voice_helper.listen.command_grammar import recognition_grammar
-from voice_helper.listen.wavfile import load_wav_16k
 from voice_helper.understand.understander import Understander
+from voice_helper.wavfile import load_wav_16k
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks.mix import mix

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from voice_helper.errors import AudioError
-from voice_helper.listen.wavfile import load_wav_16k, read_wav, resample
+from voice_helper.wavfile import load_wav_16k, read_wav, resample
 
 
 def _similar(a: np.ndarray, b: np.ndarray) -> float:

@@ -11,7 +11,7 @@ import pytest
 from tests.pumplog.test_conversation import CONTENT, MATCHER, Talk
 from voice_helper.listen.command_grammar import recognition_grammar
 from voice_helper.listen.moonshine_engine import MoonshineEngine
-from voice_helper.listen.wavfile import load_wav_16k
+from voice_helper.wavfile import load_wav_16k
 
 LONDON = ZoneInfo("Europe/London")
 

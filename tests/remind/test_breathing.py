@@ -27,7 +27,7 @@ from voice_helper.remind.breathing import (
     BreathingRunner,
     cue_script,
 )
-from voice_helper.speak.channel import SpokenUtterance, Utterance
+from voice_helper.speak.speech import Speech, SpokenUtterance
 from voice_helper.speak.tts import SpeechSynthesizer, VoiceSettings
 from voice_helper.speech_time import estimate_seconds
 
@@ -347,7 +347,7 @@ def test_service_stop_breathing(tmp_path: Path) -> None:
 def test_the_assistant_hook_reports_the_end_of_every_utterance(tmp_path: Path) -> None:
     reminders, clock, channel = _breathing_service(tmp_path, _content_with(tmp_path, QUICK))
     intro = reminders.start_breathing("quick")
-    reply = Utterance(intro, metadata={"turn": 1})  # the intro is the dialogue's reply
+    reply = Speech(intro, metadata={"turn": 1})  # the intro is the dialogue's reply
     mark_spoken(reminders, SpokenUtterance(reply, 0.0, 0.1, 2.0))
     ended = clock.now.timestamp()
     _drive_service(reminders, clock, 5.0)

@@ -25,7 +25,7 @@ from voice_helper.assistant.build import build
 from voice_helper.config import Settings
 from voice_helper.content import load_content
 from voice_helper.listen.audio import SAMPLE_RATE, Frame, frames_from_samples
-from voice_helper.listen.wavfile import load_wav_16k
+from voice_helper.wavfile import load_wav_16k
 
 COMMANDS = [  # full sentences: the recogniser's weak spot is short single words in noise
     ("why is no milk coming out", "troubleshoot"),

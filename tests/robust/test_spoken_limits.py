@@ -16,7 +16,7 @@ from voice_helper.assistant.build import build
 from voice_helper.config import QuietHours, Settings
 from voice_helper.content import load_content
 from voice_helper.listen.audio import file_frames
-from voice_helper.listen.wavfile import load_wav_16k
+from voice_helper.wavfile import load_wav_16k
 
 LINES = [  # (words, espeak-ng voice, speed): the voice the recogniser hears these best in
     ("remind me to pump every zero hours", "en-us", 130),

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from voice_helper import PROJECT_ROOT
-from voice_helper.speak.wav import inspect_wav
+from voice_helper.wavfile import inspect_wav
 
 
 def _say(*args: str, home: Path) -> subprocess.CompletedProcess[str]:

@@ -19,7 +19,6 @@ PLAY_AND_CUT = """
 import json, sys, threading, time
 from pathlib import Path
 from voice_helper.errors import AudioError
-from voice_helper.speak.channel import Utterance
 from voice_helper.speak.sinks import SoundDeviceSink
 from voice_helper.speak.tts import SpeechSynthesizer
 
@@ -35,7 +34,7 @@ chunks = []
 cancel = threading.Event()
 threading.Timer(0.4, cancel.set).start()
 began = time.monotonic()
-played = sink.play(clip, Utterance(clip.text), cancel, lambda s, r, t: chunks.append((s.size, r)))
+played = sink.play(clip, "reply", cancel, lambda s, r, t: chunks.append((s.size, r)))
 ended = time.monotonic()
 print(json.dumps({"cut": played.cut, "cut_after_s": ended - began - 0.4, "clip_s": clip.duration_s,
                   "samples": sum(n for n, _ in chunks), "rates": sorted({r for _, r in chunks})}))

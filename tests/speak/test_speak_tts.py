@@ -17,7 +17,7 @@ from voice_helper.speak.tts import (
     plausible_duration,
     speech_units,
 )
-from voice_helper.speak.wav import inspect_wav, read_wav_mono
+from voice_helper.wavfile import inspect_wav, read_wav
 
 SHORT = "Okay."
 LONG = (
@@ -32,7 +32,7 @@ def _rms(samples: np.ndarray) -> float:
 
 def test_synthesize_writes_real_speech(synth: SpeechSynthesizer, tmp_path: Path) -> None:
     clip = synth.synthesize("Time to pump. Get your bottles ready.", tmp_path / "pump.wav")
-    samples, rate = read_wav_mono(clip.path)
+    samples, rate = read_wav(clip.path)
     assert clip.path == tmp_path / "pump.wav"
     assert rate == clip.sample_rate == 22050
     assert samples.dtype == np.float32 and samples.ndim == 1
@@ -78,7 +78,7 @@ def test_first_synthesis_in_a_fresh_process_is_complete(tmp_path: Path) -> None:
         "import json, sys\n"
         "from pathlib import Path\n"
         "from voice_helper.speak.tts import SpeechSynthesizer\n"
-        "from voice_helper.speak.wav import inspect_wav\n"
+        "from voice_helper.wavfile import inspect_wav\n"
         "synth = SpeechSynthesizer()\n"
         f"clip = synth.synthesize({LONG * 2!r}, Path({str(out)!r}))\n"
         "info = inspect_wav(clip.path)\n"

@@ -11,7 +11,8 @@ from voice_helper.config import Settings
 from voice_helper.content import Content
 from voice_helper.remind.announcement import Announcement
 from voice_helper.remind.service import ReminderService
-from voice_helper.speak.channel import Priority, SpeechChannel, SpokenUtterance, Utterance
+from voice_helper.speak.channel import SpeechChannel
+from voice_helper.speak.speech import Priority, Speech, SpokenUtterance
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def start_reminders(
 
     def announce(announcement: Announcement) -> None:
         channel.say(
-            Utterance(
+            Speech(
                 announcement.text,
                 Priority.ANNOUNCEMENT,
                 announcement.kind,

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from voice_helper.listen.audio import SAMPLE_RATE
-from voice_helper.listen.wavfile import load_wav_16k
+from voice_helper.wavfile import load_wav_16k
 
 PARENT_VOICE = "en-us"
 """espeak-ng voice for the parent's lines."""

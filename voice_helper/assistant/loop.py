@@ -17,8 +17,8 @@ from voice_helper.listen.audio import Frame
 from voice_helper.listen.command_grammar import recognition_grammar
 from voice_helper.listen.endpoint import Endpointer, Utterance
 from voice_helper.listen.engine import RecognitionGrammar, SpeechEngine, Transcript
-from voice_helper.speak.channel import Priority, SpeechChannel, SpokenUtterance
-from voice_helper.speak.channel import Utterance as Speech
+from voice_helper.speak.channel import SpeechChannel
+from voice_helper.speak.speech import Priority, Speech, SpokenUtterance
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -125,8 +125,8 @@ def run_hear(args: argparse.Namespace) -> int:
     from voice_helper.content import load_content
     from voice_helper.listen.command_grammar import recognition_grammar
     from voice_helper.listen.engines import choose_engine
-    from voice_helper.listen.wavfile import load_wav_16k
     from voice_helper.understand.understander import Understander
+    from voice_helper.wavfile import load_wav_16k
 
     settings = load_settings(Path(args.config) if args.config else None)
     overrides: dict[str, Any] = {}

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO, Self
 import numpy as np
 
 from voice_helper.errors import AudioError
-from voice_helper.listen.wavfile import load_wav_16k
+from voice_helper.wavfile import load_wav_16k
 
 _LOGGER = logging.getLogger(__name__)
 

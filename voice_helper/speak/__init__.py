@@ -1,9 +1,9 @@
 """Speech output: text to speech and the single ordered output channel."""
 
-from voice_helper.speak.channel import Priority, SpeechChannel, SpokenUtterance, Utterance
+from voice_helper.speak.channel import SpeechChannel
 from voice_helper.speak.sinks import ChunkHook, Played, Sink, SoundDeviceSink, WavDirSink
+from voice_helper.speak.speech import Priority, Speech, SpokenUtterance
 from voice_helper.speak.tts import SpeechClip, SpeechSynthesizer, TtsError, VoiceSettings
-from voice_helper.speak.wav import read_wav_mono
 
 __all__ = [
     "ChunkHook",
@@ -11,13 +11,12 @@ __all__ = [
     "Priority",
     "Sink",
     "SoundDeviceSink",
+    "Speech",
     "SpeechChannel",
     "SpeechClip",
     "SpeechSynthesizer",
     "SpokenUtterance",
     "TtsError",
-    "Utterance",
     "VoiceSettings",
     "WavDirSink",
-    "read_wav_mono",
 ]

@@ -10,79 +10,23 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from enum import IntEnum
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 from voice_helper.errors import VoiceHelperError
 from voice_helper.speak.sinks import ChunkHook, Played, Sink
+from voice_helper.speak.speech import Priority, Speech, SpokenUtterance
 from voice_helper.speak.tts import SpeechSynthesizer
 
 _LOGGER = logging.getLogger(__name__)
 
 
-class Priority(IntEnum):
-    """Which queued utterance is spoken first; lower goes first."""
-
-    SAFETY = 0
-    """Urgent health advice."""
-    REPLY = 1
-    """The answer to what the user just said."""
-    ANNOUNCEMENT = 2
-    """Scheduled reminders and cues; held while a conversation turn is in progress."""
-
-
-@dataclass
-class Utterance:
-    """Something the assistant wants to say."""
-
-    text: str
-    """The words to speak."""
-    priority: Priority = Priority.REPLY
-    """Queue priority."""
-    kind: str = "reply"
-    """What it is for, e.g. reply, safety, announcement, breathing; names the kept file."""
-    metadata: dict[str, Any] = field(default_factory=dict)
-    """Anything the caller wants back in the SpokenUtterance (e.g. a reminder id)."""
-    volume: float | None = None
-    """Volume for this utterance only (e.g. quiet hours); default: the voice's."""
-    rate: int | None = None
-    """Speaking rate for this utterance only (e.g. slow breathing cues); default: the voice's."""
-
-
-@dataclass(frozen=True)
-class SpokenUtterance:
-    """What happened to one utterance, for logs and transcripts."""
-
-    utterance: Utterance
-    """The utterance as queued."""
-    queued_at: float
-    """time.monotonic() when it was queued."""
-    started_at: float | None
-    """time.monotonic() when playback began; None when it never played."""
-    ended_at: float
-    """time.monotonic() when playback ended (or it was given up)."""
-    file: Path | None = None
-    """Where the sink kept the audio, if it kept it."""
-    cut: bool = False
-    """Cancelled before or while playing."""
-    duration_s: float = 0.0
-    """Length of the synthesised audio."""
-    error: str | None = None
-    """Why it could not be spoken, if it could not."""
-
-    @property
-    def latency_ms(self) -> float | None:
-        """Milliseconds from queueing to the start of playback."""
-        return None if self.started_at is None else (self.started_at - self.queued_at) * 1000.0
-
-
 @dataclass
 class _Entry:
     seq: int
-    utterance: Utterance
+    utterance: Speech
     future: Future[SpokenUtterance]
     queued_at: float
 
@@ -100,9 +44,10 @@ class SpeechChannel:
         sink: Sink,
         *,
         reminder_wait_seconds: float = 30.0,
-        on_started: Callable[[Utterance, float], None] | None = None,
+        on_started: Callable[[Speech, float], None] | None = None,
         on_finished: Callable[[SpokenUtterance], None] | None = None,
         on_play_chunk: ChunkHook | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.synthesizer = synthesizer
         self.sink = sink
@@ -110,6 +55,8 @@ class SpeechChannel:
         self.on_started = on_started
         self.on_finished = on_finished
         self.on_play_chunk = on_play_chunk
+        self.clock = clock
+        """What the channel's times are read from; a test drives its own and calls tick()."""
         self.speaking = threading.Event()
         """Set while audio is playing; read it, do not set it."""
         self._cond = threading.Condition()
@@ -134,26 +81,26 @@ class SpeechChannel:
     ) -> None:
         self.close()
 
-    def say(self, utterance: Utterance | str) -> Future[SpokenUtterance]:
+    def say(self, utterance: Speech | str) -> Future[SpokenUtterance]:
         """Queue an utterance; the future resolves when it has been spoken, cut or failed."""
         if isinstance(utterance, str):
-            utterance = Utterance(utterance)
+            utterance = Speech(utterance)
         future: Future[SpokenUtterance] = Future()
         with self._cond:
             if self._closed:
                 raise RuntimeError("the speech channel is closed")
-            entry = _Entry(next(self._seq), utterance, future, time.monotonic())
+            entry = _Entry(next(self._seq), utterance, future, self.clock())
             self._queue.append(entry)
             self._cond.notify_all()
         _LOGGER.debug("queued %s #%d: %r", utterance.kind, entry.seq, utterance.text[:60])
         return future
 
-    def current(self) -> Utterance | None:
+    def current(self) -> Speech | None:
         """The utterance being synthesised or played, if any."""
         with self._cond:
             return self._current.utterance if self._current is not None else None
 
-    def cancel_current(self) -> Utterance | None:
+    def cancel_current(self) -> Speech | None:
         """Cut the utterance being synthesised or played (barge-in); return it, if any."""
         with self._cond:
             if self._current is None:
@@ -163,7 +110,7 @@ class SpeechChannel:
 
     def clear(
         self, from_priority: Priority = Priority.SAFETY, through: Priority | None = None
-    ) -> list[Utterance]:
+    ) -> list[Speech]:
         """Drop queued utterances of `from_priority` and anything less urgent (down to
         `through`, if given); return them."""
         last = max(Priority) if through is None else through
@@ -189,12 +136,17 @@ class SpeechChannel:
             self._held = False
             self._cond.notify_all()
 
+    def tick(self) -> None:
+        """Look at the clock again now: a test that moved its own clock calls this."""
+        with self._cond:
+            self._cond.notify_all()
+
     @property
     def announcements_held(self) -> bool:
         """Whether announcements are being held."""
         return self._held
 
-    def pending(self) -> list[Utterance]:
+    def pending(self) -> list[Speech]:
         """Queued utterances in the order they would be spoken now (ignoring the hold)."""
         with self._cond:
             return [e.utterance for e in sorted(self._queue, key=lambda e: e.order)]
@@ -232,7 +184,7 @@ class SpeechChannel:
             except Exception as exc:  # the channel must outlive any one utterance
                 _LOGGER.exception("speaking %r failed", entry.utterance.text[:60])
                 record = SpokenUtterance(
-                    entry.utterance, entry.queued_at, None, time.monotonic(), error=str(exc)
+                    entry.utterance, entry.queued_at, None, self.clock(), error=str(exc)
                 )
             self.speaking.clear()
             entry.future.set_result(record)
@@ -257,7 +209,7 @@ class SpeechChannel:
 
     def _pick(self) -> tuple[_Entry | None, float | None]:
         """The next entry allowed to speak, else how long until a held one may."""
-        now = time.monotonic()
+        now = self.clock()
         wait: float | None = None
         for entry in sorted(self._queue, key=lambda e: e.order):
             if entry.utterance.priority >= Priority.ANNOUNCEMENT and self._held:
@@ -281,32 +233,30 @@ class SpeechChannel:
             )
         except (VoiceHelperError, OSError) as exc:  # reported; the next one still plays
             _LOGGER.error("cannot speak %r: %s", utterance.text[:60], exc)
-            return SpokenUtterance(
-                utterance, entry.queued_at, None, time.monotonic(), error=str(exc)
-            )
+            return SpokenUtterance(utterance, entry.queued_at, None, self.clock(), error=str(exc))
         if cancel.is_set():
             path.unlink(missing_ok=True)
             return SpokenUtterance(
                 utterance,
                 entry.queued_at,
                 None,
-                time.monotonic(),
+                self.clock(),
                 cut=True,
                 duration_s=clip.duration_s,
             )
-        started = time.monotonic()
+        started = self.clock()
         self.speaking.set()
         self._notify(self.on_started, utterance, started)
         played = Played(None, False)
         try:
-            played = self.sink.play(clip, utterance, cancel, self.on_play_chunk)
+            played = self.sink.play(clip, utterance.kind, cancel, self.on_play_chunk)
         except (VoiceHelperError, OSError) as exc:  # a sound card hiccup must not stop us
             _LOGGER.error("playing %r failed: %s", utterance.text[:60], exc)
             return SpokenUtterance(
                 utterance,
                 entry.queued_at,
                 started,
-                time.monotonic(),
+                self.clock(),
                 duration_s=clip.duration_s,
                 error=str(exc),
             )
@@ -314,7 +264,7 @@ class SpeechChannel:
             self.speaking.clear()
             if played.file != path:
                 path.unlink(missing_ok=True)
-        ended = time.monotonic()
+        ended = self.clock()
         if played.cut:
             _LOGGER.info("cut %s after %.0f ms", utterance.kind, (ended - started) * 1000)
         return SpokenUtterance(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 
-from voice_helper.speak.channel import Utterance
 from voice_helper.speak.sinks import ChunkHook, Played, Sink, WavDirSink
 from voice_helper.speak.tts import SpeechClip
 
@@ -25,7 +24,7 @@ class PacedWavDirSink(Sink):
     def play(
         self,
         clip: SpeechClip,
-        utterance: Utterance,
+        kind: str,
         cancel: threading.Event,
         on_chunk: ChunkHook | None = None,
     ) -> Played:
@@ -43,5 +42,5 @@ class PacedWavDirSink(Sink):
             delay = started + (index + 1) * CHUNK_S - time.monotonic()
             if delay > 0:
                 cancel.wait(delay)
-        kept = self.inner.play(clip, utterance, threading.Event())
+        kept = self.inner.play(clip, kind, threading.Event())
         return Played(file=kept.file, cut=cut)

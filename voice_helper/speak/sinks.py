@@ -12,15 +12,12 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from voice_helper.errors import AudioError
 from voice_helper.speak.tts import SpeechClip
-
-if TYPE_CHECKING:
-    from voice_helper.speak.channel import Utterance
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -48,11 +45,13 @@ class Sink(ABC):
     def play(
         self,
         clip: SpeechClip,
-        utterance: Utterance,
+        kind: str,
         cancel: threading.Event,
         on_chunk: ChunkHook | None = None,
     ) -> Played:
-        """Play `clip` to the end, or until `cancel` is set; block meanwhile."""
+        """Play `clip` to the end, or until `cancel` is set; block meanwhile.
+
+        `kind` says what the clip is for (reply, safety, announcement, ...)."""
 
     def close(self) -> None:
         """Release the output."""
@@ -75,13 +74,13 @@ class WavDirSink(Sink):
     def play(
         self,
         clip: SpeechClip,
-        utterance: Utterance,
+        kind: str,
         cancel: threading.Event,
         on_chunk: ChunkHook | None = None,
     ) -> Played:
         """Move the clip into the folder under the next number."""
-        kind = re.sub(r"[^a-z0-9_]+", "_", utterance.kind.lower()) or "speech"
-        target = self.directory / f"{self._next:04d}-{kind}.wav"
+        name = re.sub(r"[^a-z0-9_]+", "_", kind.lower()) or "speech"
+        target = self.directory / f"{self._next:04d}-{name}.wav"
         self._next += 1
         if on_chunk is not None:
             on_chunk(clip.samples(), clip.sample_rate, time.monotonic())
@@ -155,7 +154,7 @@ class SoundDeviceSink(Sink):
     def play(
         self,
         clip: SpeechClip,
-        utterance: Utterance,
+        kind: str,
         cancel: threading.Event,
         on_chunk: ChunkHook | None = None,
     ) -> Played:

@@ -17,8 +17,8 @@ import numpy as np
 from voice_helper.config import Settings
 from voice_helper.errors import AudioError, VoiceHelperError
 from voice_helper.speak.tts_process import TtsProcess, TtsWorkerError, stop_process
-from voice_helper.speak.wav import inspect_wav, read_wav_mono
 from voice_helper.speech_time import speech_units
+from voice_helper.wavfile import inspect_wav, read_wav
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class SpeechClip:
 
     def samples(self) -> np.ndarray:
         """The audio as mono float32 samples in -1..1."""
-        return read_wav_mono(self.path)[0]
+        return read_wav(self.path)[0]
 
 
 class _BadClip(Exception):
@@ -179,7 +179,7 @@ class SpeechSynthesizer:
                 f"{info.duration_s:.2f}s of audio is implausible for {speech_units(text)} words "
                 f"at {wanted.rate} wpm (expected {low:.2f}..{high:.2f}s)"
             )
-        if wanted.volume >= 0.05 and speech_units(text) and not np.any(read_wav_mono(tmp)[0]):
+        if wanted.volume >= 0.05 and speech_units(text) and not np.any(read_wav(tmp)[0]):
             raise _BadClip(f"{tmp.name} is silent")
         os.replace(tmp, out_path)
         _LOGGER.debug("synthesised %.2fs for %r -> %s", info.duration_s, text[:40], out_path)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_helper.errors import AudioError
-from voice_helper.speak.wav import inspect_wav
+from voice_helper.wavfile import inspect_wav
 
 _LOGGER = logging.getLogger(__name__)
 _CHILD_MAIN = "import sys; from voice_helper.speak.tts_process import main; sys.exit(main())"

@@ -1,4 +1,8 @@
-"""Read WAV files of any common format and resample them to 16 kHz mono, with numpy only."""
+"""WAV files with numpy only: read any common format as mono, resample, prove a file complete.
+
+The microphone side reads recordings of any format (load_wav_16k); the speech side checks that
+a synthesised file is whole before it is played (inspect_wav) and plays its samples (read_wav).
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,64 @@ class WavFormat:
     """Bits per sample: 8, 16, 24 or 32 (PCM), 32 or 64 (float)."""
     is_float: bool
     """IEEE float samples rather than integers."""
+
+
+@dataclass(frozen=True)
+class WavInfo:
+    """What the header of a complete PCM WAV file says."""
+
+    sample_rate: int
+    """Frames per second."""
+    channels: int
+    """Interleaved channels per frame."""
+    sample_width: int
+    """Bytes per sample."""
+    frames: int
+    """Number of frames in the data chunk."""
+    file_size: int
+    """Bytes in the file when it was read."""
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the audio in seconds."""
+        return self.frames / self.sample_rate if self.sample_rate else 0.0
+
+
+def inspect_wav(path: Path) -> WavInfo:
+    """Read a WAV header and prove the file is complete; raise AudioError when it is not."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AudioError(f"Cannot read {path}: {exc.strerror}.") from exc
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise AudioError(f"{path} is not a WAV file ({len(data)} bytes).")
+    (riff_size,) = struct.unpack_from("<I", data, 4)
+    if riff_size + 8 != len(data):
+        raise AudioError(
+            f"{path} is incomplete: header says {riff_size + 8} bytes, has {len(data)}."
+        )
+    fmt: tuple[int, int, int, int] | None = None
+    data_size: int | None = None
+    offset = 12
+    while offset + 8 <= len(data):
+        chunk_id = data[offset : offset + 4]
+        (size,) = struct.unpack_from("<I", data, offset + 4)
+        body = offset + 8
+        if body + size > len(data):
+            raise AudioError(f"{path} is incomplete: chunk {chunk_id!r} runs past the end.")
+        if chunk_id == b"fmt " and size >= 16:
+            tag, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", data, body)
+            fmt = (tag, channels, rate, bits)
+        elif chunk_id == b"data":
+            data_size = size
+        offset = body + size + (size & 1)
+    if fmt is None or data_size is None:
+        raise AudioError(f"{path} has no fmt or data chunk.")
+    tag, channels, rate, bits = fmt
+    if tag != 1 or bits not in (8, 16, 32) or channels < 1 or rate <= 0:
+        raise AudioError(f"{path} is not plain PCM (format {tag}, {bits} bits, {channels} ch).")
+    width = bits // 8
+    return WavInfo(rate, channels, width, data_size // (width * channels), len(data))
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
