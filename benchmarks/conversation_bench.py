@@ -264,7 +264,7 @@ def run_one(
             reminders_dir=Path(tmp),
         )
         # Replies to a sink the microphone cannot hear: whatever it hears over them is hers.
-        running.assistant.her_voice = None
+        running.assistant.over_reply.her_voice = None
         warm_up(running.assistant)
         plan: list[dict[str, Any]] = []
         origin = time.monotonic()
@@ -314,8 +314,8 @@ def warm_up(assistant: Any) -> None:
     from voice_helper.intent import INTENT_NAMES
 
     for allowed in (assistant.turns.dialogue.expected_intents(), set(INTENT_NAMES)):
-        assistant._narrow(frozenset(allowed))
-    assistant.engine.transcribe(np.zeros(SAMPLE_RATE, np.int16))
+        assistant.recogniser.narrow(frozenset(allowed))
+    assistant.recogniser.engine.transcribe(np.zeros(SAMPLE_RATE, np.int16))
 
 
 def score_run(run: dict[str, Any]) -> list[dict[str, Any]]:

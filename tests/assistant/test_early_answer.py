@@ -10,7 +10,7 @@ import numpy as np
 
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.assistant.build import build
-from voice_helper.assistant.loop import EARLY_END_FRAMES, FINAL_END_FRAMES
+from voice_helper.assistant.early_answer import EARLY_END_FRAMES, FINAL_END_FRAMES
 from voice_helper.config import Settings
 from voice_helper.content import load_content
 from voice_helper.listen.audio import file_frames

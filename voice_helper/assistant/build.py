@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_helper.assistant.loop import Assistant
-from voice_helper.assistant.transcript import TranscriptLog
+from voice_helper.assistant.turn_log import TranscriptLog
 from voice_helper.assistant.turns import TurnTaker
 from voice_helper.config import Settings, cache_dir
 from voice_helper.content import Content
@@ -91,8 +91,8 @@ def build(
     )
     if echo is not None:
         channel.on_play_chunk = echo.add_reference
-    channel.on_started = assistant.on_started
-    channel.on_finished = _chain(assistant.on_finished, reminders)
+    channel.on_started = assistant.log.on_started
+    channel.on_finished = _chain(assistant.log.on_finished, reminders)
     return Running(assistant, channel, engine, reason, reminders)
 
 

@@ -70,10 +70,10 @@ class TurnTaker:
         if pending is not None and pending.missing is not None:
             filled = fill_slots(pending.intent.name, pending.intent.slots, tokens)
             if filled.missing is None and filled.slots != pending.intent.slots:
-                intent = Intent(pending.intent.name, filled.slots)  # "every three hours"
+                completed = Intent(pending.intent.name, filled.slots)  # "every three hours"
                 self.dialogue.pending = None
                 self._keep_awake()
-                return Turn(text, intent, self.dialogue.handle(intent), 1.0, woke)
+                return Turn(text, completed, self.dialogue.handle(completed), 1.0, woke)
         match = self.matcher.match(" ".join(tokens), context=self.dialogue.context())
         intent = self.dialogue.accepted(match.intent)  # a "yes" said to someone else: None
         if intent is not None and (match.doubtful or match.missing):

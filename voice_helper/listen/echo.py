@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,8 @@ from voice_helper.listen.audio import SAMPLE_RATE, Frame
 
 _LOGGER = logging.getLogger(__name__)
 
+RECENT_FRAMES = 6
+"""Microphone frames (180 ms) whose residual and echo power only_echo() weighs."""
 
 HER_VOICE_MARGIN_DB = 3.0
 """How far what our voice cannot explain must rise above what it can, to be her voice. On the
@@ -64,7 +67,9 @@ def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
 class EchoCanceller:
     """Feed it what is played (add_reference) and what is heard (process)."""
 
-    def __init__(self, settings: EchoSettings | None = None, clock: callable = time.monotonic):  # type: ignore[valid-type]
+    def __init__(
+        self, settings: EchoSettings | None = None, clock: Callable[[], float] = time.monotonic
+    ):
         self.settings = settings or EchoSettings()
         self._clock = clock
         self._lock = threading.Lock()
@@ -78,7 +83,7 @@ class EchoCanceller:
         self._clip_in = 0
         self._clip_tail = np.zeros(0, np.float32)
         self._last_echo_power: np.ndarray | None = None
-        self._recent_power: deque[tuple[float, float]] = deque(maxlen=6)
+        self._recent_power: deque[tuple[float, float]] = deque(maxlen=RECENT_FRAMES)
         self._last_window = np.zeros(0, np.float32)
         self._last_max_delay = 0
         self._echo_frames = 0
@@ -184,7 +189,7 @@ class EchoCanceller:
         The user's voice adds power the echo estimate does not explain; without it the
         residual stays well below the estimate, and there is nothing worth recognising.
         """
-        if len(self._recent_power) < self._recent_power.maxlen:
+        if len(self._recent_power) < RECENT_FRAMES:
             return False
         residual = sum(p[0] for p in self._recent_power)
         echo = sum(p[1] for p in self._recent_power)

@@ -151,6 +151,10 @@ class SpeechChannel:
         with self._cond:
             return [e.utterance for e in sorted(self._queue, key=lambda e: e.order)]
 
+    def busy(self) -> bool:
+        """Speaking now, or something queued (held announcements too)."""
+        return self.speaking.is_set() or bool(self.pending())
+
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until everything queued has been spoken (held announcements too); False on timeout."""
         with self._cond:
