@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -34,13 +32,11 @@ def test_key_words_come_through(
     assert transcript.confidence is None
 
 
-def test_int16_input_and_faster_than_real_time(moonshine: MoonshineEngine, speak: Speak) -> None:
+def test_int16_input_is_recognised(moonshine: MoonshineEngine, speak: Speak) -> None:
+    # How fast: benchmarks/speech_bench.py (offline_rtf), not a unit test on a shared machine.
     audio = speak("remind me to pump in three hours", noise_db=-50)
-    started = time.monotonic()
     transcript = moonshine.transcribe(to_int16(audio))
-    elapsed = time.monotonic() - started
     assert {"pump", "three", "hours"} <= set(words(transcript.text))
-    assert elapsed < audio.size / 16000 / 2  # measured: ~0.03 of real time on 2 cores
 
 
 def test_too_short_audio_is_empty(moonshine: MoonshineEngine) -> None:
