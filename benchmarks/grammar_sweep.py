@@ -27,7 +27,8 @@ from benchmarks.speech_set import CACHE_DIR, Case, build_cases, load_case_audio
 from voice_helper.listen.audio import frames_from_samples, to_float32
 from voice_helper.listen.command_grammar import ANSWER_MEANINGS, recognition_grammar
 from voice_helper.listen.constrained import best_in_grammar
-from voice_helper.listen.endpoint import EndpointSettings, utterances
+from voice_helper.listen.endpoint import utterances
+from voice_helper.listen.endpoint_settings import EndpointSettings
 from voice_helper.listen.moonshine_engine import GrammarAcceptance, MoonshineEngine
 from voice_helper.listen.moonshine_model import Decoded
 from voice_helper.understand.matcher import IntentMatcher

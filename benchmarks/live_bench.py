@@ -88,7 +88,8 @@ def _assistant(engine: Any, out_dir: Path, endpoint: dict[str, Any]) -> tuple[An
     from voice_helper.assistant.build import build
     from voice_helper.config import Settings
     from voice_helper.content import load_content
-    from voice_helper.listen.endpoint import Endpointer, EndpointSettings
+    from voice_helper.listen.endpoint import Endpointer
+    from voice_helper.listen.endpoint_settings import EndpointSettings
 
     running = build(
         Settings(engine="moonshine"),
@@ -190,7 +191,7 @@ def measure_latency(
 def endpoint_hangover_ms(endpoint: dict[str, Any]) -> int:
     """The closing window the endpointer waits after speech before it decides."""
     from voice_helper.listen.audio import FRAME_MS
-    from voice_helper.listen.endpoint import EndpointSettings
+    from voice_helper.listen.endpoint_settings import EndpointSettings
 
     settings = EndpointSettings(**endpoint)
     return int((settings.end_window - settings.end_voiced_max) * FRAME_MS)

@@ -22,7 +22,8 @@ import numpy as np
 from benchmarks.mix import NOISE_VERSION, mix, seed_for
 from benchmarks.speech_set import CACHE_DIR, Case, load_case_audio
 from voice_helper.listen.audio import frames_from_samples
-from voice_helper.listen.endpoint import EndpointSettings, utterances
+from voice_helper.listen.endpoint import utterances
+from voice_helper.listen.endpoint_settings import EndpointSettings
 
 TRANSCRIPT_CACHE = CACHE_DIR / "transcripts.jsonl"
 

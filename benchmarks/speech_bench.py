@@ -31,7 +31,7 @@ from benchmarks.recognise import Front, cache_key, recognise_all
 from benchmarks.report import markdown
 from benchmarks.score import by_voice, score
 from benchmarks.speech_set import BENCH_DIR, Case, build_cases, synthesise_missing
-from voice_helper.listen.endpoint import EndpointSettings
+from voice_helper.listen.endpoint_settings import EndpointSettings
 from voice_helper.understand.matcher import IntentMatcher
 
 RESULTS_DIR = BENCH_DIR / "results"

@@ -29,7 +29,7 @@ from benchmarks.understand_bench import HELDOUT, load_cases, verdict
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.config import cache_dir
 from voice_helper.content import load_content
-from voice_helper.listen.endpoint import EndpointSettings
+from voice_helper.listen.endpoint_settings import EndpointSettings
 from voice_helper.understand.understander import Understander
 
 TUNED_FILE = DEFAULT_CONTENT_DIR / "sentences" / "paraphrases_tuned.yaml"

@@ -7,7 +7,7 @@ how the conversation moves, whatever the words are.
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.content import REMEDY_CHUNK, load_content
 from voice_helper.dialogue.manager import Dialogue
-from voice_helper.understand.intent import Intent
+from voice_helper.intent import Intent
 from voice_helper.understand.understander import QUESTION
 
 CONTENT = load_content(DEFAULT_CONTENT_DIR)

@@ -9,7 +9,8 @@ import pytest
 
 from tests.listen.conftest import Speak, sox_noise
 from voice_helper.listen.audio import SAMPLE_RATE, frames_from_samples
-from voice_helper.listen.endpoint import EndpointSettings, Utterance, utterances
+from voice_helper.listen.endpoint import Utterance, utterances
+from voice_helper.listen.endpoint_settings import EndpointSettings
 
 LEAD_S, GAP_S, TAIL_S = 1.5, 1.5, 1.5
 

@@ -19,7 +19,6 @@ from voice_helper.assistant.recognition import Recogniser
 from voice_helper.assistant.turn_log import TranscriptLog, TurnLog
 from voice_helper.assistant.turns import Turn, TurnTaker
 from voice_helper.listen.audio import Frame
-from voice_helper.listen.command_grammar import recognition_grammar
 from voice_helper.listen.endpoint import Endpointer, Utterance
 from voice_helper.listen.engine import SpeechEngine
 from voice_helper.speak.channel import SpeechChannel

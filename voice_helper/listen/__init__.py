@@ -1,7 +1,8 @@
 """Listen: audio sources, endpointing and speech engines (audio -> text)."""
 
 from voice_helper.listen.audio import FRAME_SAMPLES, SAMPLE_RATE, Frame
-from voice_helper.listen.endpoint import Endpointer, EndpointSettings, Utterance
+from voice_helper.listen.endpoint import Endpointer, Utterance
+from voice_helper.listen.endpoint_settings import EndpointSettings
 from voice_helper.listen.engine import SpeechEngine, Transcript
 
 __all__ = [

@@ -175,7 +175,7 @@ class EchoCanceller:
             self._fit(window, max_delay)
         if self._filter is None:
             return frame
-        recent = self._design(window, mic.size)
+        recent = _design(window, mic.size, self._delay, s.taps)
         estimate = recent @ self._filter
         residual = self._suppress(mic - estimate, estimate)
         power = float(np.mean(residual**2)), float(np.mean(estimate**2))
@@ -212,8 +212,8 @@ class EchoCanceller:
         # find it reliably in speech), the verdict on the latest 180 ms.
         mic = np.concatenate(self._mic)
         window, max_delay = self._last_window, self._last_max_delay
-        delay, taps = self._solve(window, mic, max_delay)
-        explained = (self._design(window, mic.size, delay) @ taps)[
+        delay, taps = _solve(window, mic, max_delay, self.settings.taps, self.settings.ridge)
+        explained = (_design(window, mic.size, delay, self.settings.taps) @ taps)[
             -count * mic.size // len(self._mic) :
         ]
         latest = mic[-explained.size :]
@@ -240,35 +240,35 @@ class EchoCanceller:
         gain = np.clip(1.0 - self.settings.suppress * echo_power / power, self.settings.floor, 1.0)
         return np.fft.irfft(spectrum * gain, size)[: residual.size].astype(np.float32)
 
-    def _design(self, window: np.ndarray, count: int, delay: int | None = None) -> np.ndarray:
-        """Reference samples at each tap's lag, for the last `count` microphone samples."""
-        delay = self._delay if delay is None else delay
-        first = max(0, delay - self.settings.taps // 2)
-        end = window.size
-        cols = [
-            window[end - count - lag : end - lag]
-            for lag in range(first, first + self.settings.taps)
-        ]
-        return np.stack(cols, axis=1)
-
     def _fit(self, window: np.ndarray, max_delay: int) -> None:
         mic = np.concatenate(self._mic)
         if mic.size < 4 * 480:
             return
-        self._delay, self._filter = self._solve(window, mic, max_delay)
+        self._delay, self._filter = _solve(
+            window, mic, max_delay, self.settings.taps, self.settings.ridge
+        )
         self.last_delay_s = self._delay / SAMPLE_RATE - self.settings.lead_s
 
-    def _solve(self, window: np.ndarray, mic: np.ndarray, max_delay: int) -> tuple[int, np.ndarray]:
-        """The delay and filter that best explain `mic` (the latest samples) by the reference."""
-        ref = window[-(mic.size + max_delay) :]
-        size = 1 << int(np.ceil(np.log2(ref.size + mic.size)))
-        # corr[j] = sum_i ref[i + j] * mic[i]: the echo at delay d shows at j = max_delay - d.
-        corr = np.fft.irfft(np.fft.rfft(ref, size) * np.conj(np.fft.rfft(mic, size)), size)
-        best = int(np.argmax(np.abs(corr[: max_delay + 1])))
-        delay = max_delay - best
-        design = self._design(window, mic.size, delay)
-        gram = design.T @ design
-        gram += np.eye(gram.shape[0]) * (
-            np.trace(gram) / gram.shape[0] * self.settings.ridge + 1e-9
-        )
-        return delay, np.linalg.solve(gram, design.T @ mic)
+
+def _design(window: np.ndarray, count: int, delay: int, taps: int) -> np.ndarray:
+    """Reference samples at each tap's lag, for the last `count` microphone samples."""
+    first = max(0, delay - taps // 2)
+    end = window.size
+    cols = [window[end - count - lag : end - lag] for lag in range(first, first + taps)]
+    return np.stack(cols, axis=1)
+
+
+def _solve(
+    window: np.ndarray, mic: np.ndarray, max_delay: int, taps: int, ridge: float
+) -> tuple[int, np.ndarray]:
+    """The delay and filter that best explain `mic` (the latest samples) by the reference."""
+    ref = window[-(mic.size + max_delay) :]
+    size = 1 << int(np.ceil(np.log2(ref.size + mic.size)))
+    # corr[j] = sum_i ref[i + j] * mic[i]: the echo at delay d shows at j = max_delay - d.
+    corr = np.fft.irfft(np.fft.rfft(ref, size) * np.conj(np.fft.rfft(mic, size)), size)
+    best = int(np.argmax(np.abs(corr[: max_delay + 1])))
+    delay = max_delay - best
+    design = _design(window, mic.size, delay, taps)
+    gram = design.T @ design
+    gram += np.eye(gram.shape[0]) * (np.trace(gram) / gram.shape[0] * ridge + 1e-9)
+    return delay, np.linalg.solve(gram, design.T @ mic)

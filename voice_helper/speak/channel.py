@@ -13,10 +13,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
-from voice_helper.errors import VoiceHelperError
-from voice_helper.speak.sinks import ChunkHook, Played, Sink
+from voice_helper.speak.playback import notify, speak_once
+from voice_helper.speak.sinks import ChunkHook, Sink
 from voice_helper.speak.speech import Priority, Speech, SpokenUtterance
 from voice_helper.speak.tts import SpeechSynthesizer
 
@@ -192,7 +192,7 @@ class SpeechChannel:
                 )
             self.speaking.clear()
             entry.future.set_result(record)
-            self._notify(self.on_finished, record)
+            notify(self.on_finished, record)
             with self._cond:
                 self._current = None
                 self._cond.notify_all()
@@ -200,7 +200,9 @@ class SpeechChannel:
     def _next_entry(self) -> _Entry | None:
         with self._cond:
             while not self._closed:
-                entry, wait = self._pick()
+                entry, wait = _pick(
+                    self._queue, self._held, self.reminder_wait_seconds, self.clock()
+                )
                 if entry is not None:
                     self._queue.remove(entry)
                     if entry.future.set_running_or_notify_cancel():
@@ -211,75 +213,33 @@ class SpeechChannel:
                 self._cond.wait(wait)
             return None
 
-    def _pick(self) -> tuple[_Entry | None, float | None]:
-        """The next entry allowed to speak, else how long until a held one may."""
-        now = self.clock()
-        wait: float | None = None
-        for entry in sorted(self._queue, key=lambda e: e.order):
-            if entry.utterance.priority >= Priority.ANNOUNCEMENT and self._held:
-                remaining = entry.queued_at + self.reminder_wait_seconds - now
-                if remaining > 0:
-                    wait = remaining if wait is None else min(wait, remaining)
-                    continue
-                _LOGGER.info(
-                    "announcement waited %.1fs; speaking it during the conversation",
-                    self.reminder_wait_seconds,
-                )
-            return entry, None
-        return None, wait
-
     def _speak(self, entry: _Entry) -> SpokenUtterance:
-        utterance, cancel = entry.utterance, self._cancel
-        path = self._workdir / f"{entry.seq:06d}.wav"
-        try:
-            clip = self.synthesizer.synthesize(
-                utterance.text, path, rate=utterance.rate, volume=utterance.volume
-            )
-        except (VoiceHelperError, OSError) as exc:  # reported; the next one still plays
-            _LOGGER.error("cannot speak %r: %s", utterance.text[:60], exc)
-            return SpokenUtterance(utterance, entry.queued_at, None, self.clock(), error=str(exc))
-        if cancel.is_set():
-            path.unlink(missing_ok=True)
-            return SpokenUtterance(
-                utterance,
-                entry.queued_at,
-                None,
-                self.clock(),
-                cut=True,
-                duration_s=clip.duration_s,
-            )
-        started = self.clock()
-        self.speaking.set()
-        self._notify(self.on_started, utterance, started)
-        played = Played(None, False)
-        try:
-            played = self.sink.play(clip, utterance.kind, cancel, self.on_play_chunk)
-        except (VoiceHelperError, OSError) as exc:  # a sound card hiccup must not stop us
-            _LOGGER.error("playing %r failed: %s", utterance.text[:60], exc)
-            return SpokenUtterance(
-                utterance,
-                entry.queued_at,
-                started,
-                self.clock(),
-                duration_s=clip.duration_s,
-                error=str(exc),
-            )
-        finally:
-            self.speaking.clear()
-            if played.file != path:
-                path.unlink(missing_ok=True)
-        ended = self.clock()
-        if played.cut:
-            _LOGGER.info("cut %s after %.0f ms", utterance.kind, (ended - started) * 1000)
-        return SpokenUtterance(
-            utterance, entry.queued_at, started, ended, played.file, played.cut, clip.duration_s
+        return speak_once(
+            entry.utterance,
+            self._workdir / f"{entry.seq:06d}.wav",
+            entry.queued_at,
+            self._cancel,
+            synthesizer=self.synthesizer,
+            sink=self.sink,
+            clock=self.clock,
+            speaking=self.speaking,
+            hooks=self,
         )
 
-    @staticmethod
-    def _notify(callback: Callable[..., None] | None, *args: Any) -> None:
-        if callback is None:
-            return
-        try:
-            callback(*args)
-        except Exception:  # a caller's bug must not stop the channel
-            _LOGGER.exception("speech channel callback failed")
+
+def _pick(
+    queue: list[_Entry], held: bool, hold_limit_s: float, now: float
+) -> tuple[_Entry | None, float | None]:
+    """The next entry allowed to speak, else how long until a held one may."""
+    wait: float | None = None
+    for entry in sorted(queue, key=lambda e: e.order):
+        if entry.utterance.priority >= Priority.ANNOUNCEMENT and held:
+            remaining = entry.queued_at + hold_limit_s - now
+            if remaining > 0:
+                wait = remaining if wait is None else min(wait, remaining)
+                continue
+            _LOGGER.info(
+                "announcement waited %.1fs; speaking it during the conversation", hold_limit_s
+            )
+        return entry, None
+    return None, wait
