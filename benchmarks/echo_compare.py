@@ -33,7 +33,7 @@ from voice_helper.config import Settings
 from voice_helper.listen.audio import SAMPLE_RATE, Frame, frames_from_samples
 from voice_helper.listen.echo import EchoCanceller
 from voice_helper.listen.endpoint import utterances
-from voice_helper.listen.engines import choose_engine
+from voice_helper.listen.engine_choice import choose_engine
 from voice_helper.understand.matcher import IntentMatcher
 from voice_helper.wavfile import load_wav_16k
 

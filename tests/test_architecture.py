@@ -128,4 +128,4 @@ def test_no_two_modules_share_a_file_name():
 
 def test_the_graph_sees_imports_inside_functions():
     graph = _graph()
-    assert "voice_helper.listen.moonshine_engine" in graph["voice_helper.listen.engines"]
+    assert "voice_helper.listen.moonshine_engine" in graph["voice_helper.listen.engine_choice"]

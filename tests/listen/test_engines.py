@@ -9,7 +9,7 @@ import pytest
 from tests.listen.conftest import KOREAN_MODEL
 from voice_helper.config import Settings
 from voice_helper.errors import ModelMissing
-from voice_helper.listen.engines import choose_engine, pick_engine
+from voice_helper.listen.engine_choice import choose_engine, pick_engine
 from voice_helper.listen.moonshine_engine import MoonshineEngine
 from voice_helper.listen.vosk_engine import VoskEngine
 

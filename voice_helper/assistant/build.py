@@ -16,7 +16,7 @@ from voice_helper.content import Content
 from voice_helper.dialogue.manager import CrisisContacts, Dialogue
 from voice_helper.listen.echo import EchoCanceller
 from voice_helper.listen.engine import SpeechEngine
-from voice_helper.listen.engines import choose_engine
+from voice_helper.listen.engine_choice import choose_engine
 from voice_helper.speak.channel import SpeechChannel
 from voice_helper.speak.paced import PacedWavDirSink
 from voice_helper.speak.sinks import Sink, SoundDeviceSink, WavDirSink
@@ -43,6 +43,11 @@ class Running:
         self.channel.close()
 
 
+def build_understander(content: Content) -> Understander:
+    """Understanding for this content: safety rules, templates and the cached meaning model."""
+    return Understander.from_content(content, cache_dir=cache_dir())
+
+
 def build(
     settings: Settings,
     content: Content,
@@ -60,7 +65,7 @@ def build(
     if engine is None:
         engine, reason = choose_engine(settings)
     assert content.templates is not None
-    matcher = Understander.from_content(content, cache_dir=cache_dir())
+    matcher = build_understander(content)
     if sink is None and output_dir is not None:
         sink = PacedWavDirSink(WavDirSink(output_dir)) if paced_output else WavDirSink(output_dir)
     if sink is None:

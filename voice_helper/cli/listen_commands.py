@@ -121,11 +121,10 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_hear(args: argparse.Namespace) -> int:
     """Transcribe each file with one engine and print text, intent and slots, in order."""
-    from voice_helper.config import cache_dir
+    from voice_helper.assistant.build import build_understander
     from voice_helper.content import load_content
     from voice_helper.listen.command_grammar import recognition_grammar
-    from voice_helper.listen.engines import choose_engine
-    from voice_helper.understand.understander import Understander
+    from voice_helper.listen.engine_choice import choose_engine
     from voice_helper.wavfile import load_wav_16k
 
     settings = load_settings(Path(args.config) if args.config else None)
@@ -136,7 +135,7 @@ def run_hear(args: argparse.Namespace) -> int:
         overrides["model"] = args.model
     settings = dataclasses.replace(settings, **overrides)
     content = Path(args.content or settings.content_dir or DEFAULT_CONTENT_DIR)
-    matcher = Understander.from_content(load_content(content), cache_dir=cache_dir())
+    matcher = build_understander(load_content(content))
     engine, reason = choose_engine(settings)
     engine.set_grammar(
         recognition_grammar(

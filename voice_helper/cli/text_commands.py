@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.assistant.build import build_understander
 from voice_helper.assistant.turns import TurnTaker
-from voice_helper.config import cache_dir
 from voice_helper.content import Content, load_content
 from voice_helper.dialogue.manager import CrisisContacts, Dialogue
-from voice_helper.understand.understander import QUESTION, Understander
+from voice_helper.understand.understander import QUESTION
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def run_chat(args: argparse.Namespace) -> int:
     content = load_checked_content(args)
     assert content.templates is not None
     settings = _settings(args)
-    understander = Understander.from_content(content, cache_dir=cache_dir())
+    understander = build_understander(content)
     reminders = _reminders_for_chat(args)
     dialogue = Dialogue(
         content,
@@ -90,7 +90,7 @@ def _reminders_for_chat(args: argparse.Namespace) -> object | None:
 
 def run_understand(args: argparse.Namespace) -> int:
     """Print the intent and slots of each text, in order."""
-    understander = Understander.from_content(load_checked_content(args), cache_dir=cache_dir())
+    understander = build_understander(load_checked_content(args))
     context = QUESTION if getattr(args, "in_question", False) else None
     for text in args.texts:
         match = understander.match(text, context=context)

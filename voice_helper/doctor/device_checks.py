@@ -177,7 +177,7 @@ def engine_fallback(settings: Settings) -> CheckResult:
 def check_engine(settings: Settings) -> CheckResult:
     """Load the speech engine the settings choose, as `run` would."""
     try:
-        from voice_helper.listen.engines import choose_engine
+        from voice_helper.listen.engine_choice import choose_engine
     except Exception as exc:  # noqa: BLE001 - listen/ may be broken; fall back to file checks
         _LOGGER.debug("choose_engine unavailable: %s", exc)
         return engine_fallback(settings)
