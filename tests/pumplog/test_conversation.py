@@ -43,7 +43,7 @@ class Talk:
         self.clock.now = target.astimezone(self.clock.now.tzinfo)
 
     def store(self) -> PumpLogStore:
-        return PumpLogStore(self.service.ledger.conn)
+        return PumpLogStore(self.service.log.conn)
 
 
 @pytest.fixture
@@ -198,12 +198,12 @@ def test_ounces_config_answers_in_ounces(tmp_path):
 
 def test_a_failed_write_is_said_and_nothing_is_half_written(talk):
     talk.at(7)
-    talk.service.ledger.conn.execute("DROP TABLE amounts")
+    talk.service.log.conn.execute("DROP TABLE amounts")
     reply = talk.say("log a session at six this morning, eighty millilitres")
     assert (
         reply == "Sorry, I couldn't write that to your pumping log just now. Please say it again."
     )
-    rows = talk.service.ledger.conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
+    rows = talk.service.log.conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
     assert rows == 0  # the session row went back with the failed amount
 
 

@@ -21,7 +21,7 @@ from voice_helper.pumplog.report import (
     write_report,
 )
 from voice_helper.pumplog.store import PumpLogStore, read_log
-from voice_helper.remind.ledger import Ledger
+from voice_helper.remind.reminder_log import ReminderLog
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 1, 14, 21, 0, tzinfo=LONDON)
@@ -37,12 +37,12 @@ SESSIONS = [
 
 
 def _log(tmp_path):
-    ledger = Ledger(tmp_path)
-    store = PumpLogStore(ledger.conn)
+    log = ReminderLog(tmp_path)
+    store = PumpLogStore(log.conn)
     for offset, hour, ml in SESSIONS:
         started = (NOW + timedelta(days=offset)).replace(hour=hour)
         store.add_session(started, started + timedelta(minutes=20), Amount(ml, "ml"), started)
-    ledger.close()
+    log.close()
     return read_log(tmp_path)
 
 

@@ -144,11 +144,11 @@ class FullDisk:
 
         self.reminders = reminders
         scheduler = reminders._scheduler
-        assert scheduler is not None and reminders.ledger is not None
+        assert scheduler is not None and reminders.log is not None
         self.engine = scheduler.store.engine
-        self.ledgers = [x for x in (reminders.ledger, reminders._intake_ledger) if x is not None]
-        for ledger in self.ledgers:
-            ledger.conn = FullLog(ledger.conn)  # type: ignore[assignment]
+        self.logs = [x for x in (reminders.log, reminders._intake_log) if x is not None]
+        for log in self.logs:
+            log.conn = FullLog(log.conn)  # type: ignore[assignment]
         event.listen(self.engine, "before_cursor_execute", self._refuse)
 
     @staticmethod
@@ -163,5 +163,5 @@ class FullDisk:
         from sqlalchemy import event
 
         event.remove(self.engine, "before_cursor_execute", self._refuse)
-        for ledger in self.ledgers:
-            ledger.conn = ledger.conn.conn  # type: ignore[attr-defined]
+        for log in self.logs:
+            log.conn = log.conn.conn  # type: ignore[attr-defined]

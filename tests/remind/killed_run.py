@@ -70,7 +70,9 @@ def stalled(tmp_path: Path) -> None:
     reminders.start()
     reply = reminders.reminders_request({"op": "add", "kind": "pump", "in_seconds": 1})
     deadline = time.monotonic() + 10
-    while reminders.book is not None and reminders.book.get(reply["reminder"]["id"]):
+    while reminders.reminder_list is not None and reminders.reminder_list.get(
+        reply["reminder"]["id"]
+    ):
         assert time.monotonic() < deadline, "the reminder never fired"
         time.sleep(0.05)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.remind.helpers import Channel, FakeClock, service
 from tests.remind.test_simulation import killed_run
-from voice_helper.remind.ledger import Ledger
+from voice_helper.remind.reminder_log import ReminderLog
 
 
 def test_killed_between_store_update_and_hand_over(tmp_path: Path) -> None:
@@ -20,7 +20,7 @@ def test_killed_between_store_update_and_hand_over(tmp_path: Path) -> None:
     assert summary.startswith("While I was off, one pump reminder was due. It was at ")
     channel.play()
     reminders.shutdown()
-    log = Ledger(tmp_path / "data", read_only=True)
+    log = ReminderLog(tmp_path / "data", read_only=True)
     [occurrence] = [o for o in log.occurrences() if o.kind == "pump"]
     assert occurrence.state == "reported"
     log.close()

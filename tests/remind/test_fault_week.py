@@ -15,7 +15,7 @@ from tests.remind.helpers import Channel, FakeClock, FullDisk, LockHolder, servi
 from voice_helper.remind import storage
 from voice_helper.remind.health import FULL, RECOVERED
 from voice_helper.remind.jobs import JOBS_FILE
-from voice_helper.remind.ledger import Ledger
+from voice_helper.remind.reminder_log import ReminderLog
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 11, 2, 8, 0, tzinfo=LONDON)
@@ -76,7 +76,7 @@ def test_a_week_of_locks_and_a_full_disk_loses_and_doubles_nothing(
     kinds = Counter(job_id for job_id, _ in said)
     assert kinds == {"pump-every": 56, "relax-every": 168, "breathing-at-2100": 7}
     assert channel.texts("summary") == [FULL, RECOVERED]
-    log = Ledger(tmp_path / "data", read_only=True)
+    log = ReminderLog(tmp_path / "data", read_only=True)
     states = Counter(o.state for o in log.occurrences() if o.kind != "summary")
     log.close()
     assert states == {"spoken": 56 + 168 + 7}

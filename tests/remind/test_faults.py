@@ -17,7 +17,7 @@ from tests.remind.helpers import Channel, FakeClock, FullDisk, LockHolder, servi
 from voice_helper.remind import Announcement, storage
 from voice_helper.remind.health import FULL, LOCKED, RECOVERED
 from voice_helper.remind.jobs import JOBS_FILE
-from voice_helper.remind.ledger import Ledger
+from voice_helper.remind.reminder_log import ReminderLog
 from voice_helper.remind.service import SORRY, SORRY_FULL
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -41,7 +41,7 @@ class WaitingChannel(Channel):
 
 
 def _states(tmp_path: Path) -> list[tuple[str, str]]:
-    log = Ledger(tmp_path / "data", read_only=True)
+    log = ReminderLog(tmp_path / "data", read_only=True)
     try:
         return [(o.job_id, o.state) for o in log.occurrences() if o.kind != "summary"]
     finally:
@@ -181,7 +181,7 @@ def test_a_session_logged_on_a_full_disk_is_whole_once_written(tmp_path: Path) -
     clock.advance(minutes=1)
     reminders.tick()  # the kept writes go in
     reminders.shutdown()
-    log = Ledger(tmp_path / "data", read_only=True)
+    log = ReminderLog(tmp_path / "data", read_only=True)
     [session] = log.sessions()
     log.close()
     assert session.duration is not None and session.duration.total_seconds() == 20 * 60

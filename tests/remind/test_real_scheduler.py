@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.remind.helpers import Channel, service
 from voice_helper.remind import Announcement
-from voice_helper.remind.ledger import Ledger
+from voice_helper.remind.reminder_log import ReminderLog
 
 
 class WaitingChannel(Channel):
@@ -38,17 +38,17 @@ def test_in_one_second_fires_on_the_real_scheduler(tmp_path: Path) -> None:
     assert announcement.text.startswith("Time to pump.")
     assert abs(announcement.due_at - (asked + timedelta(seconds=1))) < timedelta(milliseconds=50)
     assert timedelta(seconds=0.9) < arrived - asked < timedelta(seconds=2.5)
-    assert reminders.ledger is not None
-    record = reminders.ledger.occurrence(announcement.job_id, announcement.due_at)
+    assert reminders.log is not None
+    record = reminders.log.occurrence(announcement.job_id, announcement.due_at)
     assert record is not None and record.state == "handed"
     channel.play()
-    record = reminders.ledger.occurrence(announcement.job_id, announcement.due_at)
+    record = reminders.log.occurrence(announcement.job_id, announcement.due_at)
     assert record is not None and record.state == "spoken"
     # A one-off job is gone from the store once fired.
     assert reminders.list_reminders() == "You have no reminders set."
     began = time.monotonic()
     reminders.shutdown()
     assert time.monotonic() - began < 2.0
-    log = Ledger(tmp_path / "data", read_only=True)
+    log = ReminderLog(tmp_path / "data", read_only=True)
     assert [o.state for o in log.occurrences()] == ["spoken"]
     log.close()

@@ -15,7 +15,8 @@ from tests.remind.helpers import Channel, FakeClock, service, settings
 from voice_helper import PROJECT_ROOT
 from voice_helper.config import QuietHours, Settings
 from voice_helper.remind import Announcement, ReminderService
-from voice_helper.remind.ledger import Ledger, to_ms
+from voice_helper.remind.log_file import to_ms
+from voice_helper.remind.reminder_log import ReminderLog
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)
@@ -117,7 +118,7 @@ def test_seven_days_three_restarts_nothing_lost_nothing_doubled(tmp_path: Path) 
     _run_until(reminders, clock, channel, _at(7, 12))
     reminders.shutdown()
 
-    log = Ledger(tmp_path / "data", read_only=True)
+    log = ReminderLog(tmp_path / "data", read_only=True)
     records = {(o.job_id, to_ms(o.due_at)): o for o in log.occurrences()}
     log.close()
     reminders_due = {key: o for key, o in records.items() if o.kind != "summary"}

@@ -19,7 +19,7 @@ from tests.remind.helpers import Channel, FakeClock, service
 from voice_helper.remind import storage
 from voice_helper.remind.health import FULL
 from voice_helper.remind.jobs import JOBS_FILE
-from voice_helper.remind.ledger import LOG_FILE
+from voice_helper.remind.log_file import LOG_FILE
 from voice_helper.remind.service import SORRY
 from voice_helper.remind.storage import StoreLocked
 
@@ -80,7 +80,7 @@ def test_truncated_job_store_keeps_what_can_be_read(tmp_path: Path) -> None:
     again = service(tmp_path, clock, channel)
     summary = again.start()
     assert summary is not None and summary.startswith("My reminder file was damaged")
-    kept = again.book.reminders() if again.book else []
+    kept = again.reminder_list.reminders() if again.reminder_list else []
     assert 0 < len(kept) < 31
     assert f"kept {len(kept)} reminders" in summary
     assert list((tmp_path / "data").glob(f"{JOBS_FILE}.corrupt-*"))
@@ -185,8 +185,8 @@ def test_disk_full_still_fires_and_tells_once(tmp_path: Path) -> None:
     reminders = service(tmp_path, clock, channel)
     reminders.start()
     reminders.set_reminder("pump", every_minutes=30)
-    assert reminders.ledger is not None
-    reminders.ledger.conn = FullDisk(reminders.ledger.conn)  # type: ignore[assignment]
+    assert reminders.log is not None
+    reminders.log.conn = FullDisk(reminders.log.conn)  # type: ignore[assignment]
     for _ in range(3):
         clock.advance(minutes=30)
         reminders.tick()

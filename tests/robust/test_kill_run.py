@@ -25,7 +25,8 @@ import numpy as np
 from voice_helper import PROJECT_ROOT
 from voice_helper.config import APP_NAME
 from voice_helper.remind.control import NotRunning, send_request, socket_path_for
-from voice_helper.remind.ledger import Ledger, Occurrence
+from voice_helper.remind.delivery_log import Occurrence
+from voice_helper.remind.reminder_log import ReminderLog
 
 SILENCE = np.zeros(480 * 10, np.int16).tobytes()  # 0.3 s
 
@@ -115,7 +116,7 @@ class RunningAssistant:
 
 
 def _occurrences(home: Path) -> list[Occurrence]:
-    log = Ledger(home / "data", read_only=True)
+    log = ReminderLog(home / "data", read_only=True)
     try:
         return log.occurrences()
     finally:

@@ -19,7 +19,7 @@ from voice_helper.config import APP_NAME
 from voice_helper.netcheck import inet_sockets
 from voice_helper.remind.control import socket_path_for
 from voice_helper.remind.jobs import JOBS_FILE
-from voice_helper.remind.ledger import LOG_FILE
+from voice_helper.remind.log_file import LOG_FILE
 from voice_helper.remind.ownership import LOCK_FILE
 
 

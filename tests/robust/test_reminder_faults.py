@@ -14,7 +14,7 @@ import pytest
 
 from tests.remind.helpers import Channel, FakeClock, service
 from voice_helper.remind import Announcement
-from voice_helper.remind.ledger import Ledger
+from voice_helper.remind.reminder_log import ReminderLog
 
 MONDAY_9AM = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Europe/London"))
 
@@ -57,7 +57,7 @@ def test_a_refused_announcement_is_missed_and_the_next_one_comes(
         "While you couldn't hear me, one pump reminder was due. It was at 9:30 AM."
     )
     reminders.shutdown()
-    log = Ledger(tmp_path / "data", read_only=True)
+    log = ReminderLog(tmp_path / "data", read_only=True)
     assert [
         (o.due_at.astimezone(MONDAY_9AM.tzinfo).strftime("%H:%M"), o.state)
         for o in log.occurrences()
@@ -92,6 +92,6 @@ def test_a_delivery_that_raises_on_the_real_scheduler_does_not_stop_the_next(
     assert reminders.missed().startswith("While you couldn't hear me, one pump reminder was due.")
     channel.play()
     reminders.shutdown()
-    log = Ledger(tmp_path / "data", read_only=True)
+    log = ReminderLog(tmp_path / "data", read_only=True)
     assert sorted(o.state for o in log.occurrences() if o.kind == "pump") == ["reported", "spoken"]
     log.close()

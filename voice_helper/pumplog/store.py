@@ -127,19 +127,20 @@ def window(now: datetime, days: float) -> tuple[datetime, datetime]:
 
 def read_log(directory: Path) -> list[Entry]:
     """Every session of the log file in `directory`, read-only (safe while the assistant runs)."""
-    from voice_helper.remind.ledger import LOG_FILE, Ledger
+    from voice_helper.remind.log_file import LOG_FILE
+    from voice_helper.remind.reminder_log import ReminderLog
 
     if not (directory / LOG_FILE).exists():
         return []
-    ledger = Ledger(directory, read_only=True)
+    log = ReminderLog(directory, read_only=True)
     try:
-        names = {row[0] for row in ledger.conn.execute("SELECT name FROM sqlite_master")}
+        names = {row[0] for row in log.conn.execute("SELECT name FROM sqlite_master")}
         if "amounts" not in names:  # a log from before amounts: sessions only
-            rows = ledger.conn.execute(
+            rows = log.conn.execute(
                 "SELECT id, started, ended, NULL, NULL, NULL, NULL, NULL, NULL FROM sessions "
                 "ORDER BY started"
             ).fetchall()
             return [_entry(row) for row in rows]
-        return PumpLogStore(ledger.conn).entries()
+        return PumpLogStore(log.conn).entries()
     finally:
-        ledger.close()
+        log.close()

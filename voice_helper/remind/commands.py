@@ -18,7 +18,6 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from voice_helper.config import Settings
 from voice_helper.errors import DurationError, VoiceHelperError
-from voice_helper.remind.book import USER_KINDS, ReminderBook, Schedule
 from voice_helper.remind.clock import parse_clock, zone_for
 from voice_helper.remind.control import (
     REPLY_TIMEOUT,
@@ -28,8 +27,10 @@ from voice_helper.remind.control import (
     socket_path_for,
 )
 from voice_helper.remind.jobs import JOB_TABLE, JOBS_FILE, DueReminder, open_scheduler
-from voice_helper.remind.ledger import LOG_FILE, Ledger
+from voice_helper.remind.log_file import LOG_FILE
 from voice_helper.remind.ownership import OwnerLock, StoreBusy
+from voice_helper.remind.reminder_list import USER_KINDS, ReminderList, Schedule
+from voice_helper.remind.reminder_log import ReminderLog
 from voice_helper.remind.storage import STORE_ERRORS, unavailable
 
 _LOGGER = logging.getLogger(__name__)
@@ -62,13 +63,16 @@ def schedule_from(request: dict[str, Any], now: datetime) -> Schedule:
 
 
 def apply(
-    book: ReminderBook, request: dict[str, Any], now: datetime, first_run: FirstRun | None = None
+    reminder_list: ReminderList,
+    request: dict[str, Any],
+    now: datetime,
+    first_run: FirstRun | None = None,
 ) -> dict[str, Any]:
     """Apply a list/add/remove/clear request to the store; the JSON reply."""
     op = request.get("op")
     try:
         if op == "list":
-            return {"ok": True, "reminders": [info.to_json() for info in book.reminders()]}
+            return {"ok": True, "reminders": [info.to_json() for info in reminder_list.reminders()]}
         if op == "add":
             kind = str(request.get("kind", ""))
             if kind not in USER_KINDS:
@@ -78,17 +82,17 @@ def apply(
             schedule = schedule_from(request, now)
             if schedule.every is not None and first_run is not None:
                 schedule = Schedule(every=schedule.every, first=first_run(kind, schedule.every))
-            return {"ok": True, "reminder": book.add(kind, schedule, now).to_json()}
+            return {"ok": True, "reminder": reminder_list.add(kind, schedule, now).to_json()}
         if op == "remove":
             job_id = str(request.get("id", ""))
-            if not book.remove(job_id):
+            if not reminder_list.remove(job_id):
                 return {
                     "ok": False,
                     "error": f"There is no reminder {job_id!r}; see `reminders list`.",
                 }
             return {"ok": True, "removed": job_id}
         if op == "clear":
-            return {"ok": True, "removed": book.clear()}
+            return {"ok": True, "removed": reminder_list.clear()}
     except VoiceHelperError as exc:
         return {"ok": False, "error": str(exc)}
     return {"ok": False, "error": f"unknown request {op!r}"}
@@ -114,7 +118,7 @@ def _list_read_only(directory: Path, settings: Settings) -> dict[str, Any]:
     store = SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE)
     try:
         return apply(
-            ReminderBook(cast(BaseScheduler, _JobsOf(store)), zone),
+            ReminderList(cast(BaseScheduler, _JobsOf(store)), zone),
             {"op": "list"},
             datetime.now(UTC),
         )
@@ -123,7 +127,7 @@ def _list_read_only(directory: Path, settings: Settings) -> dict[str, Any]:
 
 
 class _JobsOf:
-    """What ReminderBook.reminders() needs of a scheduler, answered by a store being read."""
+    """What ReminderList.reminders() needs of a scheduler, answered by a store being read."""
 
     def __init__(self, store: BaseJobStore):
         self.store = store
@@ -142,11 +146,11 @@ def _offline(request: dict[str, Any], settings: Settings, directory: Path) -> di
         if not (directory / LOG_FILE).exists():
             return {"ok": True, "sessions": []}
         try:
-            ledger = Ledger(directory, read_only=True)
+            log = ReminderLog(directory, read_only=True)
             try:
-                return {"ok": True, "sessions": [s.to_json() for s in ledger.sessions()]}
+                return {"ok": True, "sessions": [s.to_json() for s in log.sessions()]}
             finally:
-                ledger.close()
+                log.close()
         except sqlite3.DatabaseError as exc:
             return {
                 "ok": False,
@@ -160,7 +164,7 @@ def _offline(request: dict[str, Any], settings: Settings, directory: Path) -> di
 
     scheduler, rebuilt = open_scheduler(directory, zone, nobody_listens)
     try:
-        reply = apply(ReminderBook(scheduler, zone), request, datetime.now(UTC))
+        reply = apply(ReminderList(scheduler, zone), request, datetime.now(UTC))
     finally:
         scheduler.close()
     if rebuilt is not None:

@@ -15,12 +15,14 @@ from apscheduler.jobstores.base import JobLookupError
 from voice_helper.config import Settings
 from voice_helper.content.relaxation import RelaxPrompt, RemindContent
 from voice_helper.remind.announcement import Announcement
-from voice_helper.remind.book import QUIET_END_ID, ReminderBook
 from voice_helper.remind.clock import in_quiet_hours
+from voice_helper.remind.delivery_log import Occurrence
 from voice_helper.remind.durations import speak_duration
 from voice_helper.remind.health import StoreHealth
 from voice_helper.remind.jobs import DueReminder, ReminderScheduler, due_of
-from voice_helper.remind.ledger import Ledger, Occurrence, to_ms
+from voice_helper.remind.log_file import to_ms
+from voice_helper.remind.reminder_list import QUIET_END_ID, ReminderList
+from voice_helper.remind.reminder_log import ReminderLog
 from voice_helper.remind.storage import STORE_ERRORS
 from voice_helper.remind.summary import lead_for, summarize
 
@@ -57,7 +59,7 @@ def run_times(job: Job, now: datetime, limit: int = MAX_CATCH_UP) -> list[dateti
 
 
 class Delivery:
-    """Records each occurrence in the ledger and hands what should be said to `announce`."""
+    """Records each occurrence in the log and hands what should be said to `announce`."""
 
     def __init__(
         self,
@@ -74,25 +76,25 @@ class Delivery:
         self._announce = announce
         self.on_breathing = on_breathing
         self.health = health or StoreHealth(lambda: datetime.now(UTC))
-        self.ledger: Ledger | None = None
-        self.book: ReminderBook | None = None
+        self.log: ReminderLog | None = None
+        self.reminder_list: ReminderList | None = None
         self._handed: set[tuple[str, int]] = set()
         """Occurrences handed over by this process: no doubles even when the log cannot be
         written."""
         self._last_said: Said | None = None
         self._last_summary: list[Occurrence] = []
 
-    def attach(self, ledger: Ledger, book: ReminderBook) -> None:
-        """Use this ledger and job book (after start-up opened them)."""
-        self.ledger, self.book = ledger, book
+    def attach(self, log: ReminderLog, reminder_list: ReminderList) -> None:
+        """Use this log and reminder list (after start-up opened them)."""
+        self.log, self.reminder_list = log, reminder_list
 
     # Writing trouble ------------------------------------------------------------------------
 
     def flush_notice(self, now: datetime) -> None:
         """Hand over what to say about the files (unwritable for a while, or fixed), once, and
         not during quiet hours; write what the log kept for later if it can be written now."""
-        if self.ledger is not None:
-            self.ledger.retry()
+        if self.log is not None:
+            self.log.retry()
         if self._quiet(now):
             return
         text = self.health.notice(now)
@@ -104,8 +106,8 @@ class Delivery:
     def catch_up(self, now: datetime) -> None:
         """At start-up: record everything that came due while off as missed, and move each job
         past now. Nothing is announced one by one; the start-up summary reports them."""
-        assert self.ledger is not None and self.book is not None
-        for job in self.book.scheduler.get_jobs():
+        assert self.log is not None and self.reminder_list is not None
+        for job in self.reminder_list.scheduler.get_jobs():
             times = run_times(job, now)
             if not times:
                 continue
@@ -113,17 +115,15 @@ class Delivery:
             if job.id != QUIET_END_ID:
                 for moment in times:
                     state = "missed" if due.kind in ("pump", "relax", "breathing") else "expired"
-                    self.ledger.claim(
-                        job.id, moment, due.kind, self.text_for(due, moment), state, now
-                    )
+                    self.log.claim(job.id, moment, due.kind, self.text_for(due, moment), state, now)
             self._advance(job, times[-1], now)
 
     def process_due(self, now: datetime) -> None:
         """Deliver every job due at `now` (the driven-clock twin of APScheduler's loop: a job
         that cannot be moved on stays due and is tried again at the next tick)."""
-        assert self.book is not None
+        assert self.reminder_list is not None
         try:
-            jobs = self.book.scheduler.get_jobs()
+            jobs = self.reminder_list.scheduler.get_jobs()
         except STORE_ERRORS as exc:
             _LOGGER.error("could not read the job store: %s", exc)
             self.health.failed("jobs", exc)
@@ -136,12 +136,12 @@ class Delivery:
         self.flush_notice(now)
 
     def _advance(self, job: Job, last: datetime, now: datetime) -> None:
-        assert self.book is not None
+        assert self.reminder_list is not None
         following = job.trigger.get_next_fire_time(last, now)
-        scheduler = self.book.scheduler
+        scheduler = self.reminder_list.scheduler
         with scheduler.patient() if isinstance(scheduler, ReminderScheduler) else nullcontext():
             if following is None:
-                self.book.remove(job.id)
+                self.reminder_list.remove(job.id)
                 return
             try:
                 scheduler.modify_job(job.id, next_run_time=following)
@@ -150,7 +150,7 @@ class Delivery:
 
     def deliver(self, job_id: str, due: DueReminder, times: list[datetime], now: datetime) -> None:
         """Announce the latest fresh run time; record older or stale ones as missed."""
-        assert self.ledger is not None
+        assert self.log is not None
         if due.kind == "quiet_end":
             self.offer_summary(now, while_off=False)
             self.flush_notice(now)
@@ -159,7 +159,7 @@ class Delivery:
         late = [t for t in times if now - t > STALE_AFTER] + fresh[:-1]
         for moment in late:
             state = "missed" if due.kind != "session_cue" else "expired"
-            self.ledger.claim(job_id, moment, due.kind, self.text_for(due, moment), state, now)
+            self.log.claim(job_id, moment, due.kind, self.text_for(due, moment), state, now)
         if fresh:
             self._announce_one(job_id, due, fresh[-1], now)
         if late and due.kind != "session_cue":
@@ -170,22 +170,22 @@ class Delivery:
         return in_quiet_hours(self.settings.quiet_hours, now, self.zone)
 
     def _announce_one(self, job_id: str, due: DueReminder, at: datetime, now: datetime) -> None:
-        assert self.ledger is not None
+        assert self.log is not None
         text, quiet = self.text_for(due, at), self._quiet(now)
         mode, volume = self.settings.quiet_hours.mode, None
         if quiet:
             pumping = due.kind in ("pump", "session_cue")
             if due.kind == "session_cue" and mode == "hold":
-                self.ledger.claim(job_id, at, due.kind, text, "expired", now)
+                self.log.claim(job_id, at, due.kind, text, "expired", now)
                 return
             if mode == "pump_quietly" and pumping:
                 volume = self.settings.quiet_hours.quiet_volume
             else:
-                self.ledger.claim(job_id, at, due.kind, text, "held", now)
+                self.log.claim(job_id, at, due.kind, text, "held", now)
                 return
         key = (job_id, to_ms(at))
         # Recorded as handed before it is handed: a channel may call mark_spoken at once.
-        claimed = self.ledger.claim(job_id, at, due.kind, text, "handed", now)
+        claimed = self.log.claim(job_id, at, due.kind, text, "handed", now)
         if claimed is False or key in self._handed:
             _LOGGER.info("%s at %s was already delivered", job_id, at.isoformat())
             return
@@ -198,13 +198,13 @@ class Delivery:
 
     def _hand(self, announcement: Announcement, now: datetime) -> None:
         """Hand over an occurrence already recorded as handed; a refusal makes it missed."""
-        assert self.ledger is not None
+        assert self.log is not None
         at, job_id = announcement.due_at, announcement.job_id
         try:
             self._announce(announcement)
         except Exception:
             _LOGGER.exception("the output channel refused an announcement; it counts as missed")
-            self.ledger.set_state(job_id, at, "missed", now, only_from=("handed", "due"))
+            self.log.set_state(job_id, at, "missed", now, only_from=("handed", "due"))
 
     def hand_unlogged(self, announcement: Announcement) -> None:
         """Hand over something that is not a reminder occurrence (a breathing cue, a notice)."""
@@ -215,9 +215,9 @@ class Delivery:
 
     def spoken(self, job_id: str, due_at: datetime, now: datetime) -> None:
         """The channel played it: spoken; a summary's occurrences become reported."""
-        assert self.ledger is not None
-        self.ledger.set_state(job_id, due_at, "spoken", now, only_from=("handed", "due"))
-        self.ledger.finish_summary(summary_key(job_id, due_at), now)
+        assert self.log is not None
+        self.log.set_state(job_id, due_at, "spoken", now, only_from=("handed", "due"))
+        self.log.finish_summary(summary_key(job_id, due_at), now)
 
     # Texts ------------------------------------------------------------------------------------
 
@@ -253,10 +253,10 @@ class Delivery:
         """Hand over ONE summary of everything unreported (and notices). In quiet hours only
         missed pump reminders are summarised, quietly (mode pump_quietly); the rest waits for
         the quiet-hours-end summary."""
-        assert self.ledger is not None
+        assert self.log is not None
         quiet, volume = self._quiet(now), None
-        items = self.ledger.to_report()
-        notices = self.ledger.untold_notices()
+        items = self.log.to_report()
+        notices = self.log.untold_notices()
         if quiet:
             if self.settings.quiet_hours.mode != "pump_quietly":
                 return None
@@ -267,26 +267,26 @@ class Delivery:
         said = [summarize(items, now, self.zone, lead_for(items, while_off))] if items else []
         text = " ".join([notice for _, notice in notices] + said)
         at = now
-        while self.ledger.claim(SUMMARY_ID, at, "summary", text, "handed", now) is False:
+        while self.log.claim(SUMMARY_ID, at, "summary", text, "handed", now) is False:
             at += timedelta(milliseconds=1)
-        self.ledger.attach_summary(items, summary_key(SUMMARY_ID, at), now)
-        self.ledger.mark_told([n[0] for n in notices])
+        self.log.attach_summary(items, summary_key(SUMMARY_ID, at), now)
+        self.log.mark_told([n[0] for n in notices])
         self._last_summary = items
         self._hand(Announcement("summary", text, at, SUMMARY_ID, volume), now)
         return text
 
     def missed_reply(self, now: datetime) -> str:
         """Answer "what did I miss": new items are reported by this reply itself."""
-        assert self.ledger is not None
-        items = self.ledger.to_report()
+        assert self.log is not None
+        items = self.log.to_report()
         if items:
             key = summary_key("reply", now)
-            self.ledger.attach_summary(items, key, now)
-            self.ledger.finish_summary(key, now)
+            self.log.attach_summary(items, key, now)
+            self.log.finish_summary(key, now)
             self._last_summary = items
             return summarize(items, now, self.zone, lead_for(items, while_off=False))
         recent = [
-            item for item in self.ledger.occurrences(("reported",)) if now - item.due_at <= RECENT
+            item for item in self.log.occurrences(("reported",)) if now - item.due_at <= RECENT
         ] or [item for item in self._last_summary if now - item.due_at <= RECENT]
         if recent:
             return (
@@ -296,8 +296,8 @@ class Delivery:
 
     def last_announced(self) -> Said | None:
         """The last reminder handed over, for snooze."""
-        assert self.ledger is not None
-        last = self.ledger.last_announced()
+        assert self.log is not None
+        last = self.log.last_announced()
         return Said(last.kind, last.text) if last is not None else self._last_said
 
 

@@ -19,14 +19,6 @@ from voice_helper.errors import DurationError, VoiceHelperError
 from voice_helper.pumplog.calls import PumpLogCalls
 from voice_helper.remind import commands
 from voice_helper.remind.announcement import Announcement
-from voice_helper.remind.book import (
-    QUIET_END_ID,
-    SESSION_CUE_PREFIX,
-    SNOOZE_ID,
-    USER_KINDS,
-    ReminderBook,
-    Schedule,
-)
 from voice_helper.remind.breathing import BreathingCoach
 from voice_helper.remind.clock import (
     parse_clock,
@@ -40,8 +32,16 @@ from voice_helper.remind.delivery import Delivery
 from voice_helper.remind.durations import every_words, speak_duration
 from voice_helper.remind.health import StoreHealth
 from voice_helper.remind.jobs import JOBS_FILE, DueReminder, ReminderScheduler, open_scheduler
-from voice_helper.remind.ledger import Ledger
 from voice_helper.remind.ownership import OwnerLock, StoreBusy
+from voice_helper.remind.reminder_list import (
+    QUIET_END_ID,
+    SESSION_CUE_PREFIX,
+    SNOOZE_ID,
+    USER_KINDS,
+    ReminderList,
+    Schedule,
+)
+from voice_helper.remind.reminder_log import ReminderLog
 from voice_helper.remind.sessions import PumpingSessions
 from voice_helper.remind.storage import (
     STORE_ERRORS,
@@ -139,9 +139,9 @@ class ReminderService(PumpLogCalls):
             clock=(lambda: self.now().timestamp()) if clock is not None else None,
             wait_for_intro=speech_reports,
         )
-        self.ledger: Ledger | None = None
-        self._intake_ledger: Ledger | None = None
-        self.book: ReminderBook | None = None
+        self.log: ReminderLog | None = None
+        self._intake_log: ReminderLog | None = None
+        self.reminder_list: ReminderList | None = None
         self.sessions: PumpingSessions | None = None
 
     # Lifecycle -------------------------------------------------------------------------------
@@ -182,31 +182,31 @@ class ReminderService(PumpLogCalls):
                 raise
 
     def _start(self) -> str | None:
-        self.ledger = Ledger(self.directory, self.health)
+        self.log = ReminderLog(self.directory, self.health)
         # A second connection for the scheduler thread, which must not wait for self._lock.
-        self._intake_ledger = Ledger(self.directory, self.health, prepared=True)
+        self._intake_log = ReminderLog(self.directory, self.health, prepared=True)
         self._scheduler, rebuilt = open_scheduler(
             self.directory, self.zone, self._fired, self._intake, self.health, self._after_pass
         )
-        self.book = ReminderBook(self._scheduler, self.zone)
-        self.delivery.attach(self.ledger, self.book)
+        self.reminder_list = ReminderList(self._scheduler, self.zone)
+        self.delivery.attach(self.log, self.reminder_list)
         now = self.now()
         if rebuilt is not None:
             kept = "one reminder" if rebuilt.kept == 1 else f"{rebuilt.kept} reminders"
-            self.ledger.add_notice(
+            self.log.add_notice(
                 f"My reminder file was damaged, so I rebuilt it and kept "
                 f"{kept}. Please check your reminders.",
                 now,
             )
-        if self.ledger.rebuilt is not None:
-            self.ledger.add_notice(
+        if self.log.rebuilt is not None:
+            self.log.add_notice(
                 "My pumping log was damaged, so I rebuilt it from what I could read.", now
             )
         self._install_quiet_end(now)
-        self.ledger.sweep_after_restart(now)
+        self.log.sweep_after_restart(now)
         self.delivery.catch_up(now)
         self.sessions = PumpingSessions(
-            self.settings, self.zone, self.ledger, self.book, self.delivery
+            self.settings, self.zone, self.log, self.reminder_list, self.delivery
         )
         summary = self.delivery.offer_summary(now, while_off=True)
         self._server = ControlServer(self.socket_path, self._control)
@@ -236,11 +236,11 @@ class ReminderService(PumpLogCalls):
 
     def _close_files(self) -> None:
         self._scheduler = None
-        self.book = self.sessions = None
-        for ledger in (self.ledger, self._intake_ledger):
-            if ledger is not None:
-                ledger.close()
-        self.ledger = self._intake_ledger = None
+        self.reminder_list = self.sessions = None
+        for log in (self.log, self._intake_log):
+            if log is not None:
+                log.close()
+        self.log = self._intake_log = None
         self._owner.release()
 
     def tick(self) -> None:
@@ -256,7 +256,7 @@ class ReminderService(PumpLogCalls):
     def _fired(self, job_id: str, due: DueReminder, run_times: list[datetime]) -> None:
         """Hand-over executor callback (scheduler's worker thread)."""
         with self._lock:
-            if self.ledger is None:
+            if self.log is None:
                 return
             try:
                 self.delivery.deliver(job_id, due, run_times, self.now())
@@ -265,24 +265,24 @@ class ReminderService(PumpLogCalls):
                 # count them missed now, so "what did I miss" says so; later ones still run.
                 _LOGGER.exception("delivering %s failed; counting it as missed", job_id)
                 for moment in run_times:
-                    self.ledger.set_state(job_id, moment, "missed", self.now(), only_from=("due",))
+                    self.log.set_state(job_id, moment, "missed", self.now(), only_from=("due",))
 
     def _intake(self, job_id: str, due: DueReminder, run_times: list[datetime]) -> None:
         """Scheduler thread, before the store moves on: note the run times as due."""
-        ledger = self._intake_ledger
-        if ledger is not None and due.kind in ("pump", "relax", "breathing", "session_cue"):
+        log = self._intake_log
+        if log is not None and due.kind in ("pump", "relax", "breathing", "session_cue"):
             for moment in run_times:
-                ledger.record_due(
+                log.record_due(
                     job_id, moment, due.kind, self.delivery.text_for(due, moment), self.now()
                 )
 
     def _after_pass(self) -> None:
         """Scheduler thread, after each pass: retry what the log kept, say what must be said.
         Not under self._lock (a command holding it may be waiting for this thread)."""
-        intake = self._intake_ledger
+        intake = self._intake_log
         if intake is not None:
             intake.retry()
-        if self.delivery.ledger is not None:
+        if self.delivery.log is not None:
             self.delivery.flush_notice(self.now())
 
     def mark_spoken(self, job_id: str, due_at: datetime) -> None:
@@ -291,7 +291,7 @@ class ReminderService(PumpLogCalls):
         Not under self._lock: a command waiting for a locked job store holds it, and a kill in
         that wait must not leave a spoken reminder counted as missed. The log has its own lock.
         """
-        if self.delivery.ledger is not None:
+        if self.delivery.log is not None:
             self.delivery.spoken(job_id, due_at, self.now())
 
     def speech_finished(self, text: str) -> None:
@@ -314,11 +314,11 @@ class ReminderService(PumpLogCalls):
         if kind not in USER_KINDS:
             return "I can set pump, relaxation or breathing reminders."
         with self._lock:
-            now, book = self.now(), self._book()
+            now, reminder_list = self.now(), self._reminder_list()
             try:
                 if at is not None:
                     asked = parse_clock(at)
-                    info = book.add(kind, Schedule(daily_at=asked), now)
+                    info = reminder_list.add(kind, Schedule(daily_at=asked), now)
                     assert info.next_run is not None
                     reply = (
                         f"Okay. I'll remind you {_TO_DO[kind]} every day {say_time_of_day(asked)}."
@@ -332,7 +332,7 @@ class ReminderService(PumpLogCalls):
                         )
                     return reply
                 if in_minutes is not None:
-                    info = book.add(
+                    info = reminder_list.add(
                         kind, Schedule(once_at=now + timedelta(minutes=in_minutes)), now
                     )
                     assert info.next_run is not None
@@ -346,7 +346,7 @@ class ReminderService(PumpLogCalls):
                     if kind == "pump"
                     else DEFAULT_RELAX_EVERY
                 )
-                info = book.add(
+                info = reminder_list.add(
                     kind, Schedule(every=every, first=self._first_run(kind, every)), now
                 )
             except DurationError as exc:
@@ -361,7 +361,7 @@ class ReminderService(PumpLogCalls):
     def list_reminders(self) -> str:
         """Say when the next reminder of each kind comes."""
         with self._lock:
-            now, infos = self.now(), self._book().reminders()
+            now, infos = self.now(), self._reminder_list().reminders()
         said: list[str] = []
         for kind, name in (
             ("pump", "pump reminder"),
@@ -387,7 +387,7 @@ class ReminderService(PumpLogCalls):
     def cancel_reminders(self) -> str:
         """Remove every reminder (a running session keeps its cues)."""
         with self._lock:
-            removed = self._book().clear()
+            removed = self._reminder_list().clear()
         if not removed:
             return "You had no reminders set."
         return (
@@ -412,7 +412,7 @@ class ReminderService(PumpLogCalls):
             if last is None:
                 return "There's no reminder to snooze yet."
             now = self.now()
-            self._book().put(
+            self._reminder_list().put(
                 SNOOZE_ID,
                 DueReminder(last.kind, last.text),
                 DateTrigger(run_date=now + delay, timezone=self.zone),
@@ -471,13 +471,16 @@ class ReminderService(PumpLogCalls):
         """Apply a CLI request (list/add/remove/clear/sessions) to this running service."""
         with self._lock:
             if request.get("op") == "sessions":
-                return {"ok": True, "sessions": [s.to_json() for s in self._ledger().sessions()]}
+                return {
+                    "ok": True,
+                    "sessions": [s.to_json() for s in self._reminder_log().sessions()],
+                }
             if request.get("op") == "ping":
                 return {"ok": True}
             if request.get("op") == "call":
                 return self._call_request(request)
             try:
-                return commands.apply(self._book(), request, self.now(), self._first_run)
+                return commands.apply(self._reminder_list(), request, self.now(), self._first_run)
             except STORE_ERRORS as exc:  # not applied: say why, in one line
                 _LOGGER.error("a CLI request could not be applied: %s", exc)
                 path = self.directory / JOBS_FILE
@@ -502,26 +505,26 @@ class ReminderService(PumpLogCalls):
         return self._sessions().first_run(kind, every, self.now())
 
     def _install_quiet_end(self, now: datetime) -> None:
-        quiet, book = self.settings.quiet_hours, self._book()
+        quiet, reminder_list = self.settings.quiet_hours, self._reminder_list()
         if not quiet.enabled:
-            book.remove(QUIET_END_ID)
+            reminder_list.remove(QUIET_END_ID)
             return
-        book.put(
+        reminder_list.put(
             QUIET_END_ID,
             DueReminder("quiet_end"),
             ClockTimeTrigger(parse_clock(quiet.end), self.zone),
             now,
         )
 
-    def _book(self) -> ReminderBook:
-        if self.book is None or self._scheduler is None:
+    def _reminder_list(self) -> ReminderList:
+        if self.reminder_list is None or self._scheduler is None:
             raise VoiceHelperError("The reminder service is not started.")
-        return self.book
+        return self.reminder_list
 
-    def _ledger(self) -> Ledger:
-        if self.ledger is None:
+    def _reminder_log(self) -> ReminderLog:
+        if self.log is None:
             raise VoiceHelperError("The reminder service is not started.")
-        return self.ledger
+        return self.log
 
     def _sessions(self) -> PumpingSessions:
         if self.sessions is None:

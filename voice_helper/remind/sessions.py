@@ -8,12 +8,13 @@ from datetime import datetime, timedelta, tzinfo
 from apscheduler.triggers.date import DateTrigger
 
 from voice_helper.config import Settings
-from voice_helper.remind.book import SESSION_CUE_PREFIX, ReminderBook
 from voice_helper.remind.clock import say_clock
 from voice_helper.remind.delivery import Delivery
 from voice_helper.remind.durations import speak_duration
 from voice_helper.remind.jobs import DueReminder
-from voice_helper.remind.ledger import Ledger, Session
+from voice_helper.remind.reminder_list import SESSION_CUE_PREFIX, ReminderList
+from voice_helper.remind.reminder_log import ReminderLog
+from voice_helper.remind.session_log import Session
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -27,23 +28,23 @@ class PumpingSessions:
         self,
         settings: Settings,
         zone: tzinfo,
-        ledger: Ledger,
-        book: ReminderBook,
+        log: ReminderLog,
+        reminder_list: ReminderList,
         delivery: Delivery,
     ):
         self.settings = settings
         self.zone = zone
-        self.ledger = ledger
-        self.book = book
+        self.log = log
+        self.reminder_list = reminder_list
         self.delivery = delivery
-        latest = ledger.sessions(limit=1)
+        latest = log.sessions(limit=1)
         self.running: Session | None = latest[0] if latest and latest[0].ended is None else None
         """The session in progress (it survives a restart)."""
         self._ended: Session | None = None
 
     def last_ended(self) -> Session | None:
         """The latest finished session, from the log or (if newer) from memory."""
-        logged = [s for s in self.ledger.sessions(limit=2) if s.ended is not None][:1]
+        logged = [s for s in self.log.sessions(limit=2) if s.ended is not None][:1]
         candidates = logged + ([self._ended] if self._ended else [])
         return max(candidates, key=lambda s: s.started) if candidates else None
 
@@ -52,17 +53,17 @@ class PumpingSessions:
         if self.running is not None:
             ago = speak_duration(now - self.running.started)
             return f"You're already pumping. You started {ago} ago."
-        session_id = self.ledger.start_session(now)
+        session_id = self.log.start_session(now)
         self.running = Session(session_id if session_id is not None else -1, now, None)
         for minutes in sorted(set(self.settings.session_cues_minutes)):
-            self.book.put(
+            self.reminder_list.put(
                 f"{SESSION_CUE_PREFIX}{minutes}",
                 DueReminder("session_cue", str(minutes)),
                 DateTrigger(run_date=now + timedelta(minutes=minutes), timezone=self.zone),
                 now,
             )
         # Provisional when counting from the end: end() moves it again.
-        self.book.reanchor(PUMP_EVERY_ID, now, now)
+        self.reminder_list.reanchor(PUMP_EVERY_ID, now, now)
         return f"Okay, I'm timing your session. {self.delivery.prompt('before', now).text}"
 
     def end(self, now: datetime) -> str:
@@ -72,14 +73,14 @@ class PumpingSessions:
             return (
                 "There's no session running. Say I'm starting to pump next time, and I'll time it."
             )
-        self.ledger.end_session(session.id, now)  # id -1: the start is still to be written
+        self.log.end_session(session.id, now)  # id -1: the start is still to be written
         self.running = None
         self._ended = Session(session.id, session.started, now)
-        for info in self.book.reminders():
+        for info in self.reminder_list.reminders():
             if info.id.startswith(SESSION_CUE_PREFIX):
-                self.book.remove(info.id)
+                self.reminder_list.remove(info.id)
         anchor = session.started if self.settings.count_from == "start" else now
-        following = self.book.reanchor(PUMP_EVERY_ID, anchor, now)
+        following = self.reminder_list.reanchor(PUMP_EVERY_ID, anchor, now)
         text = f"Okay. That was {speak_duration(now - session.started)} of pumping."
         if following is not None:
             text += f" Your next pump reminder is {say_clock(following, now, self.zone)}."

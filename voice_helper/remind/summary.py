@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, tzinfo
 
 from voice_helper.remind.clock import say_clock
-from voice_helper.remind.ledger import Occurrence
+from voice_helper.remind.delivery_log import Occurrence
 
 _LOGGER = logging.getLogger(__name__)
 

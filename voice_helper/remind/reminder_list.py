@@ -1,4 +1,5 @@
-"""The reminders in the job store: add, list, remove, with limits that refuse silly requests."""
+"""The list of reminders (jobs in the scheduler's store): add, list, remove, with limits that
+refuse silly requests."""
 
 from __future__ import annotations
 
@@ -108,7 +109,7 @@ def describe(trigger: BaseTrigger, job_id: str) -> str:
     return "once"
 
 
-class ReminderBook:
+class ReminderList:
     """Reminder jobs in a started (possibly paused) scheduler; every time comes from `now`."""
 
     def __init__(self, scheduler: BaseScheduler, zone: tzinfo):
