@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any, Self
 
 from voice_helper.config import QuietHours, Settings
-from voice_helper.remind import Announcement, ReminderService
+from voice_helper.remind.announcement import Announcement
+from voice_helper.reminder_service import ReminderService
 
 ZONE = "Europe/London"
 

@@ -19,7 +19,7 @@ from voice_helper.content.relaxation import (
     load_remind_content,
 )
 from voice_helper.errors import ContentError
-from voice_helper.remind import Announcement, ReminderService
+from voice_helper.remind.announcement import Announcement
 from voice_helper.remind.breathing import (
     CUE_GAP_SECONDS,
     INTRO_REPORT_GRACE_SECONDS,
@@ -27,6 +27,7 @@ from voice_helper.remind.breathing import (
     BreathingRunner,
     cue_script,
 )
+from voice_helper.reminder_service import ReminderService
 from voice_helper.speak.speech import Speech, SpokenUtterance
 from voice_helper.speak.tts import SpeechSynthesizer, VoiceSettings
 from voice_helper.speech_time import estimate_seconds

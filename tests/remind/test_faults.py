@@ -18,7 +18,9 @@ from voice_helper.remind import Announcement, storage
 from voice_helper.remind.health import FULL, LOCKED, RECOVERED
 from voice_helper.remind.jobs import JOBS_FILE
 from voice_helper.remind.reminder_log import ReminderLog
-from voice_helper.remind.service import SORRY, SORRY_FULL
+
+SORRY = "Sorry, I couldn't reach my reminder file just now. Please try again in a moment."
+SORRY_FULL = "Sorry, the disk is full, so I couldn't save that. Please free some space."
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Europe/London"))
 
@@ -158,8 +160,8 @@ def test_spoken_is_recorded_while_a_command_waits_for_the_lock(
     )
     try:
         waiting.start()
-        while reminders._lock.acquire(blocking=False):  # until the command holds it
-            reminders._lock.release()
+        while reminders.lock.acquire(blocking=False):  # until the command holds it
+            reminders.lock.release()
         channel.play()  # the channel confirms while the command waits for the store
         assert waiting.is_alive()
         assert _states(tmp_path) == [("pump-every", "spoken")]

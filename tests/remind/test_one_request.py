@@ -110,7 +110,7 @@ def test_list_reads_the_files_when_the_assistant_is_stuck(
     running = service(tmp_path, FakeClock(START), Channel())
     running.start()
     added = run_request(ADD, settings(), tmp_path / "data", running.socket_path)
-    with running._lock:  # as if stopped with SIGSTOP in the middle of something
+    with running.lock:  # as if stopped with SIGSTOP in the middle of something
         listed = run_request({"op": "list"}, settings(), tmp_path / "data", running.socket_path)
     assert [r["id"] for r in listed["reminders"]] == [added["reminder"]["id"]]
     running.shutdown()
@@ -138,7 +138,7 @@ def test_a_resend_after_a_time_out_adds_once(
     held, free = threading.Event(), threading.Event()
 
     def busy() -> None:  # as if stopped with SIGSTOP, past the first wait
-        with running._lock:
+        with running.lock:
             held.set()
             free.wait(timeout=10)
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from tests.remind.helpers import Channel, FakeClock, service, settings
 from voice_helper.config import QuietHours
-from voice_helper.remind import ReminderService
+from voice_helper.reminder_service import ReminderService
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_9AM = datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)

@@ -20,8 +20,9 @@ from voice_helper.remind import storage
 from voice_helper.remind.health import FULL
 from voice_helper.remind.jobs import JOBS_FILE
 from voice_helper.remind.log_file import LOG_FILE
-from voice_helper.remind.service import SORRY
 from voice_helper.remind.storage import StoreLocked
+
+SORRY = "Sorry, I couldn't reach my reminder file just now. Please try again in a moment."
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Europe/London"))
 

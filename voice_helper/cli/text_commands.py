@@ -14,6 +14,7 @@ from voice_helper.assistant.build import build_understander
 from voice_helper.assistant.turns import TurnTaker
 from voice_helper.content import Content, load_content
 from voice_helper.dialogue.manager import CrisisContacts, Dialogue
+from voice_helper.remind.contract import ReminderPort
 from voice_helper.understand.understander import QUESTION
 
 _LOGGER = logging.getLogger(__name__)
@@ -81,9 +82,9 @@ def run_chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reminders_for_chat(args: argparse.Namespace) -> object | None:
+def _reminders_for_chat(args: argparse.Namespace) -> ReminderPort | None:
     """The running assistant's reminders over its socket, else a service in this process."""
-    from voice_helper.remind.client import reminders_for_cli
+    from voice_helper.reminder_service import reminders_for_cli
 
     return reminders_for_cli(args)
 

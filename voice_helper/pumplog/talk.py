@@ -8,8 +8,6 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from voice_helper.dialogue.replies import LogFacts
-from voice_helper.errors import ContentError
 from voice_helper.pumplog.amounts import (
     Amount,
     Refusal,
@@ -26,8 +24,9 @@ from voice_helper.pumplog.stats import (
 )
 from voice_helper.pumplog.store import Entry, PumpLogStore
 from voice_helper.remind.clock import say_clock
+from voice_helper.remind.contract import LogFacts
 from voice_helper.remind.durations import speak_duration
-from voice_helper.yamlfile import load_yaml
+from voice_helper.remind.phrases import load_prompt_group
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -51,15 +50,7 @@ _PERIOD_WORDS = {
 
 def load_log_prompts(content_dir: Path) -> dict[str, str]:
     """The log_ prompts of content/prompts.yaml (validated with the rest by `content check`)."""
-    from voice_helper.content import PROMPT_KEYS
-
-    path = Path(content_dir) / "prompts.yaml"
-    raw = load_yaml(path)
-    wanted = [key for key in PROMPT_KEYS if key.startswith("log_")]
-    missing = [key for key in wanted if not isinstance(raw, dict) or key not in raw]
-    if missing:
-        raise ContentError(f"{path}: missing {', '.join(missing)}; run voice-helper content check")
-    return {key: " ".join(str(raw[key]).split()) for key in wanted}
+    return load_prompt_group(content_dir, "log_")
 
 
 def clock_words(moment: datetime, zone: tzinfo) -> str:

@@ -1,11 +1,11 @@
 """Reminders: APScheduler on SQLite, pumping sessions, relaxation and breathing, quiet hours.
 
-Wiring: `ReminderService(settings, announce=channel_hand_over).start()`; the output channel calls
-`service.mark_spoken(announcement.job_id, announcement.due_at)` once it has played an
-Announcement; `service.shutdown()` on exit. The dialogue calls the methods that return replies.
+runtime.py runs them (job store, firing, what was spoken); reminder_replies.py says what the
+dialogue's requests come to; control_dispatch.py answers the control socket; contract.py is
+the one ReminderPort the dialogue calls. voice_helper/reminder_service.py puts them together
+with the pumping log's replies.
 """
 
 from voice_helper.remind.announcement import Announcement
-from voice_helper.remind.service import ReminderService
 
-__all__ = ["Announcement", "ReminderService"]
+__all__ = ["Announcement"]

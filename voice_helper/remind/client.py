@@ -1,46 +1,27 @@
-"""The reminders for a CLI conversation (`chat`): the running assistant's, over its control
-socket, or else a service in this process for as long as the command runs."""
+"""The dialogue's reminder port answered by the running assistant, over its control socket
+(the `chat` command while the assistant runs)."""
 
 from __future__ import annotations
 
-import argparse
-import atexit
 import logging
 import uuid
 from pathlib import Path
 from typing import Any
 
-from voice_helper.config import load_settings
-from voice_helper.errors import VoiceHelperError
-from voice_helper.pumplog.calls import LOG_METHODS, RemotePumpLogCalls
-from voice_helper.remind.announcement import Announcement
-from voice_helper.remind.control import NotRunning, answer_wait, send_request, socket_path_for
-from voice_helper.remind.service import ReminderService
-from voice_helper.remind.storage import reminders_data_dir
+from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.remind.contract import LogFacts
+from voice_helper.remind.control import NotRunning, answer_wait, send_request
+from voice_helper.remind.phrases import Phrases
 
 _LOGGER = logging.getLogger(__name__)
 
-PORT_METHODS = (
-    "set_reminder",
-    "list_reminders",
-    "cancel_reminders",
-    "snooze",
-    "start_session",
-    "end_session",
-    "last_session",
-    "missed",
-    "start_breathing",
-    "stop_breathing",
-    *LOG_METHODS,
-)
-"""The ReminderService methods the dialogue calls; the only ones the socket's `call` runs."""
 
+class RemoteReminders:
+    """Every method of ReminderPort, each one call on the running assistant's socket."""
 
-class RemoteReminders(RemotePumpLogCalls):
-    """The dialogue's reminder port, answered by the running assistant over its socket."""
-
-    def __init__(self, socket_path: Path):
+    def __init__(self, socket_path: Path, content_dir: Path | None = None):
         self.socket_path = socket_path
+        self.phrases = Phrases(content_dir or DEFAULT_CONTENT_DIR)
 
     def _call(self, method: str, **slots: Any) -> str:
         request = {"op": "call", "method": method, "slots": slots, "request_id": uuid.uuid4().hex}
@@ -51,7 +32,7 @@ class RemoteReminders(RemotePumpLogCalls):
                 reply = send_request(self.socket_path, request, timeout=answer_wait())
         except (NotRunning, OSError) as exc:
             _LOGGER.warning("the assistant stopped answering: %s", exc)
-            return "Reminders are not running right now."
+            return self.phrases.say("not_running")
         return str(reply.get("reply") if reply.get("ok") else reply.get("error"))
 
     def _call_value(self, method: str, **slots: Any) -> Any:
@@ -64,11 +45,15 @@ class RemoteReminders(RemotePumpLogCalls):
         return reply.get("reply") if reply.get("ok") else None
 
     def set_reminder(
-        self, kind: str, every_minutes: float | None = None, in_minutes: float | None = None
+        self,
+        kind: str,
+        every_minutes: float | None = None,
+        in_minutes: float | None = None,
+        at: str | None = None,
     ) -> str:
-        """Add a pump or relax reminder."""
+        """Add a pump, relax or breathing reminder."""
         return self._call(
-            "set_reminder", kind=kind, every_minutes=every_minutes, in_minutes=in_minutes
+            "set_reminder", kind=kind, every_minutes=every_minutes, in_minutes=in_minutes, at=at
         )
 
     def list_reminders(self) -> str:
@@ -107,40 +92,26 @@ class RemoteReminders(RemotePumpLogCalls):
         """Stop the assistant's breathing exercise."""
         return self._call("stop_breathing")
 
+    def log_amount(self, **slots: Any) -> str:
+        """Log an amount."""
+        return self._call("log_amount", **slots)
 
-def _print_announcement(service: list[ReminderService]) -> Any:
-    def announce(announcement: Announcement) -> None:
-        print(" ".join(announcement.text.split()), flush=True)
-        if service:
-            service[0].mark_spoken(announcement.job_id, announcement.due_at)
+    def correct_amount(self, **slots: Any) -> str:
+        """Change the amount said last."""
+        return self._call("correct_amount", **slots)
 
-    return announce
+    def log_past_session(self, **slots: Any) -> str:
+        """Log a session said afterwards."""
+        return self._call("log_past_session", **slots)
 
+    def ask_log(self, question: str, period: str | None = None) -> str:
+        """Answer a question about the log."""
+        return self._call("ask_log", question=question, period=period)
 
-def reminders_for_cli(args: argparse.Namespace) -> RemoteReminders | ReminderService | None:
-    """The running assistant's reminders, else a local service (announcements print as lines);
-    None when neither can be had (the dialogue then says reminders are not running)."""
-    directory = reminders_data_dir()
-    path = socket_path_for(directory)
-    try:
-        if send_request(path, {"op": "ping"}, timeout=2.0).get("ok"):
-            return RemoteReminders(path)
-    except (NotRunning, OSError, ValueError):
-        pass
-    config = getattr(args, "config", None)
-    content = getattr(args, "content", None)
-    holder: list[ReminderService] = []
-    try:
-        service = ReminderService(
-            load_settings(Path(config) if config else None),
-            directory,
-            _print_announcement(holder),
-            content_dir=Path(content) if content else None,
-        )
-        service.start()
-    except VoiceHelperError as exc:
-        _LOGGER.warning("reminders are not available: %s", exc)
-        return None
-    holder.append(service)
-    atexit.register(service.shutdown)
-    return service
+    def amount_wanted(self) -> bool:
+        """Whether the last session still needs its amount."""
+        return self._call_value("amount_wanted") is True
+
+    def log_facts(self, cause_id: str) -> LogFacts | None:
+        """What the log shows about a cause."""
+        return LogFacts.from_json(self._call_value("log_facts", cause_id=cause_id))

@@ -21,6 +21,7 @@ from voice_helper.remind.durations import speak_duration
 from voice_helper.remind.health import StoreHealth
 from voice_helper.remind.jobs import DueReminder, ReminderScheduler, due_of
 from voice_helper.remind.log_file import to_ms
+from voice_helper.remind.phrases import Phrases
 from voice_helper.remind.reminder_list import QUIET_END_ID, ReminderList
 from voice_helper.remind.reminder_log import ReminderLog
 from voice_helper.remind.storage import STORE_ERRORS
@@ -67,12 +68,14 @@ class Delivery:
         zone: tzinfo,
         content: RemindContent,
         announce: Callable[[Announcement], None],
+        phrases: Phrases,
         on_breathing: Callable[[str], None] = lambda exercise_id: None,
         health: StoreHealth | None = None,
     ):
         self.settings = settings
         self.zone = zone
         self.content = content
+        self.phrases = phrases
         self._announce = announce
         self.on_breathing = on_breathing
         self.health = health or StoreHealth(lambda: datetime.now(UTC))
@@ -234,7 +237,7 @@ class Delivery:
         if due.kind in ("pump", "relax") and due.detail:
             return due.detail  # a snoozed reminder repeats its own words
         if due.kind == "pump":
-            return f"Time to pump. {self.prompt('before', at, due.every).text}"
+            return self.phrases.say("time_to_pump", relax=self.prompt("before", at, due.every).text)
         if due.kind == "relax":
             return self.prompt("between", at, due.every).text
         if due.kind == "breathing":
@@ -242,9 +245,10 @@ class Delivery:
                 return due.detail  # snoozed
             exercise = self.content.exercises.get(due.detail or self.settings.breathing_exercise)
             exercise = exercise or next(iter(self.content.exercises.values()))
-            return f"Time for a short breathing break. {exercise.intro}"
+            return self.phrases.say("time_to_breathe", intro=exercise.intro)
         if due.kind == "session_cue":
-            return f"{speak_duration(timedelta(minutes=float(due.detail or 0)))} in. Keep going."
+            length = speak_duration(timedelta(minutes=float(due.detail or 0)))
+            return self.phrases.say("session_cue", length=length)
         return due.detail
 
     # Summaries --------------------------------------------------------------------------------
@@ -289,10 +293,9 @@ class Delivery:
             item for item in self.log.occurrences(("reported",)) if now - item.due_at <= RECENT
         ] or [item for item in self._last_summary if now - item.due_at <= RECENT]
         if recent:
-            return (
-                f"Nothing new since I last told you. {summarize(recent, now, self.zone, 'Earlier')}"
-            )
-        return "You haven't missed anything."
+            summary = summarize(recent, now, self.zone, "Earlier")
+            return self.phrases.say("nothing_new", summary=summary)
+        return self.phrases.say("nothing_missed")
 
     def last_announced(self) -> Said | None:
         """The last reminder handed over, for snooze."""

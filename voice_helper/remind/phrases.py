@@ -29,16 +29,18 @@ def load_prompt_group(content_dir: Path, prefix: str) -> dict[str, str]:
 
 
 class Phrases:
-    """The reminders' sentences by key, with their {placeholders} filled in on the way out."""
+    """The reminders' sentences by key, with their {placeholders} filled in on the way out.
 
-    def __init__(self, texts: dict[str, str]):
-        self.texts = texts
+    The file is read when a sentence is first needed, as the log's prompts are: a folder
+    without them fails there (ContentError), not when the reminders start.
+    """
 
-    @classmethod
-    def load(cls, content_dir: Path) -> Phrases:
-        """The remind_ prompts of the content folder; ContentError when one is missing."""
-        return cls(load_prompt_group(content_dir, PREFIX))
+    def __init__(self, content_dir: Path):
+        self.content_dir = Path(content_dir)
+        self._texts: dict[str, str] | None = None
 
     def say(self, key: str, **values: object) -> str:
         """The sentence `remind_<key>` with its placeholders filled in."""
-        return self.texts[PREFIX + key].format(**values)
+        if self._texts is None:
+            self._texts = load_prompt_group(self.content_dir, PREFIX)
+        return self._texts[PREFIX + key].format(**values)

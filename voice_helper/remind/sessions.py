@@ -37,6 +37,7 @@ class PumpingSessions:
         self.log = log
         self.reminder_list = reminder_list
         self.delivery = delivery
+        self.phrases = delivery.phrases
         latest = log.sessions(limit=1)
         self.running: Session | None = latest[0] if latest and latest[0].ended is None else None
         """The session in progress (it survives a restart)."""
@@ -52,7 +53,7 @@ class PumpingSessions:
         """Log a start, schedule the session cues, count the pump reminder from here for now."""
         if self.running is not None:
             ago = speak_duration(now - self.running.started)
-            return f"You're already pumping. You started {ago} ago."
+            return self.phrases.say("already_pumping", ago=ago)
         session_id = self.log.start_session(now)
         self.running = Session(session_id if session_id is not None else -1, now, None)
         for minutes in sorted(set(self.settings.session_cues_minutes)):
@@ -64,15 +65,13 @@ class PumpingSessions:
             )
         # Provisional when counting from the end: end() moves it again.
         self.reminder_list.reanchor(PUMP_EVERY_ID, now, now)
-        return f"Okay, I'm timing your session. {self.delivery.prompt('before', now).text}"
+        return self.phrases.say("session_started", relax=self.delivery.prompt("before", now).text)
 
     def end(self, now: datetime) -> str:
         """Log the end; drop the cues; the next pump reminder counts from this session."""
         session = self.running
         if session is None:
-            return (
-                "There's no session running. Say I'm starting to pump next time, and I'll time it."
-            )
+            return self.phrases.say("no_session_running")
         self.log.end_session(session.id, now)  # id -1: the start is still to be written
         self.running = None
         self._ended = Session(session.id, session.started, now)
@@ -81,20 +80,23 @@ class PumpingSessions:
                 self.reminder_list.remove(info.id)
         anchor = session.started if self.settings.count_from == "start" else now
         following = self.reminder_list.reanchor(PUMP_EVERY_ID, anchor, now)
-        text = f"Okay. That was {speak_duration(now - session.started)} of pumping."
+        text = self.phrases.say("session_ended", length=speak_duration(now - session.started))
         if following is not None:
-            text += f" Your next pump reminder is {say_clock(following, now, self.zone)}."
+            next_pump = self.phrases.say(
+                "session_next_pump", when=say_clock(following, now, self.zone)
+            )
+            text += f" {next_pump}"
         return text
 
     def last(self, now: datetime) -> str:
         """`You finished pumping 2 hours and 10 minutes ago.`"""
         if self.running is not None:
             ago = speak_duration(now - self.running.started)
-            return f"You started pumping {ago} ago, and you're still going."
+            return self.phrases.say("still_pumping", ago=ago)
         last = self.last_ended()
         if last is None or last.ended is None:
-            return "I don't have any pumping sessions logged yet."
-        return f"You finished pumping {speak_duration(now - last.ended)} ago."
+            return self.phrases.say("no_sessions")
+        return self.phrases.say("last_session", ago=speak_duration(now - last.ended))
 
     def first_run(self, kind: str, every: timedelta, now: datetime) -> datetime | None:
         """A new pump reminder counts from the last session when one interval has not passed."""
