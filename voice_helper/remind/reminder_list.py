@@ -14,7 +14,9 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from voice_helper.config import QuietHours
 from voice_helper.errors import DurationError
+from voice_helper.remind.clock import parse_clock
 from voice_helper.remind.durations import every_words, short_duration, speak_duration
 from voice_helper.remind.jobs import JOB_FUNC, DueReminder
 from voice_helper.remind.triggers import ClockTimeTrigger
@@ -212,3 +214,11 @@ class ReminderList:
         kind = job.args[0] if job.args else "pump"
         next_run = getattr(job, "next_run_time", None)
         return ReminderInfo(job.id, kind, describe(job.trigger, job.id), next_run)
+
+
+def install_quiet_end(reminders: ReminderList, quiet: QuietHours, zone: tzinfo, now: datetime) -> None:
+    """Keep the job that ends quiet hours (and says what was held) in step with the settings."""
+    if not quiet.enabled:
+        reminders.remove(QUIET_END_ID)
+        return
+    reminders.put(QUIET_END_ID, DueReminder("quiet_end"), ClockTimeTrigger(parse_clock(quiet.end), zone), now)

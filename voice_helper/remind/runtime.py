@@ -15,18 +15,17 @@ from voice_helper.content.relaxation import load_remind_content
 from voice_helper.errors import VoiceHelperError
 from voice_helper.remind.announcement import Announcement
 from voice_helper.remind.breathing import BreathingCoach
-from voice_helper.remind.clock import parse_clock, zone_for
+from voice_helper.remind.clock import zone_for
 from voice_helper.remind.control import ControlServer, Handler, socket_path_for
 from voice_helper.remind.delivery import Delivery
 from voice_helper.remind.health import StoreHealth
 from voice_helper.remind.jobs import DueReminder, ReminderScheduler, open_scheduler
 from voice_helper.remind.ownership import OwnerLock, StoreBusy
 from voice_helper.remind.phrases import Phrases
-from voice_helper.remind.reminder_list import QUIET_END_ID, ReminderList
+from voice_helper.remind.reminder_list import ReminderList, install_quiet_end
 from voice_helper.remind.reminder_log import ReminderLog
 from voice_helper.remind.sessions import PumpingSessions
 from voice_helper.remind.storage import STORE_ERRORS, reminders_data_dir, unavailable
-from voice_helper.remind.triggers import ClockTimeTrigger
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -56,11 +55,8 @@ class ReminderRuntime:
         self.settings = settings
         self.zone = zone_for(settings)
         self.directory = reminders_data_dir(data_dir)
-        folder = content_dir or (
-            Path(settings.content_dir) if settings.content_dir else DEFAULT_CONTENT_DIR
-        )
-        self.content = load_remind_content(Path(folder))
-        self.content_dir = Path(folder)
+        self.content_dir = Path(content_dir or settings.content_dir or DEFAULT_CONTENT_DIR)
+        self.content = load_remind_content(self.content_dir)
         self.phrases = Phrases(self.content_dir)
         self.socket_path = socket_path or socket_path_for(self.directory)
         self._clock = clock
@@ -147,7 +143,7 @@ class ReminderRuntime:
             self.log.add_notice(self.phrases.say("jobs_rebuilt", kept=kept), now)
         if self.log.rebuilt is not None:
             self.log.add_notice(self.phrases.say("log_rebuilt"), now)
-        self._install_quiet_end(now)
+        install_quiet_end(self.reminder_list, self.settings.quiet_hours, self.zone, now)
         self.log.sweep_after_restart(now)
         self.delivery.catch_up(now)
         self.sessions = PumpingSessions(
@@ -253,19 +249,8 @@ class ReminderRuntime:
         self.coach.start(exercise_id, now, intro_text=said)
 
     def first_run(self, kind: str, every: timedelta) -> datetime | None:
+        """When a new `every` reminder first comes (from the last session), or None."""
         return self.sessions_or_raise().first_run(kind, every, self.now())
-
-    def _install_quiet_end(self, now: datetime) -> None:
-        quiet, reminder_list = self.settings.quiet_hours, self.reminder_list_or_raise()
-        if not quiet.enabled:
-            reminder_list.remove(QUIET_END_ID)
-            return
-        reminder_list.put(
-            QUIET_END_ID,
-            DueReminder("quiet_end"),
-            ClockTimeTrigger(parse_clock(quiet.end), self.zone),
-            now,
-        )
 
     def reminder_list_or_raise(self) -> ReminderList:
         if self.reminder_list is None or self._scheduler is None:
