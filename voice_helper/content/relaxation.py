@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from voice_helper.content.sources import check_cited, check_mastitis_caveat, load_sources
 from voice_helper.errors import ContentError
@@ -149,7 +149,7 @@ def _check_relaxation(path: Path, raw: Any, sources: dict[str, str]) -> list[Pro
     return checker.problems
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -64,6 +64,8 @@ def amount_from_slots(slots: dict[str, Any], default_unit: str) -> Amount | Refu
         return Refusal("log_unclear", {})
     half = 0.5 if slots.get("half") else 0.0
     sides = [slots.get("left"), slots.get("right")]
+    left: float | None
+    right: float | None
     if all(side is not None for side in sides):
         left, right = (float(side) * ML_PER_UNIT[unit] for side in sides)  # type: ignore[arg-type]
         total = left + right

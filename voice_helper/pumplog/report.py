@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from voice_helper.errors import VoiceHelperError
 from voice_helper.pumplog.amounts import ML_PER_UNIT
@@ -100,7 +101,7 @@ def _figure(report: Report, zone: tzinfo):  # type: ignore[no-untyped-def]
     figure = Figure(figsize=(8.27, 11.69))  # A4 portrait
     figure.suptitle(f"Pumping log, {report.first:%d %b} to {report.last:%d %b %Y}", fontsize=14)
     axes = figure.subplots(4, 1)
-    panels = [
+    panels: list[tuple[Any, list[float], str, str, str]] = [
         (
             axes[0],
             [d.sessions for d in report.days],

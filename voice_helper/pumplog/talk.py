@@ -159,11 +159,12 @@ class PumpLog:
         started = self._when(slots, now)
         if started is None:
             return self.say("log_past_bad_time")
-        amount: Amount | Refusal | None = None
+        amount: Amount | None = None
         if any(slots.get(name) is not None for name in ("amount", "left", "right")):
-            amount = amount_from_slots(slots, self.unit)
-            if isinstance(amount, Refusal):
-                return self._refused(amount)
+            said = amount_from_slots(slots, self.unit)
+            if isinstance(said, Refusal):
+                return self._refused(said)
+            amount = said
         length = slots.get("length")
         ended = started + timedelta(minutes=float(length)) if length else started
         notes = "logged afterwards" + ("" if length else ", length not given")

@@ -216,9 +216,13 @@ class ReminderList:
         return ReminderInfo(job.id, kind, describe(job.trigger, job.id), next_run)
 
 
-def install_quiet_end(reminders: ReminderList, quiet: QuietHours, zone: tzinfo, now: datetime) -> None:
+def install_quiet_end(
+    reminders: ReminderList, quiet: QuietHours, zone: tzinfo, now: datetime
+) -> None:
     """Keep the job that ends quiet hours (and says what was held) in step with the settings."""
     if not quiet.enabled:
         reminders.remove(QUIET_END_ID)
         return
-    reminders.put(QUIET_END_ID, DueReminder("quiet_end"), ClockTimeTrigger(parse_clock(quiet.end), zone), now)
+    reminders.put(
+        QUIET_END_ID, DueReminder("quiet_end"), ClockTimeTrigger(parse_clock(quiet.end), zone), now
+    )
