@@ -67,7 +67,7 @@ def stalled(tmp_path: Path) -> None:
         socket_path=tmp_path / "run" / "r.sock",
     )
     holder.append(reminders)
-    reminders._fired = lambda *args: time.sleep(3600)  # type: ignore[method-assign]
+    reminders.hooks.fired = lambda *args: time.sleep(3600)  # type: ignore[method-assign]
     reminders.start()
     reply = reminders.reminders_request({"op": "add", "kind": "pump", "in_seconds": 1})
     deadline = time.monotonic() + 10

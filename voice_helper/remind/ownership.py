@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Self
 
 from voice_helper.errors import VoiceHelperError
-from voice_helper.remind.storage import private_file
+from voice_helper.remind.storage import private_file, unavailable
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -88,3 +88,16 @@ class OwnerLock:
         tb: TracebackType | None,
     ) -> None:
         self.release()
+
+
+def take_ownership(owner: OwnerLock, directory: Path) -> None:
+    """Hold the owner lock of `directory` (waiting up to 2 s); StoreBusy when another
+    voice-helper runs these reminders, StoreUnavailable when the lock file cannot be used."""
+    try:
+        owned = owner.acquire(wait=2.0)
+    except OSError as exc:
+        raise unavailable(directory, exc) from exc
+    if not owned:
+        raise StoreBusy(
+            f"Reminders in {directory} are already run by another voice-helper; stop it first."
+        )

@@ -18,9 +18,10 @@ from voice_helper.remind.breathing import BreathingCoach
 from voice_helper.remind.clock import zone_for
 from voice_helper.remind.control import ControlServer, Handler, socket_path_for
 from voice_helper.remind.delivery import Delivery
+from voice_helper.remind.firing import SchedulerHooks
 from voice_helper.remind.health import StoreHealth
 from voice_helper.remind.jobs import DueReminder, ReminderScheduler, open_scheduler
-from voice_helper.remind.ownership import OwnerLock, StoreBusy
+from voice_helper.remind.ownership import OwnerLock, take_ownership
 from voice_helper.remind.phrases import Phrases
 from voice_helper.remind.reminder_list import ReminderList, install_quiet_end
 from voice_helper.remind.reminder_log import ReminderLog
@@ -88,6 +89,8 @@ class ReminderRuntime:
         )
         self.log: ReminderLog | None = None
         self._intake_log: ReminderLog | None = None
+        self.hooks = SchedulerHooks(self)
+        """What the scheduler's threads call (hand-over, intake, end of a pass)."""
         self.reminder_list: ReminderList | None = None
         self.sessions: PumpingSessions | None = None
 
@@ -108,15 +111,7 @@ class ReminderRuntime:
         with self.lock:
             if self._scheduler is not None:
                 return None  # already started
-            try:
-                owned = self._owner.acquire(wait=2.0)
-            except OSError as exc:
-                raise unavailable(self.directory, exc) from exc
-            if not owned:
-                raise StoreBusy(
-                    f"Reminders in {self.directory} are already run by another "
-                    "voice-helper; stop it first."
-                )
+            take_ownership(self._owner, self.directory)
             try:
                 return self._start()
             except STORE_ERRORS as exc:
@@ -132,8 +127,9 @@ class ReminderRuntime:
         self.log = ReminderLog(self.directory, self.health)
         # A second connection for the scheduler thread, which must not wait for self.lock.
         self._intake_log = ReminderLog(self.directory, self.health, prepared=True)
+        hooks = self.hooks
         self._scheduler, rebuilt = open_scheduler(
-            self.directory, self.zone, self._fired, self._intake, self.health, self._after_pass
+            self.directory, self.zone, hooks.fired, hooks.intake, self.health, hooks.after_pass
         )
         self.reminder_list = ReminderList(self._scheduler, self.zone)
         self.delivery.attach(self.log, self.reminder_list)
@@ -194,38 +190,6 @@ class ReminderRuntime:
         with self.lock:
             self.delivery.process_due(self.now())
         self.coach.tick()
-
-    def _fired(self, job_id: str, due: DueReminder, run_times: list[datetime]) -> None:
-        """Hand-over executor callback (scheduler's worker thread)."""
-        with self.lock:
-            if self.log is None:
-                return
-            try:
-                self.delivery.deliver(job_id, due, run_times, self.now())
-            except Exception:
-                # Run times never handed over would sit unreported until the next start:
-                # count them missed now, so "what did I miss" says so; later ones still run.
-                _LOGGER.exception("delivering %s failed; counting it as missed", job_id)
-                for moment in run_times:
-                    self.log.set_state(job_id, moment, "missed", self.now(), only_from=("due",))
-
-    def _intake(self, job_id: str, due: DueReminder, run_times: list[datetime]) -> None:
-        """Scheduler thread, before the store moves on: note the run times as due."""
-        log = self._intake_log
-        if log is not None and due.kind in ("pump", "relax", "breathing", "session_cue"):
-            for moment in run_times:
-                log.record_due(
-                    job_id, moment, due.kind, self.delivery.text_for(due, moment), self.now()
-                )
-
-    def _after_pass(self) -> None:
-        """Scheduler thread, after each pass: retry what the log kept, say what must be said.
-        Not under self.lock (a command holding it may be waiting for this thread)."""
-        intake = self._intake_log
-        if intake is not None:
-            intake.retry()
-        if self.delivery.log is not None:
-            self.delivery.flush_notice(self.now())
 
     def mark_spoken(self, job_id: str, due_at: datetime) -> None:
         """The output channel played this announcement: it will never be reported missed.
