@@ -15,17 +15,14 @@ from voice_helper.pumplog.amounts import (
     count_times,
     say_amount,
 )
+from voice_helper.pumplog.log_facts import cause_facts
 from voice_helper.pumplog.stats import (
-    in_window,
-    longest_gap,
     mean_ml,
-    overnight,
     period_window,
 )
 from voice_helper.pumplog.store import Entry, PumpLogStore
 from voice_helper.remind.clock import say_clock
 from voice_helper.remind.contract import LogFacts
-from voice_helper.remind.durations import speak_duration
 from voice_helper.remind.phrases import load_prompt_group
 
 _LOGGER = logging.getLogger(__name__)
@@ -36,10 +33,6 @@ JUST_ENDED = timedelta(minutes=2)
 """A session that ended this recently is the one "How much did you get?" asks about."""
 PAST_LIMIT = timedelta(days=7)
 """How far back a session can be logged afterwards."""
-FREQUENCY_GAP = timedelta(hours=4)
-"""The content's threshold: "Has it been more than four hours between pumping sessions?"."""
-DROP_WORTH_SAYING = 0.15
-"""A fall in the average session of at least this fraction is said in troubleshooting."""
 _PERIOD_WORDS = {
     "today": "today",
     "yesterday": "yesterday",
@@ -51,12 +44,6 @@ _PERIOD_WORDS = {
 def load_log_prompts(content_dir: Path) -> dict[str, str]:
     """The log_ prompts of content/prompts.yaml (validated with the rest by `content check`)."""
     return load_prompt_group(content_dir, "log_")
-
-
-def clock_words(moment: datetime, zone: tzinfo) -> str:
-    """`7:20 PM`."""
-    local = moment.astimezone(zone)
-    return f"{local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
 
 
 class PumpLog:
@@ -249,68 +236,6 @@ class PumpLog:
             amount=say_amount(biggest.ml or 0, self.unit),
         )
 
-    # Troubleshooting ------------------------------------------------------------------------
-
     def facts(self, cause_id: str, now: datetime) -> LogFacts | None:
-        """What the log shows about a cause: how often (and what came) for pumping_frequency,
-        whether output dropped for low_supply; None when the log has nothing to say."""
-        week = self.store.entries(now - timedelta(days=8), now)
-        if not week:
-            return None
-        drop = self._drop(week, now)
-        if cause_id == "low_supply":
-            return LogFacts(drop) if drop else None
-        if cause_id != "pumping_frequency":
-            return None
-        day_start = now - timedelta(hours=24)
-        recent = in_window(week, day_start, now)
-        if not recent:
-            last = max(week, key=lambda e: e.started)
-            text = self.say("log_frequency_none", ago=speak_duration(now - last.started))
-            return LogFacts(f"{text} {self.say('log_frequency_long')}", True)
-        gap = longest_gap(week, day_start, now)
-        if gap is None:
-            return None
-        where = (
-            "overnight"
-            if overnight(gap, self.zone)
-            else (
-                f"between {clock_words(gap.start, self.zone)} and {clock_words(gap.end, self.zone)}"
-            )
-        )
-        text = self.say(
-            "log_frequency",
-            times=count_times(len(recent)),
-            gap=speak_duration(_to_minute(gap.length)),
-            where=where,
-        )
-        long = gap.length > FREQUENCY_GAP
-        verdict = self.say("log_frequency_long" if long else "log_frequency_fine")
-        return LogFacts(" ".join(part for part in (text, drop, verdict) if part), long)
-
-    def _drop(self, week: list[Entry], now: datetime) -> str:
-        """`Your sessions in the last 24 hours gave ... less than your usual ...`, or ""."""
-        day_start = now - timedelta(hours=24)
-        recent = mean_ml(in_window(week, day_start, now))
-        before = [
-            e for e in in_window(week, now - timedelta(days=8), day_start) if e.ml is not None
-        ]
-        usual = mean_ml(before)
-        if recent is None or usual is None or len(before) < 2 or usual <= 0:
-            return ""
-        fall = 1 - recent / usual
-        if fall < DROP_WORTH_SAYING:
-            return ""
-        return self.say(
-            "log_output_drop",
-            recent=say_amount(recent, self.unit, True),
-            usual=say_amount(usual, self.unit, True),
-            percent=str(round(fall * 100)),
-        )
-
-
-def _to_minute(length: timedelta) -> timedelta:
-    """Gaps are said to the minute (to five minutes beyond two hours)."""
-    minutes = length.total_seconds() / 60
-    step = 5 if minutes >= 120 else 1
-    return timedelta(minutes=round(minutes / step) * step)
+        """What the log shows about a troubleshooting cause (see log_facts.py), or None."""
+        return cause_facts(self.store, self.say, self.unit, self.zone, cause_id, now)

@@ -13,17 +13,17 @@ from apscheduler.job import Job
 from apscheduler.jobstores.base import JobLookupError
 
 from voice_helper.config import Settings
-from voice_helper.content.relaxation import RelaxPrompt, RemindContent
+from voice_helper.content.relaxation import RemindContent
 from voice_helper.remind.announcement import Announcement
 from voice_helper.remind.clock import in_quiet_hours
 from voice_helper.remind.delivery_log import Occurrence
-from voice_helper.remind.durations import speak_duration
 from voice_helper.remind.health import StoreHealth
 from voice_helper.remind.jobs import DueReminder, ReminderScheduler, due_of
 from voice_helper.remind.log_file import to_ms
 from voice_helper.remind.phrases import Phrases
 from voice_helper.remind.reminder_list import QUIET_END_ID, ReminderList
 from voice_helper.remind.reminder_log import ReminderLog
+from voice_helper.remind.reminder_texts import ReminderTexts
 from voice_helper.remind.storage import STORE_ERRORS
 from voice_helper.remind.summary import lead_for, summarize
 
@@ -34,7 +34,6 @@ STALE_AFTER = timedelta(minutes=15)
 "time to pump" an hour late would mislead."""
 MAX_CATCH_UP = 100_000
 """Most occurrences recorded for one job after a long time off (a year of 15-minute reminders)."""
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 SUMMARY_ID = "summary"
 NOTICE_ID = "notice"
 RECENT = timedelta(hours=12)
@@ -76,6 +75,7 @@ class Delivery:
         self.zone = zone
         self.content = content
         self.phrases = phrases
+        self.texts = ReminderTexts(settings, content, phrases)
         self._announce = announce
         self.on_breathing = on_breathing
         self.health = health or StoreHealth(lambda: datetime.now(UTC))
@@ -118,7 +118,9 @@ class Delivery:
             if job.id != QUIET_END_ID:
                 for moment in times:
                     state = "missed" if due.kind in ("pump", "relax", "breathing") else "expired"
-                    self.log.claim(job.id, moment, due.kind, self.text_for(due, moment), state, now)
+                    self.log.claim(
+                        job.id, moment, due.kind, self.texts.text_for(due, moment), state, now
+                    )
             self._advance(job, times[-1], now)
 
     def process_due(self, now: datetime) -> None:
@@ -162,7 +164,7 @@ class Delivery:
         late = [t for t in times if now - t > STALE_AFTER] + fresh[:-1]
         for moment in late:
             state = "missed" if due.kind != "session_cue" else "expired"
-            self.log.claim(job_id, moment, due.kind, self.text_for(due, moment), state, now)
+            self.log.claim(job_id, moment, due.kind, self.texts.text_for(due, moment), state, now)
         if fresh:
             self._announce_one(job_id, due, fresh[-1], now)
         if late and due.kind != "session_cue":
@@ -174,7 +176,7 @@ class Delivery:
 
     def _announce_one(self, job_id: str, due: DueReminder, at: datetime, now: datetime) -> None:
         assert self.log is not None
-        text, quiet = self.text_for(due, at), self._quiet(now)
+        text, quiet = self.texts.text_for(due, at), self._quiet(now)
         mode, volume = self.settings.quiet_hours.mode, None
         if quiet:
             pumping = due.kind in ("pump", "session_cue")
@@ -221,35 +223,6 @@ class Delivery:
         assert self.log is not None
         self.log.set_state(job_id, due_at, "spoken", now, only_from=("handed", "due"))
         self.log.finish_summary(summary_key(job_id, due_at), now)
-
-    # Texts ------------------------------------------------------------------------------------
-
-    def prompt(self, moment: str, at: datetime, every: timedelta | None = None) -> RelaxPrompt:
-        """A relaxation prompt for the moment (same time, same prompt). An interval reminder
-        takes the next prompt at each occurrence, so every one comes in turn whatever the
-        interval (by the minute, 2 h or 3 h with 6 prompts would repeat one forever)."""
-        choices = self.content.prompts_for(moment)
-        step = every if every is not None and every > timedelta(0) else timedelta(minutes=1)
-        return choices[int((at - _EPOCH) // step) % len(choices)]
-
-    def text_for(self, due: DueReminder, at: datetime) -> str:
-        """What a due reminder says."""
-        if due.kind in ("pump", "relax") and due.detail:
-            return due.detail  # a snoozed reminder repeats its own words
-        if due.kind == "pump":
-            return self.phrases.say("time_to_pump", relax=self.prompt("before", at, due.every).text)
-        if due.kind == "relax":
-            return self.prompt("between", at, due.every).text
-        if due.kind == "breathing":
-            if due.detail and due.detail not in self.content.exercises:
-                return due.detail  # snoozed
-            exercise = self.content.exercises.get(due.detail or self.settings.breathing_exercise)
-            exercise = exercise or next(iter(self.content.exercises.values()))
-            return self.phrases.say("time_to_breathe", intro=exercise.intro)
-        if due.kind == "session_cue":
-            length = speak_duration(timedelta(minutes=float(due.detail or 0)))
-            return self.phrases.say("session_cue", length=length)
-        return due.detail
 
     # Summaries --------------------------------------------------------------------------------
 

@@ -57,7 +57,11 @@ class SchedulerHooks:
         if log is not None and due.kind in ("pump", "relax", "breathing", "session_cue"):
             for moment in run_times:
                 log.record_due(
-                    job_id, moment, due.kind, runtime.delivery.text_for(due, moment), runtime.now()
+                    job_id,
+                    moment,
+                    due.kind,
+                    runtime.delivery.texts.text_for(due, moment),
+                    runtime.now(),
                 )
 
     def after_pass(self) -> None:

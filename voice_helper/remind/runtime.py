@@ -209,7 +209,7 @@ class ReminderRuntime:
         now = self.now()
         # The reminder itself says the intro ("Time for a short breathing break. ..."); the
         # cues wait for the whole announcement to have been said.
-        said = self.delivery.text_for(DueReminder("breathing", exercise_id), now)
+        said = self.delivery.texts.text_for(DueReminder("breathing", exercise_id), now)
         self.coach.start(exercise_id, now, intro_text=said)
 
     def first_run(self, kind: str, every: timedelta) -> datetime | None:

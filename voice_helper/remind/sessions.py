@@ -65,7 +65,9 @@ class PumpingSessions:
             )
         # Provisional when counting from the end: end() moves it again.
         self.reminder_list.reanchor(PUMP_EVERY_ID, now, now)
-        return self.phrases.say("session_started", relax=self.delivery.prompt("before", now).text)
+        return self.phrases.say(
+            "session_started", relax=self.delivery.texts.prompt("before", now).text
+        )
 
     def end(self, now: datetime) -> str:
         """Log the end; drop the cues; the next pump reminder counts from this session."""
