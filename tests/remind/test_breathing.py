@@ -202,7 +202,7 @@ class ClockChannel(Channel):
 def _content_with(tmp_path: Path, breathing: str | None = None) -> Path:
     folder = tmp_path / "content"
     folder.mkdir()
-    for name in ("relaxation.yaml", "sources.yaml", "breathing.yaml"):
+    for name in ("relaxation.yaml", "sources.yaml", "breathing.yaml", "prompts.yaml"):
         shutil.copy(DEFAULT_CONTENT_DIR / name, folder)
     if breathing is not None:
         (folder / "breathing.yaml").write_text(breathing)
