@@ -13,9 +13,15 @@ import pytest
 
 from tests.remind.helpers import Channel, FakeClock, FullDisk, LockHolder, service, settings
 from voice_helper.remind import storage
-from voice_helper.remind.health import FULL, RECOVERED
 from voice_helper.remind.jobs import JOBS_FILE
 from voice_helper.remind.reminder_log import ReminderLog
+
+# What she is told about the reminder files (content/prompts.yaml, remind_store_*).
+FULL = (
+    "The disk is full, so I can't save changes to my reminders or my log. Reminders already "
+    "set still come while I keep running. Please free some space."
+)
+RECOVERED = "I can save my reminders again."
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 11, 2, 8, 0, tzinfo=LONDON)

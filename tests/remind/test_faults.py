@@ -15,9 +15,23 @@ import pytest
 
 from tests.remind.helpers import Channel, FakeClock, FullDisk, LockHolder, service
 from voice_helper.remind import Announcement, storage
-from voice_helper.remind.health import FULL, LOCKED, RECOVERED
 from voice_helper.remind.jobs import JOBS_FILE
 from voice_helper.remind.reminder_log import ReminderLog
+
+# What she is told about the reminder files (content/prompts.yaml, remind_store_*).
+FULL = (
+    "The disk is full, so I can't save changes to my reminders or my log. Reminders already "
+    "set still come while I keep running. Please free some space."
+)
+LOCKED = (
+    "Another program is holding my reminder files, so I can't save changes right now. Reminders "
+    "already set still come while I keep running."
+)
+RECOVERED = "I can save my reminders again."
+UNWRITABLE = (
+    "I can't save changes to my reminder files right now. Reminders already set still come "
+    "while I keep running."
+)
 
 SORRY = "Sorry, I couldn't reach my reminder file just now. Please try again in a moment."
 SORRY_FULL = "Sorry, the disk is full, so I couldn't save that. Please free some space."
@@ -193,7 +207,7 @@ def test_what_she_is_told_matches_the_trouble() -> None:
     import sqlite3
     from datetime import timedelta
 
-    from voice_helper.remind.health import TELL_AFTER, UNWRITABLE, StoreHealth
+    from voice_helper.remind.health import TELL_AFTER, StoreHealth
 
     clock = FakeClock(START)
     for error, told in (

@@ -17,10 +17,15 @@ import pytest
 
 from tests.remind.helpers import Channel, FakeClock, service
 from voice_helper.remind import storage
-from voice_helper.remind.health import FULL
 from voice_helper.remind.jobs import JOBS_FILE
 from voice_helper.remind.log_file import LOG_FILE
 from voice_helper.remind.storage import StoreLocked
+
+# What she is told about the reminder files (content/prompts.yaml, remind_store_*).
+FULL = (
+    "The disk is full, so I can't save changes to my reminders or my log. Reminders already "
+    "set still come while I keep running. Please free some space."
+)
 
 SORRY = "Sorry, I couldn't reach my reminder file just now. Please try again in a moment."
 

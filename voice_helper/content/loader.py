@@ -109,6 +109,14 @@ PROMPT_KEYS = (
     "remind_session_cue",
     "remind_nothing_new",
     "remind_nothing_missed",
+    "remind_every_limits",
+    "remind_in_limits",
+    "remind_say_when",
+    "remind_not_a_kind",
+    "remind_store_full",
+    "remind_store_locked",
+    "remind_store_unwritable",
+    "remind_store_recovered",
 )
 
 _CONFIRMABLE = (

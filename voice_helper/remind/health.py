@@ -8,6 +8,8 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.remind.phrases import Phrases
 from voice_helper.remind.storage import is_full_error, is_locked_error
 
 _LOGGER = logging.getLogger(__name__)
@@ -17,26 +19,14 @@ TELL_AFTER = timedelta(minutes=15)
 backup, a sync tool, a sqlite3 shell) is waited out in silence; trouble that lasts longer than
 a reminder may be late (delivery.STALE_AFTER) is worth interrupting her for."""
 
-FULL = (
-    "The disk is full, so I can't save changes to my reminders or my log. Reminders already "
-    "set still come while I keep running. Please free some space."
-)
-LOCKED = (
-    "Another program is holding my reminder files, so I can't save changes right now. "
-    "Reminders already set still come while I keep running."
-)
-UNWRITABLE = (
-    "I can't save changes to my reminder files right now. Reminders already set still come "
-    "while I keep running."
-)
-RECOVERED = "I can save my reminders again."
-
 
 class StoreHealth:
     """Write trouble of the job store and the log, from any thread; `notice()` says what to tell."""
 
-    def __init__(self, now: Callable[[], datetime]):
+    def __init__(self, now: Callable[[], datetime], phrases: Phrases | None = None):
         self._now = now
+        self.phrases = phrases or Phrases(DEFAULT_CONTENT_DIR)
+        """Where the notices' words come from (remind_store_* in prompts.yaml)."""
         self._lock = threading.Lock()
         self._failing: dict[str, BaseException] = {}
         self._since: datetime | None = None
@@ -71,12 +61,13 @@ class StoreHealth:
         with self._lock:
             if self._recovered:
                 self._recovered = False
-                return RECOVERED
+                return self.phrases.say("store_recovered")
             lasting = self._since is not None and now - self._since >= TELL_AFTER
             if self._failing and not self._told and lasting:
                 self._told = True
                 errors = list(self._failing.values())
                 if any(is_full_error(exc) for exc in errors):
-                    return FULL
-                return LOCKED if any(is_locked_error(exc) for exc in errors) else UNWRITABLE
+                    return self.phrases.say("store_full")
+                locked = any(is_locked_error(exc) for exc in errors)
+                return self.phrases.say("store_locked" if locked else "store_unwritable")
             return None

@@ -14,11 +14,13 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.config import QuietHours
 from voice_helper.errors import DurationError
 from voice_helper.remind.clock import parse_clock
 from voice_helper.remind.durations import every_words, short_duration, speak_duration
 from voice_helper.remind.jobs import JOB_FUNC, DueReminder
+from voice_helper.remind.phrases import Phrases
 from voice_helper.remind.triggers import ClockTimeTrigger
 
 _LOGGER = logging.getLogger(__name__)
@@ -77,27 +79,25 @@ class ReminderInfo:
         }
 
 
-def check_every(kind: str, every: timedelta) -> None:
+def check_every(kind: str, every: timedelta, phrases: Phrases) -> None:
     """Refuse an interval outside the kind's limits, with a reason that can be spoken."""
     low, high = EVERY_LIMITS[kind]
     if not low <= every <= high:
         nearest = high if every > high else low
         said = "0 minutes" if every <= timedelta(0) else every_words(every, nearest)
         raise DurationError(
-            f"I can't remind you every {said}. Pick something between "
-            f"{speak_duration(low)} and {speak_duration(high)}."
+            phrases.say(
+                "every_limits", asked=said, low=speak_duration(low), high=speak_duration(high)
+            )
         )
 
 
-def check_in(delay: timedelta) -> None:
+def check_in(delay: timedelta, phrases: Phrases) -> None:
     """Refuse a delay outside IN_LIMITS, with a reason that can be spoken."""
     low, high = IN_LIMITS
     if not low <= delay <= high:
         said = "0 minutes" if delay <= timedelta(0) else speak_duration(delay)
-        raise DurationError(
-            f"I can't set a reminder for {said} from now. "
-            f"Pick something up to {speak_duration(high)}."
-        )
+        raise DurationError(phrases.say("in_limits", asked=said, high=speak_duration(high)))
 
 
 def describe(trigger: BaseTrigger, job_id: str) -> str:
@@ -114,24 +114,26 @@ def describe(trigger: BaseTrigger, job_id: str) -> str:
 class ReminderList:
     """Reminder jobs in a started (possibly paused) scheduler; every time comes from `now`."""
 
-    def __init__(self, scheduler: BaseScheduler, zone: tzinfo):
+    def __init__(self, scheduler: BaseScheduler, zone: tzinfo, phrases: Phrases | None = None):
         self.scheduler = scheduler
         self.zone = zone
+        self.phrases = phrases or Phrases(DEFAULT_CONTENT_DIR)
+        """The words of a refusal (remind_every_limits, remind_in_limits, ...)."""
 
     def add(self, kind: str, schedule: Schedule, now: datetime) -> ReminderInfo:
         """Add or replace a reminder; raise DurationError when it is out of range."""
         if kind not in USER_KINDS:
-            raise DurationError(f"{kind!r} is not a reminder kind; use pump, relax or breathing.")
+            raise DurationError(self.phrases.say("not_a_kind", kind=repr(kind)))
         trigger: BaseTrigger
         if schedule.every is not None:
-            check_every(kind, schedule.every)
+            check_every(kind, schedule.every, self.phrases)
             first = (schedule.first or now + schedule.every).replace(microsecond=0)
             trigger = IntervalTrigger(
                 seconds=schedule.every.total_seconds(), start_date=first, timezone=self.zone
             )
             job_id = f"{kind}-every"
         elif schedule.once_at is not None:
-            check_in(schedule.once_at - now)
+            check_in(schedule.once_at - now, self.phrases)
             trigger = DateTrigger(run_date=schedule.once_at, timezone=self.zone)
             job_id = self._free_id(
                 f"{kind}-once-{schedule.once_at.astimezone(self.zone):%Y%m%dT%H%M%S}"
@@ -140,9 +142,7 @@ class ReminderList:
             trigger = ClockTimeTrigger(schedule.daily_at, self.zone)
             job_id = f"{kind}-at-{schedule.daily_at.strftime('%H%M')}"
         else:
-            raise DurationError(
-                "Say how often or when, for example every 3 hours or in 20 minutes."
-            )
+            raise DurationError(self.phrases.say("say_when"))
         return self.put(job_id, DueReminder(kind), trigger, now)
 
     def put(

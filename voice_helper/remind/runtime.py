@@ -67,7 +67,7 @@ class ReminderRuntime:
         self._server: ControlServer | None = None
         self.control: Handler | None = None
         """Answers the control socket's requests (set before start; no socket without it)."""
-        self.health = StoreHealth(self.now)
+        self.health = StoreHealth(self.now, self.phrases)
         self.delivery = Delivery(
             settings,
             self.zone,
@@ -131,7 +131,7 @@ class ReminderRuntime:
         self._scheduler, rebuilt = open_scheduler(
             self.directory, self.zone, hooks.fired, hooks.intake, self.health, hooks.after_pass
         )
-        self.reminder_list = ReminderList(self._scheduler, self.zone)
+        self.reminder_list = ReminderList(self._scheduler, self.zone, self.phrases)
         self.delivery.attach(self.log, self.reminder_list)
         now = self.now()
         if rebuilt is not None:
