@@ -62,7 +62,7 @@ def run_chat(args: argparse.Namespace) -> int:
     dialogue = Dialogue(
         content,
         reminders=reminders,
-        text_mode=True,  # type: ignore[arg-type]
+        text_mode=True,
         contacts=CrisisContacts(settings.emergency_number, settings.crisis_line),
     )
     turns = TurnTaker(understander, dialogue)

@@ -88,7 +88,7 @@ def write_report(report: Report, path: Path, zone: tzinfo) -> Path:
     return path
 
 
-def _figure(report: Report, zone: tzinfo):  # type: ignore[no-untyped-def]
+def _figure(report: Report, zone: tzinfo) -> Any:
     try:
         import matplotlib
 

@@ -16,7 +16,6 @@ from voice_helper.config import Settings
 from voice_helper.content.relaxation import RemindContent
 from voice_helper.remind.announcement import Announcement
 from voice_helper.remind.clock import in_quiet_hours
-from voice_helper.remind.delivery_log import Occurrence
 from voice_helper.remind.health import StoreHealth
 from voice_helper.remind.jobs import DueReminder, ReminderScheduler, due_of
 from voice_helper.remind.log_file import to_ms
@@ -25,7 +24,7 @@ from voice_helper.remind.reminder_list import QUIET_END_ID, ReminderList
 from voice_helper.remind.reminder_log import ReminderLog
 from voice_helper.remind.reminder_texts import ReminderTexts
 from voice_helper.remind.storage import STORE_ERRORS
-from voice_helper.remind.summary import lead_for, summarize
+from voice_helper.remind.summary import Summaries, summary_key
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,10 +33,7 @@ STALE_AFTER = timedelta(minutes=15)
 "time to pump" an hour late would mislead."""
 MAX_CATCH_UP = 100_000
 """Most occurrences recorded for one job after a long time off (a year of 15-minute reminders)."""
-SUMMARY_ID = "summary"
 NOTICE_ID = "notice"
-RECENT = timedelta(hours=12)
-"""How far back "what did I miss" repeats what was already told."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,7 @@ class Delivery:
         """Occurrences handed over by this process: no doubles even when the log cannot be
         written."""
         self._last_said: Said | None = None
-        self._last_summary: list[Occurrence] = []
+        self.summaries = Summaries(settings, zone, phrases)
 
     def attach(self, log: ReminderLog, reminder_list: ReminderList) -> None:
         """Use this log and reminder list (after start-up opened them)."""
@@ -227,56 +223,21 @@ class Delivery:
     # Summaries --------------------------------------------------------------------------------
 
     def offer_summary(self, now: datetime, while_off: bool) -> str | None:
-        """Hand over ONE summary of everything unreported (and notices). In quiet hours only
-        missed pump reminders are summarised, quietly (mode pump_quietly); the rest waits for
-        the quiet-hours-end summary."""
+        """Hand over ONE summary of everything unreported (and notices); see Summaries.offer."""
         assert self.log is not None
-        quiet, volume = self._quiet(now), None
-        items = self.log.to_report()
-        notices = self.log.untold_notices()
-        if quiet:
-            if self.settings.quiet_hours.mode != "pump_quietly":
-                return None
-            items, notices = [i for i in items if i.kind == "pump"], []
-            volume = self.settings.quiet_hours.quiet_volume
-        if not items and not notices:
+        offered = self.summaries.offer(self.log, now, while_off, self._quiet(now))
+        if offered is None:
             return None
-        said = [summarize(items, now, self.zone, lead_for(items, while_off))] if items else []
-        text = " ".join([notice for _, notice in notices] + said)
-        at = now
-        while self.log.claim(SUMMARY_ID, at, "summary", text, "handed", now) is False:
-            at += timedelta(milliseconds=1)
-        self.log.attach_summary(items, summary_key(SUMMARY_ID, at), now)
-        self.log.mark_told([n[0] for n in notices])
-        self._last_summary = items
-        self._hand(Announcement("summary", text, at, SUMMARY_ID, volume), now)
-        return text
+        self._hand(offered, now)
+        return offered.text
 
     def missed_reply(self, now: datetime) -> str:
         """Answer "what did I miss": new items are reported by this reply itself."""
         assert self.log is not None
-        items = self.log.to_report()
-        if items:
-            key = summary_key("reply", now)
-            self.log.attach_summary(items, key, now)
-            self.log.finish_summary(key, now)
-            self._last_summary = items
-            return summarize(items, now, self.zone, lead_for(items, while_off=False))
-        recent = [
-            item for item in self.log.occurrences(("reported",)) if now - item.due_at <= RECENT
-        ] or [item for item in self._last_summary if now - item.due_at <= RECENT]
-        if recent:
-            summary = summarize(recent, now, self.zone, "Earlier")
-            return self.phrases.say("nothing_new", summary=summary)
-        return self.phrases.say("nothing_missed")
+        return self.summaries.missed_reply(self.log, now)
 
     def last_announced(self) -> Said | None:
         """The last reminder handed over, for snooze."""
         assert self.log is not None
         last = self.log.last_announced()
         return Said(last.kind, last.text) if last is not None else self._last_said
-
-
-def summary_key(job_id: str, due_at: datetime) -> str:
-    """Key tying occurrences to the summary (or reply) that reported them."""
-    return f"{job_id}@{to_ms(due_at)}"

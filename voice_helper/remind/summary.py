@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
+from voice_helper.config import Settings
+from voice_helper.remind.announcement import Announcement
 from voice_helper.remind.clock import say_clock
-from voice_helper.remind.delivery_log import Occurrence
+from voice_helper.remind.delivery_log import DeliveryLog, Occurrence
+from voice_helper.remind.log_file import to_ms
+from voice_helper.remind.phrases import Phrases
 
 _LOGGER = logging.getLogger(__name__)
+
+SUMMARY_ID = "summary"
+RECENT = timedelta(hours=12)
+"""How far back "what did I miss" repeats what was already told."""
 
 _NAMES = {
     "pump": ("pump reminder", "pump reminders"),
@@ -75,3 +83,63 @@ def summarize(items: list[Occurrence], now: datetime, zone: tzinfo, lead: str) -
         )
         text += f" {which} was {say_clock(last.due_at, now, zone)}."
     return text
+
+
+def summary_key(job_id: str, due_at: datetime) -> str:
+    """Key tying occurrences to the summary (or reply) that reported them."""
+    return f"{job_id}@{to_ms(due_at)}"
+
+
+class Summaries:
+    """What came due unheard, said once: the summary at start-up and after quiet hours, and
+    the answer to "what did I miss"."""
+
+    def __init__(self, settings: Settings, zone: tzinfo, phrases: Phrases):
+        self.settings = settings
+        self.zone = zone
+        self.phrases = phrases
+        self.last: list[Occurrence] = []
+        """What the last summary reported (kept too for when the log cannot be written)."""
+
+    def offer(
+        self, log: DeliveryLog, now: datetime, while_off: bool, quiet: bool
+    ) -> Announcement | None:
+        """ONE summary of everything unreported (and notices), recorded as handed. In quiet
+        hours only missed pump reminders are summarised, quietly (mode pump_quietly); the rest
+        waits for the quiet-hours-end summary."""
+        volume = None
+        items = log.to_report()
+        notices = log.untold_notices()
+        if quiet:
+            if self.settings.quiet_hours.mode != "pump_quietly":
+                return None
+            items, notices = [i for i in items if i.kind == "pump"], []
+            volume = self.settings.quiet_hours.quiet_volume
+        if not items and not notices:
+            return None
+        said = [summarize(items, now, self.zone, lead_for(items, while_off))] if items else []
+        text = " ".join([notice for _, notice in notices] + said)
+        at = now
+        while log.claim(SUMMARY_ID, at, "summary", text, "handed", now) is False:
+            at += timedelta(milliseconds=1)
+        log.attach_summary(items, summary_key(SUMMARY_ID, at), now)
+        log.mark_told([n[0] for n in notices])
+        self.last = items
+        return Announcement("summary", text, at, SUMMARY_ID, volume)
+
+    def missed_reply(self, log: DeliveryLog, now: datetime) -> str:
+        """Answer "what did I miss": new items are reported by this reply itself."""
+        items = log.to_report()
+        if items:
+            key = summary_key("reply", now)
+            log.attach_summary(items, key, now)
+            log.finish_summary(key, now)
+            self.last = items
+            return summarize(items, now, self.zone, lead_for(items, while_off=False))
+        recent = [
+            item for item in log.occurrences(("reported",)) if now - item.due_at <= RECENT
+        ] or [item for item in self.last if now - item.due_at <= RECENT]
+        if recent:
+            summary = summarize(recent, now, self.zone, "Earlier")
+            return self.phrases.say("nothing_new", summary=summary)
+        return self.phrases.say("nothing_missed")
