@@ -23,6 +23,8 @@ LAYERS = {
     "pumplog": {"words", "content", "remind"},
 }
 """For each package, the other packages it may import (modules at the top level are the base)."""
+WIRING = {"assistant": {"cli"}, "doctor": {"cli", "assistant"}}
+"""Packages that wire the others together, and the ones above them they must not import."""
 
 
 def _module_name(path: Path) -> str:
@@ -98,6 +100,27 @@ def test_each_package_imports_only_the_layers_below_it():
             other = _package(target)
             if other and other != package and other not in LAYERS[package]:
                 wrong.append(f"{module} -> {target}")
+    assert wrong == []
+
+
+def test_the_wiring_does_not_import_the_layers_above_it():
+    wrong = [
+        f"{module} -> {target}"
+        for module, imported in _graph().items()
+        for target in imported
+        if _package(target) in WIRING.get(_package(module), set())
+    ]
+    assert wrong == []
+
+
+def test_the_base_modules_import_no_package():
+    wrong = [
+        f"{module} -> {target}"
+        for module, imported in _graph().items()
+        if _package(module) == "" and module not in ("voice_helper", "voice_helper.__main__")
+        for target in imported
+        if _package(target)
+    ]
     assert wrong == []
 
 

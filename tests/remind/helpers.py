@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
 
+from voice_helper.assistant.reminder_service import ReminderService
 from voice_helper.config import QuietHours, Settings
 from voice_helper.remind.announcement import Announcement
-from voice_helper.reminder_service import ReminderService
 
 ZONE = "Europe/London"
 

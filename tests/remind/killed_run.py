@@ -20,8 +20,8 @@ from pathlib import Path
 
 from tests.remind.helpers import FakeClock, settings
 from tests.remind.test_simulation import simulation_settings
+from voice_helper.assistant.reminder_service import ReminderService
 from voice_helper.remind.announcement import Announcement
-from voice_helper.reminder_service import ReminderService
 
 
 def _printer(holder: list[ReminderService]) -> object:

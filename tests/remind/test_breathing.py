@@ -11,6 +11,7 @@ import pytest
 from tests.remind.helpers import Channel, FakeClock, service, settings
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.assistant.announce import mark_spoken
+from voice_helper.assistant.reminder_service import ReminderService
 from voice_helper.content.relaxation import (
     BreathingExercise,
     Phase,
@@ -27,7 +28,6 @@ from voice_helper.remind.breathing import (
     BreathingRunner,
     cue_script,
 )
-from voice_helper.reminder_service import ReminderService
 from voice_helper.speak.speech import Speech, SpokenUtterance
 from voice_helper.speak.tts import SpeechSynthesizer, VoiceSettings
 from voice_helper.speech_time import estimate_seconds

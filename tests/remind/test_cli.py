@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.remind.helpers import Channel, FakeClock, settings
+from voice_helper.assistant.reminder_service import ReminderService, reminders_for_cli
 from voice_helper.cli import remind as remind_cli
 from voice_helper.errors import DurationError, VoiceHelperError
 from voice_helper.remind.client import RemoteReminders
 from voice_helper.remind.ownership import OwnerLock
-from voice_helper.reminder_service import ReminderService, reminders_for_cli
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Europe/London"))
 

@@ -2,9 +2,9 @@
 
 import inspect
 
+from voice_helper.assistant.reminder_service import ReminderService
 from voice_helper.remind.client import RemoteReminders
 from voice_helper.remind.contract import PORT_METHODS, ReminderPort
-from voice_helper.reminder_service import ReminderService
 
 
 def test_the_socket_methods_are_the_contracts_in_order():

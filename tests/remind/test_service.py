@@ -8,8 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests.remind.helpers import Channel, FakeClock, service, settings
+from voice_helper.assistant.reminder_service import ReminderService
 from voice_helper.config import QuietHours
-from voice_helper.reminder_service import ReminderService
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_9AM = datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 
 from tests.remind.helpers import Channel, FakeClock, service, settings
 from voice_helper import PROJECT_ROOT
+from voice_helper.assistant.reminder_service import ReminderService
 from voice_helper.config import QuietHours, Settings
 from voice_helper.remind.announcement import Announcement
 from voice_helper.remind.log_file import to_ms
 from voice_helper.remind.reminder_log import ReminderLog
-from voice_helper.reminder_service import ReminderService
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)

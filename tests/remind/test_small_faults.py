@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.remind.helpers import Channel, FakeClock, service, settings
+from voice_helper.assistant.reminder_service import ReminderService
 from voice_helper.cli import remind as remind_cli
 from voice_helper.errors import VoiceHelperError
-from voice_helper.reminder_service import ReminderService
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -7,10 +7,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from voice_helper.assistant.reminder_service import ReminderService
 from voice_helper.config import Settings
 from voice_helper.content import Content
 from voice_helper.remind.announcement import Announcement
-from voice_helper.reminder_service import ReminderService
 from voice_helper.speak.channel import SpeechChannel
 from voice_helper.speak.speech import Priority, Speech, SpokenUtterance
 

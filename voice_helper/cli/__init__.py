@@ -19,7 +19,7 @@ COMMAND_MODULES = [
     "voice_helper.cli.doctor_command",
     "voice_helper.cli.listen_commands",
     "voice_helper.cli.run_command",
-    "voice_helper.cli.remind",
+    "voice_helper.cli.remind_commands",
 ]
 
 

@@ -84,7 +84,7 @@ def run_chat(args: argparse.Namespace) -> int:
 
 def _reminders_for_chat(args: argparse.Namespace) -> ReminderPort | None:
     """The running assistant's reminders over its socket, else a service in this process."""
-    from voice_helper.reminder_service import reminders_for_cli
+    from voice_helper.assistant.reminder_service import reminders_for_cli
 
     return reminders_for_cli(args)
 

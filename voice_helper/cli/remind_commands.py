@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     slist = ssub.add_parser("list", help="the latest pumping sessions, newest first")
     slist.add_argument("--json", action="store_true", help="a JSON array, times in ISO 8601")
     slist.set_defaults(func=run_sessions)
-    from voice_helper.cli.pumplog import register_sessions
+    from voice_helper.cli.pumplog_commands import register_sessions
 
     register_sessions(ssub)
 
