@@ -13,7 +13,7 @@ import pytest
 
 from tests.remind.helpers import Channel, FakeClock, settings
 from voice_helper.assistant.reminder_service import ReminderService, reminders_for_cli
-from voice_helper.cli import remind as remind_cli
+from voice_helper.cli import remind_commands as remind_cli
 from voice_helper.errors import DurationError, VoiceHelperError
 from voice_helper.remind.client import RemoteReminders
 from voice_helper.remind.ownership import OwnerLock

@@ -13,7 +13,7 @@ import pytest
 
 from tests.remind.helpers import Channel, FakeClock, service, settings
 from voice_helper.assistant.reminder_service import ReminderService
-from voice_helper.cli import remind as remind_cli
+from voice_helper.cli import remind_commands as remind_cli
 from voice_helper.errors import VoiceHelperError
 
 LONDON = ZoneInfo("Europe/London")
