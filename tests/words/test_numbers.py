@@ -2,7 +2,13 @@
 
 import pytest
 
-from voice_helper.words.numbers import duration_phrases, find_spans, parse_duration
+from voice_helper.words.numbers import (
+    duration_phrases,
+    find_spans,
+    parse_duration,
+    parse_number,
+    say_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,3 +51,21 @@ def test_every_grammar_duration_phrase_parses_whole():
         tokens = phrase.split()
         parsed = parse_duration(tokens, 0)
         assert parsed is not None and parsed[1] == len(tokens), phrase
+
+
+def test_a_number_said_in_words_is_read_back_as_itself():
+    for n in range(1000):
+        words = say_number(n).split()
+        assert parse_number(words, 0) == (n, len(words))
+
+
+def test_numbers_are_said_the_way_people_say_them():
+    assert [say_number(n) for n in (0, 12, 40, 45, 100, 125, 300)] == [
+        "zero",
+        "twelve",
+        "forty",
+        "forty five",
+        "a hundred",
+        "a hundred and twenty five",
+        "three hundred",
+    ]

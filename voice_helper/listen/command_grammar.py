@@ -6,43 +6,7 @@ from collections.abc import Callable, Hashable
 
 from voice_helper.content.templates import DURATION, NUMBER, IntentTemplates
 from voice_helper.listen.engine import MeaningOf, RecognitionGrammar
-from voice_helper.words.numbers import duration_phrases
-
-_NUMBER_NAMES = (
-    "",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-)
-_TEN_NAMES = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-
-
-def _say(n: int) -> str:
-    """A whole number below a thousand in words: `a hundred and twenty five`."""
-    if n >= 100:
-        rest = n % 100
-        head = "a hundred" if n // 100 == 1 else f"{_NUMBER_NAMES[n // 100]} hundred"
-        return head if rest == 0 else f"{head} and {_say(rest)}"
-    if n < 20:
-        return _NUMBER_NAMES[n]
-    return f"{_TEN_NAMES[n // 10]} {_NUMBER_NAMES[n % 10]}".strip()
-
+from voice_helper.words.numbers import duration_phrases, say_number
 
 ANSWER_MEANINGS: frozenset[Hashable] = frozenset({("yes", ()), ("no", ())})
 """A bare yes or no (as IntentMatcher.meaning gives them): short, easily misheard, and acted on."""
@@ -50,7 +14,9 @@ _BARE_NUMBERS = ("five", "ten", "fifteen", "twenty", "thirty", "forty five", "si
 # Amounts and clock hours said to the pumping log ("I got eighty millilitres", "at six"): without
 # them the grammar pass can only offer the numbers above, and a misheard "eighty" stays misheard.
 _LOG_NUMBERS = tuple(
-    dict.fromkeys([say for say in (_say(n) for n in (*range(1, 21), *range(25, 205, 5), 250, 300))])
+    dict.fromkeys(
+        [say for say in (say_number(n) for n in (*range(1, 21), *range(25, 205, 5), 250, 300))]
+    )
 )
 
 

@@ -6,6 +6,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from voice_helper.words.numbers import say_number
+
 _LOGGER = logging.getLogger(__name__)
 
 UNITS = ("ml", "oz")
@@ -16,21 +18,6 @@ MAX_SESSION_ML = 500.0
 """Most one session can give: both breasts together rarely give more than 250 ml, so anything
 above twice that is a mishearing or a slip, and is refused rather than logged."""
 _NAMES = {"ml": ("millilitre", "millilitres"), "oz": ("ounce", "ounces"), "l": ("litre", "litres")}
-_WORDS = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-)
 
 
 @dataclass(frozen=True)
@@ -133,7 +120,7 @@ def _say_quarters(quarters: int) -> str:
 
 
 def _word(number: int) -> str:
-    return _WORDS[number] if 0 <= number < len(_WORDS) else str(number)
+    return say_number(number) if 0 <= number <= 12 else str(number)
 
 
 def count_times(count: int, singular: str = "time", plural: str = "times") -> str:

@@ -11,6 +11,7 @@ from voice_helper.remind.clock import say_clock
 from voice_helper.remind.delivery_log import DeliveryLog, Occurrence
 from voice_helper.remind.log_file import to_ms
 from voice_helper.remind.phrases import Phrases
+from voice_helper.words.numbers import say_number
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -23,27 +24,12 @@ _NAMES = {
     "relax": ("relaxation prompt", "relaxation prompts"),
     "breathing": ("breathing reminder", "breathing reminders"),
 }
-_NUMBERS = (
-    "no",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-)
 
 
 def count_words(amount: int, kind: str) -> str:
     """`one pump reminder`, `three relaxation prompts`, `14 pump reminders`."""
     singular, plural = _NAMES.get(kind, (f"{kind} reminder", f"{kind} reminders"))
-    number = _NUMBERS[amount] if amount < len(_NUMBERS) else str(amount)
+    number = "no" if amount == 0 else say_number(amount) if amount <= 12 else str(amount)
     return f"{number} {singular if amount == 1 else plural}"
 
 

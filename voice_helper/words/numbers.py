@@ -55,6 +55,20 @@ NUMBER_WORDS = (
     frozenset(_UNITS) | frozenset(_TENS) | {"hundred", "thousand", "a", "an", "and", "half"}
 )
 """Words that can appear inside a spoken number or duration."""
+_UNIT_NAMES = tuple(_UNITS)
+"""zero ... nineteen, each at its own value."""
+_TEN_NAMES = {value: word for word, value in _TENS.items() if word != "fourty"}
+
+
+def say_number(n: int) -> str:
+    """A whole number from 0 to 999 in words: `a hundred and twenty five`."""
+    if n >= 100:
+        rest = n % 100
+        head = "a hundred" if n // 100 == 1 else f"{_UNIT_NAMES[n // 100]} hundred"
+        return head if rest == 0 else f"{head} and {say_number(rest)}"
+    if n < 20:
+        return _UNIT_NAMES[n]
+    return f"{_TEN_NAMES[n // 10 * 10]} {_UNIT_NAMES[n % 10]}" if n % 10 else _TEN_NAMES[n]
 
 
 @dataclass(frozen=True)
