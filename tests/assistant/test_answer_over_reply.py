@@ -65,9 +65,11 @@ def over_the_end(
         assert at_s < 60, "the reply never started"
         yield from frames_from_samples(quiet, at_s)
         at_s += 0.03
+    # When she stops talking: the answer's frames are taken in real time from here (a loop held up
+    # by recognition takes them late, in a burst, but she said them on time).
+    plan["answer_end_s"] = time.monotonic() - origin + answer.size / SAMPLE_RATE
     yield from frames_from_samples(answer, at_s)
     at_s += answer.size / SAMPLE_RATE
-    plan["answer_end_s"] = time.monotonic() - origin
     yield from frames_from_samples(np.zeros(SAMPLE_RATE * 4, np.float32), at_s)
 
 
