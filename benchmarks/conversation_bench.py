@@ -320,7 +320,17 @@ def warm_up(assistant: Any) -> None:
 
 def score_run(run: dict[str, Any]) -> list[dict[str, Any]]:
     """One verdict per line she said: correct / wrong / dropped, and the latency."""
-    turns = [e for e in run["events"] if e["event"] == "turn"]
+    undone = [
+        (e["undone"]["intent"], e["undone"]["speech_end_s"])
+        for e in run["events"]
+        if e["event"] == "continuation" and e.get("undone")
+    ]
+    # An early answer taken back when the sentence went on ("I have ... a fever") was not acted on.
+    turns = [
+        e
+        for e in run["events"]
+        if e["event"] == "turn" and (e["intent"], e["speech_end_s"]) not in undone
+    ]
     plan = run["plan"]
     expected = expected_intents(CONVERSATIONS[run["conversation"]])
     verdicts = []

@@ -108,3 +108,48 @@ def test_a_sentence_that_means_more_once_finished_becomes_a_new_turn(tmp_path):
     turns = [r for r in records if r["event"] == "turn"]
     assert [t["intent"] for t in turns] == ["stop", "cancel_reminders"]
     assert [r["new_turn"] for r in records if r["event"] == "continuation"] == [True]
+
+
+def spoken_lines(lines: list[tuple[str, float]], path):
+    """Lines said one after another, each followed by its pause, as a 16 kHz WAV file."""
+    pieces = [np.zeros(16000, np.float32)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, (words, pause_s) in enumerate(lines):
+            part = Path(tmp) / f"{index}.wav"
+            subprocess.run(
+                ["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(part), words],
+                check=True,
+                capture_output=True,
+            )
+            pieces += [load_wav_16k(part), np.zeros(int(16000 * pause_s), np.float32)]
+    audio = np.concatenate(pieces)
+    audio += np.random.default_rng(3).normal(0, 0.001, audio.size).astype(np.float32)
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(16000)
+        handle.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def test_a_yes_that_began_another_sentence_is_taken_back(tmp_path):
+    content = load_content(DEFAULT_CONTENT_DIR)
+    recording = spoken_lines(
+        [("why is no milk coming out", 1.5), ("i have", 0.25), ("a fever", 1.5)],
+        tmp_path / "fever.wav",
+    )
+    out = tmp_path / "out"
+    running = build(Settings(), content, output_dir=out, reminders_dir=tmp_path / "reminders")
+    try:
+        running.assistant.run(file_frames(recording))
+        state = running.assistant.turns.dialogue.state
+    finally:
+        running.close()
+    records = [json.loads(line) for line in (out / "transcript.jsonl").read_text().splitlines()]
+    turns = [r for r in records if r["event"] == "turn"]
+    assert [t["intent"] for t in turns] == ["troubleshoot", "yes", "urgent_symptom"]
+    (rest,) = [r for r in records if r["event"] == "continuation"]
+    assert rest["undone"] == {"intent": "yes", "speech_end_s": turns[1]["speech_end_s"]}
+    # Still on the first question: the fever advice, then that question again, not a remedy.
+    assert state.question == 0 and state.cause is None
+    assert turns[2]["reply"].endswith(content.causes[0].question)

@@ -213,3 +213,15 @@ def test_a_red_flag_when_idle_is_answered_and_starts_nothing():
     )
     assert [reply.safety for reply in replies] == [True]
     assert not dialogue.active
+
+
+def test_a_restored_snapshot_puts_the_conversation_back_where_it_was():
+    dialogue = in_questions()
+    say(dialogue, "no")  # on to the second question
+    before = dialogue.snapshot()
+    remedy = say(dialogue, "yes")
+    assert SECOND.remedy[0] in remedy and dialogue.state.cause == SECOND
+    dialogue.restore(before)
+    assert dialogue.state.question == 1 and dialogue.state.cause is None
+    assert say(dialogue, "repeat") == SECOND.question
+    assert say(dialogue, "yes") == remedy  # and on from there as before

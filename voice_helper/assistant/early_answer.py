@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from voice_helper.assistant.recognition import Recogniser
 from voice_helper.assistant.turn_log import TurnLog
 from voice_helper.assistant.turns import Turn, TurnTaker
+from voice_helper.dialogue.state import Snapshot
 from voice_helper.listen.endpoint import Utterance
 from voice_helper.listen.engine import Transcript
 from voice_helper.speak.channel import SpeechChannel
@@ -37,6 +39,10 @@ NUMBER_INTENTS = frozenset(
 """Answered early only when complete: "every two hours ... and a half" may still be coming, and
 "I got sixty ... millilitres" would otherwise be logged twice (a new meaning, a new turn)."""
 
+UNDOABLE_INTENTS = frozenset({"yes", "no", "next", "back", "repeat", "help"})
+"""Early answers whose whole effect is the conversation's place: undone when the sentence they
+began means something else ("I have ... a fever" is not a yes to the question)."""
+
 
 @dataclass
 class _EarlyAnswer:
@@ -46,6 +52,10 @@ class _EarlyAnswer:
     turn: Turn
     at_s: float
     """Stream time it was answered."""
+    before: Snapshot
+    """The conversation just before it was answered."""
+    speech_end_s: float
+    """Stream time its words ended (its turn record's speech_end_s)."""
     reply_stopped: bool = False
     """She went on talking while its reply was under way, so the reply was stopped."""
 
@@ -94,9 +104,17 @@ class EarlyAnswers:
             or (accepted.name in NUMBER_INTENTS and not finished)
         )
 
-    def answered(self, utterance: Utterance, turn: Turn | None, at_s: float) -> None:
-        """The utterance was answered early at stream time `at_s`, leading to `turn`."""
-        self._early = _EarlyAnswer(utterance, turn, at_s) if turn else None
+    def answered(
+        self,
+        utterance: Utterance,
+        turn: Turn | None,
+        at_s: float,
+        before: Snapshot,
+        speech_end_s: float,
+    ) -> None:
+        """The utterance was answered early at stream time `at_s`, leading to `turn`; `before`
+        is the conversation as it was."""
+        self._early = _EarlyAnswer(utterance, turn, at_s, before, speech_end_s) if turn else None
 
     def rest_of(self, utterance: Utterance) -> Utterance | None:
         """Understand an early-answered sentence again with its rest; the whole, if it is new."""
@@ -116,20 +134,35 @@ class EarlyAnswers:
             heard,
             "a new turn" if new else "same meaning",
         )
-        self.log.write(
-            {
-                "event": "continuation",
-                "heard": heard,
-                "new_turn": new,
-                "start_s": round(utterance.start_s, 3),
+        event: dict[str, Any] = {
+            "event": "continuation",
+            "heard": heard,
+            "new_turn": new,
+            "start_s": round(utterance.start_s, 3),
+        }
+        if new and self._undoable(early):
+            self.turns.dialogue.restore(early.before)
+            assert turn.intent is not None
+            event["undone"] = {
+                "intent": turn.intent.name,
+                "speech_end_s": round(early.speech_end_s, 3),
             }
-        )
+        self.log.write(event)
         if new:
             return whole
         if early.reply_stopped:  # the same request: say the stopped reply after all
             for reply in turn.replies:
                 self.channel.say(Speech(reply.text, Priority.REPLY, "reply", {"resumed": True}))
         return None
+
+    @staticmethod
+    def _undoable(early: _EarlyAnswer) -> bool:
+        """The early answer only moved the conversation, so it can be taken back (a yes that
+        confirmed a waiting action may have acted, and stands)."""
+        intent = early.turn.intent
+        if intent is None or intent.name not in UNDOABLE_INTENTS:
+            return False
+        return not (intent.name == "yes" and early.before.pending is not None)
 
     def _stop_early_reply(self) -> None:
         """She is still talking: stop the reply to the first part (never safety advice)."""

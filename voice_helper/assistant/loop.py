@@ -120,15 +120,17 @@ class Assistant:
         utterance = self.endpointer.take_current()
         if utterance is not None:
             _LOGGER.debug("answered early: %r", heard.text)
+            before = self.turns.dialogue.snapshot()
+            speech_end_s = frame.end_s - quiet_s
             turn = self._on_utterance(
                 utterance,
                 frame.end_s,
                 paced,
                 heard=heard.text,
                 started=started,
-                speech_end_s=frame.end_s - quiet_s,
+                speech_end_s=speech_end_s,
             )
-            self.early.answered(utterance, turn, frame.end_s)
+            self.early.answered(utterance, turn, frame.end_s, before, speech_end_s)
 
     def _on_utterance(
         self,

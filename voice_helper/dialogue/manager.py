@@ -3,6 +3,7 @@ the doubtful-meaning check and the reminder calls each have their own module."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from voice_helper.content import Content
@@ -14,7 +15,14 @@ from voice_helper.dialogue.reminder_talk import (
     ReminderTalk,
 )
 from voice_helper.dialogue.replies import Reply
-from voice_helper.dialogue.state import DEFAULT_CRISIS_LINE, CrisisContacts, Pending, State, Step
+from voice_helper.dialogue.state import (
+    DEFAULT_CRISIS_LINE,
+    CrisisContacts,
+    Pending,
+    Snapshot,
+    State,
+    Step,
+)
 from voice_helper.dialogue.troubleshooting_walk import TroubleshootingWalk
 from voice_helper.intent import INTENT_NAMES, Intent
 from voice_helper.remind.contract import ReminderPort
@@ -124,6 +132,17 @@ class Dialogue:
                 [Reply(self.content.meaning_prompt("confirm_cancel", reminders=listing))]
             )
         return self._said(self._dispatch(intent))
+
+    def snapshot(self) -> Snapshot:
+        """Where the conversation is now, for restore()."""
+        state = dataclasses.replace(self.state, matched=list(self.state.matched))
+        return Snapshot(state, self.pending, self.intro_said)
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Put the conversation back where snapshot() found it (an answer she did not give)."""
+        self.state = dataclasses.replace(snapshot.state, matched=list(snapshot.state.matched))
+        self.pending = snapshot.pending
+        self.intro_said = snapshot.intro_said
 
     def handle_stop_silently(self) -> None:
         """The user cut the speech with a stop word: end the conversation without a reply."""

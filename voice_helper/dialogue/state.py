@@ -56,3 +56,12 @@ class Pending:
     intent: Intent
     missing: str | None = None
     """The slot asked for again ("duration"), or None when only a yes is needed."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The conversation as it was before a turn, to put back if the turn is undone."""
+
+    state: State
+    pending: Pending | None
+    intro_said: bool
