@@ -37,6 +37,7 @@ from voice_helper.understand.meaning import (
 )
 from voice_helper.understand.safety import SafetyDetector
 from voice_helper.understand.understander import QUESTION, Understander
+from voice_helper.words.normalize import normalize
 
 SENTENCES = DEFAULT_CONTENT_DIR / "sentences"
 TUNED = [
@@ -149,10 +150,17 @@ def failures(cases: list[Case], results: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def understand_all(understander: Understander, cases: list[Case]) -> tuple[list[Any], float]:
+def said(case: Case, as_heard: bool) -> str:
+    """The sentence as typed, or as the live loop hands it over (lower case, words only)."""
+    return " ".join(normalize(case.text)) if as_heard else case.text
+
+
+def understand_all(
+    understander: Understander, cases: list[Case], as_heard: bool = False
+) -> tuple[list[Any], float]:
     """Results and the mean time per sentence in ms."""
     started = time.perf_counter()
-    results = [understander.match(c.text, context=c.context) for c in cases]
+    results = [understander.match(said(c, as_heard), context=c.context) for c in cases]
     return results, (time.perf_counter() - started) * 1000 / max(1, len(cases))
 
 
@@ -162,6 +170,7 @@ def cross_validated(
     folds: int = 5,
     rules: bool = True,
     features: str = "both",
+    as_heard: bool = False,
     **thresholds: float,
 ) -> tuple[list[Case], list[Any]]:
     """Each tuned-split sentence understood by a model trained without it."""
@@ -178,7 +187,7 @@ def cross_validated(
         model = MeaningModel.train(base + [e for e in train if e is not None], features)
         understander = Understander(content.templates, detector, model, **thresholds)
         for i in test:
-            results[i] = understander.match(scored[i].text, context=scored[i].context)
+            results[i] = understander.match(said(scored[i], as_heard), context=scored[i].context)
     return scored, results
 
 
@@ -227,6 +236,11 @@ def main() -> int:
         action="store_true",
         help="without the safety rules: what the model's safety net alone catches",
     )
+    parser.add_argument(
+        "--as-heard",
+        action="store_true",
+        help="hand each sentence over as the live loop does: lower case, words only",
+    )
     args = parser.parse_args()
     content = load_content(DEFAULT_CONTENT_DIR)
     thresholds = {
@@ -252,7 +266,9 @@ def main() -> int:
             print(rows[-1], flush=True)
         args.split = "none"
     if args.split in ("tuned", "both"):
-        cases, results = cross_validated(content, TUNED, rules=not args.no_rules, **thresholds)
+        cases, results = cross_validated(
+            content, TUNED, rules=not args.no_rules, as_heard=args.as_heard, **thresholds
+        )
         table = score(cases, results)
         rows.append(_row("tuned (5-fold)", table, None))
         report["tuned"] = {"table": table, "failures": failures(cases, results)}
@@ -264,7 +280,7 @@ def main() -> int:
         for key, value in thresholds.items():
             setattr(understander, key, value)
         cases = load_cases(HELDOUT)
-        results, ms = understand_all(understander, cases)
+        results, ms = understand_all(understander, cases, args.as_heard)
         table = score(cases, results)
         rows.append(_row("held-out", table, ms))
         report["heldout"] = {"table": table, "failures": failures(cases, results)}

@@ -1,5 +1,6 @@
 """Every test sentence in content/sentences/ is understood as its intent and slots."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ import yaml
 from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.content import load_content
 from voice_helper.understand.understander import QUESTION, Understander
+from voice_helper.words.normalize import normalize
 
 CASES = yaml.safe_load((DEFAULT_CONTENT_DIR / "sentences" / "intents.yaml").read_text())
 
@@ -67,3 +69,18 @@ def test_allowed_intents_narrow_the_match(matcher):
 
 def test_sentence_file_is_beside_the_templates():
     assert (Path(DEFAULT_CONTENT_DIR) / "intents.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    "text", ["I know", "That's it.", "I've got a fever", "Okay, next!", "How much did I get?"]
+)
+def test_capitals_punctuation_and_contractions_do_not_change_the_meaning(matcher, text):
+    # The live loop hands over the recogniser's "I know." as typed text never is: lower-cased,
+    # contractions spelled out. Both spellings must mean the same.
+    plain = " ".join(normalize(text))
+    for context in (None, QUESTION):
+        assert matcher.match(text, context=context) == replace(
+            matcher.match(plain, context=context), text=text
+        )
+        assert matcher.model is not None
+        assert matcher.model.guess(text) == matcher.model.guess(plain)

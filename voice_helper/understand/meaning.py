@@ -22,6 +22,7 @@ import numpy as np
 import yaml
 
 from voice_helper.content.templates import DURATION, NUMBER, IntentTemplates
+from voice_helper.words.normalize import normalize
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ EMBEDDING_WEIGHT = 2.0
 """How much the embedding view counts beside the n-gram view (chosen on the tuned split)."""
 REGULARISATION = 20.0
 """Logistic regression's C: how closely it may follow the training sentences."""
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 """Bumped when the features or the classifier change, so an old cached model is not used."""
 _SAMPLE_DURATIONS = (
     "three hours",
@@ -130,6 +131,12 @@ def training_files(content_dir: Path) -> list[Path]:
     return sorted(p for p in folder.glob("paraphrases_*.yaml") if "heldout" not in p.stem)
 
 
+def canonical(text: str) -> str:
+    """The one spelling the model sees, typed or heard: "I've got a FEVER." -> "i have got a
+    fever" (the embedding is case-sensitive, so "I know" and "i know" were told apart)."""
+    return " ".join(normalize(text))
+
+
 class _Embedder:
     """WordLlama's 256-dimension static embeddings, read from the files its wheel ships.
 
@@ -196,7 +203,7 @@ class MeaningModel:
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_union
 
-        texts = [e.text.lower() for e in examples]
+        texts = [canonical(e.text) for e in examples]
         vectorizer = make_union(
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
@@ -211,9 +218,10 @@ class MeaningModel:
     def _features(self, texts: list[str]) -> Any:
         from scipy.sparse import csr_matrix, hstack
 
+        texts = [canonical(t) for t in texts]
         parts = []
         if self.features in ("both", "ngrams"):
-            parts.append(self._vectorizer.transform([t.lower() for t in texts]))
+            parts.append(self._vectorizer.transform(texts))
         if self.features in ("both", "embedding"):
             parts.append(csr_matrix(_Embedder.embed(texts) * EMBEDDING_WEIGHT))
         return hstack(parts).tocsr()
