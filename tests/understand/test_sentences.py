@@ -84,3 +84,14 @@ def test_capitals_punctuation_and_contractions_do_not_change_the_meaning(matcher
         )
         assert matcher.model is not None
         assert matcher.model.guess(text) == matcher.model.guess(plain)
+
+
+@pytest.mark.parametrize("text", ["i know", "I know.", "mm"])
+def test_a_short_answer_only_near_yes_or_no_is_asked_again(matcher, text):
+    # "I know" is near "I do" and is what a "no" over the pump is often heard as.
+    assert matcher.match(text, context=QUESTION).intent is None
+
+
+@pytest.mark.parametrize(("text", "intent"), [("oh definitely", "yes"), ("well not really", "no")])
+def test_an_answer_after_an_interjection_counts(matcher, text, intent):
+    assert matcher.match(text, context=QUESTION).intent.name == intent

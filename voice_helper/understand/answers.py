@@ -97,6 +97,8 @@ NO_STARTS = (
 )
 STEERING = frozenset({"next", "back", "repeat", "stop", "help"})
 """Conversation commands that win over an answer-like start ("okay, next")."""
+INTERJECTIONS = frozenset({"oh", "well", "hmm", "so"})
+"""Said before an answer and not part of it: "oh definitely", "well not really"."""
 NON_ANSWER_OPENERS = frozenset({"no more", "not now", "no thanks i want", "nothing is coming"})
 
 
@@ -120,6 +122,12 @@ def starts_with(tokens: list[str], phrases: tuple[str, ...]) -> int:
 
 def answer_start(tokens: list[str]) -> AnswerStart | None:
     """The yes or no a sentence starts with ("definitely not" is no), or None."""
+    lead = 0
+    while lead < len(tokens) - 1 and tokens[lead] in INTERJECTIONS:
+        lead += 1
+    if lead:
+        start = answer_start(tokens[lead:])
+        return AnswerStart(start.name, start.words + lead) if start else None
     if " ".join(tokens[:2]) in NON_ANSWER_OPENERS:
         return None
     yes, no = starts_with(tokens, YES_STARTS), starts_with(tokens, NO_STARTS)

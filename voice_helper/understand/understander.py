@@ -44,6 +44,8 @@ rule found; a paraphrase the meaning layer guesses is not understood (she is ask
 ANSWER_INTENTS = frozenset({"yes", "no", "next", "back", "repeat", "stop", "help"})
 """What makes sense as a reply to a yes/no question."""
 
+SHORT_ANSWER_WORDS = 2
+"""A yes or no this short is taken only word for word: near is not enough."""
 QUESTION = "question"
 """Context: a yes/no question is open, so "it does" and "not so much" are answers."""
 
@@ -147,10 +149,10 @@ class Understander:
         if (
             template.intent is not None
             and template.intent.name in ("yes", "no")
-            and len(tokens) == 1
+            and len(tokens) <= SHORT_ANSWER_WORDS
         ):
-            # One word that is only near "yes" or "no" ("Mm." for "mm hmm", often a misheard
-            # "no"): a wrong answer is worse than asking again.
+            # A word or two only near "yes" or "no" ("Mm." for "mm hmm", "I know" for "I do",
+            # both often a misheard "no"): a wrong answer is worse than asking again.
             return Understanding(text, None, template.score, template.sentence)
         if template.intent is not None:
             return self._near_template(text, tokens, allowed, template, context)
