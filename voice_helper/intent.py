@@ -12,6 +12,7 @@ INTENT_NAMES = (
     "urgent_symptom",
     "yes",
     "no",
+    "unsure",
     "repeat",
     "next",
     "back",

@@ -225,3 +225,16 @@ def test_a_restored_snapshot_puts_the_conversation_back_where_it_was():
     assert dialogue.state.question == 1 and dialogue.state.cause is None
     assert say(dialogue, "repeat") == SECOND.question
     assert say(dialogue, "yes") == remedy  # and on from there as before
+
+
+def test_not_sure_to_a_question_reads_how_to_check_that_cause():
+    dialogue = in_questions()
+    reply = say(dialogue, "unsure")
+    assert reply.startswith(CONTENT.prompt("unsure_question"))
+    assert FIRST.remedy[0] in reply and dialogue.state.cause == FIRST
+    assert FIRST.id not in dialogue.state.matched  # she did not say it was the reason
+
+
+def test_not_sure_with_no_question_open_is_ignored():
+    dialogue = Dialogue(CONTENT)
+    assert say(dialogue, "unsure") == ""

@@ -39,7 +39,7 @@ NUMBER_INTENTS = frozenset(
 """Answered early only when complete: "every two hours ... and a half" may still be coming, and
 "I got sixty ... millilitres" would otherwise be logged twice (a new meaning, a new turn)."""
 
-UNDOABLE_INTENTS = frozenset({"yes", "no", "next", "back", "repeat", "help"})
+UNDOABLE_INTENTS = frozenset({"yes", "no", "unsure", "next", "back", "repeat", "help"})
 """Early answers whose whole effect is the conversation's place: undone when the sentence they
 began means something else ("I have ... a fever" is not a yes to the question)."""
 

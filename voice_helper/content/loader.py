@@ -48,6 +48,7 @@ PROMPT_KEYS = (
     "help_question",
     "help_remedy",
     "help_offer",
+    "unsure_question",
     # The pumping log (voice_helper/pumplog/talk.py).
     "log_ask_amount",
     "log_ask_again",
@@ -138,6 +139,7 @@ _CONFIRMABLE = (
     "help",
     "yes",
     "no",
+    "unsure",
 )
 """Meanings the assistant may have to check with her, so each needs its words."""
 _MEANINGS_SCHEMA = {

@@ -89,7 +89,7 @@ class Dialogue:
         """Intents that make sense now; a bare yes or no with no open question is ignored."""
         closed = set() if self.state.awaiting_amount else {"answer_amount"}
         if self.state.step is Step.IDLE and self.pending is None:
-            return set(INTENT_NAMES) - {"yes", "no", "next", "back"} - closed
+            return set(INTENT_NAMES) - {"yes", "no", "unsure", "next", "back"} - closed
         # Inside the troubleshooting the log is not talked to: its sentences would only give
         # the recogniser more to confuse with the answers (and with the reply's own echo).
         return set(INTENT_NAMES) - closed - set(LOG_ONLY_INTENTS)

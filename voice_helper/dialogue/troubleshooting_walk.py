@@ -46,9 +46,14 @@ class TroubleshootingWalk:
         return self._ask_current(lead)
 
     def answer(self, name: str) -> list[Reply]:
-        """yes / no / next / back inside the conversation."""
+        """yes / no / not sure / next / back inside the conversation."""
         step = self.state.step
         if step is Step.QUESTION:
+            if name == "unsure":
+                # Not knowing is no reason to skip a cause: hear how to check it.
+                cause = self.content.causes[self.state.question]
+                lead = Reply(self.content.prompt("unsure_question"))
+                return [lead, *self._start_remedy(cause)]
             if name == "yes":
                 cause = self.content.causes[self.state.question]
                 self.state.matched.append(cause.id)
@@ -57,14 +62,14 @@ class TroubleshootingWalk:
                 return self._next_question()
             return self._back_question()
         if step is Step.REMEDY:
-            if name in ("next", "yes"):
+            if name in ("next", "yes", "unsure"):
                 self.state.chunk += 1
                 return [Reply(self._remedy_text())]
             if name == "no":
                 return self._finish_remedy_early()
             return self._back_remedy()
         if step is Step.OFFER:
-            if name in ("yes", "next"):
+            if name in ("yes", "next", "unsure"):
                 return self._next_question()
             if name == "no":
                 return self._summary()

@@ -95,6 +95,22 @@ NO_STARTS = (
     "uh uh",
     "no no",
 )
+UNSURE_STARTS = (
+    "i do not know",
+    "i do not really know",
+    "i am not sure",
+    "i am not really sure",
+    "i am not too sure",
+    "not sure",
+    "no idea",
+    "i have no idea",
+    "no clue",
+    "i can not tell",
+    "i can not really tell",
+    "hard to say",
+    "who knows",
+)
+"""Not an answer either way ("I don't know" only starts like "I don't")."""
 STEERING = frozenset({"next", "back", "repeat", "stop", "help"})
 """Conversation commands that win over an answer-like start ("okay, next")."""
 INTERJECTIONS = frozenset({"oh", "well", "hmm", "so"})
@@ -104,7 +120,7 @@ NON_ANSWER_OPENERS = frozenset({"no more", "not now", "no thanks i want", "nothi
 
 @dataclass(frozen=True)
 class AnswerStart:
-    """How a sentence starts as an answer: "yes" or "no", and in how many words."""
+    """How a sentence starts as an answer: "yes", "no" or "unsure", and in how many words."""
 
     name: str
     words: int
@@ -121,7 +137,7 @@ def starts_with(tokens: list[str], phrases: tuple[str, ...]) -> int:
 
 
 def answer_start(tokens: list[str]) -> AnswerStart | None:
-    """The yes or no a sentence starts with ("definitely not" is no), or None."""
+    """The yes, no or not sure a sentence starts with ("definitely not" is no), or None."""
     lead = 0
     while lead < len(tokens) - 1 and tokens[lead] in INTERJECTIONS:
         lead += 1
@@ -130,6 +146,9 @@ def answer_start(tokens: list[str]) -> AnswerStart | None:
         return AnswerStart(start.name, start.words + lead) if start else None
     if " ".join(tokens[:2]) in NON_ANSWER_OPENERS:
         return None
+    unsure = starts_with(tokens, UNSURE_STARTS)
+    if unsure:
+        return AnswerStart("unsure", unsure)
     yes, no = starts_with(tokens, YES_STARTS), starts_with(tokens, NO_STARTS)
     if not yes and not no:
         return None

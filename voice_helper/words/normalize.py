@@ -43,6 +43,25 @@ _CONTRACTIONS = {
     "mhm": "mm hmm",
     "uh-huh": "uh huh",
     "nevermind": "never mind",
+    # Typed without the apostrophe (only where the bare word is not a word of its own).
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "isnt": "is not",
+    "cant": "can not",
+    "wont": "will not",
+    "im": "i am",
+    "ive": "i have",
+    "havent": "have not",
+    "hasnt": "has not",
+    "arent": "are not",
+    "wasnt": "was not",
+    "couldnt": "could not",
+    "shouldnt": "should not",
+    "wouldnt": "would not",
+    "thats": "that is",
+    "whats": "what is",
+    "theres": "there is",
 }
 _FILLERS = frozenset({"um", "umm", "uhm", "erm", "er", "ah"})
 """Dropped everywhere. Not "hmm": without it "mm hmm" (yes) became "mm", a sound a misheard
