@@ -75,15 +75,27 @@ def _code_version() -> str:
     """Hash of the code and templates that turn a stream into transcripts: any edit re-recognises."""
     from voice_helper import DEFAULT_CONTENT_DIR
     from voice_helper.listen import (
+        command_grammar,
         constrained,
         endpoint,
         moonshine_engine,
         moonshine_model,
         token_grammar,
     )
+    from voice_helper.words import normalize, numbers
 
     digest = hashlib.sha1()
-    for module in (endpoint, moonshine_engine, moonshine_model, constrained, token_grammar):
+    modules = (
+        endpoint,
+        moonshine_engine,
+        moonshine_model,
+        constrained,
+        token_grammar,
+        command_grammar,
+        numbers,
+        normalize,
+    )
+    for module in modules:
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update((Path(DEFAULT_CONTENT_DIR) / "intents.yaml").read_bytes())
     return digest.hexdigest()[:12]

@@ -89,3 +89,12 @@ def test_a_word_repeated_to_the_token_limit_counts_once(moonshine: MoonshineEngi
     for kept in ("Yes, I do", "No.", "Stop the reminders"):
         decoded = Decoded(tokens_of(tokenizer, kept), -4.0)
         assert collapse_repeats(decoded, tokenizer) == decoded
+
+
+def test_not_sure_is_heard_free_never_forced_out_of_noise() -> None:
+    matcher = IntentMatcher.from_content()
+    grammar = recognition_grammar(matcher.templates, {"yes", "no", "unsure", "repeat"})
+    said = {" ".join(words) for words in grammar.sentences}
+    assert "yes" in said and "pardon" in said
+    assert not {"i do not know", "not sure", "no idea"} & said
+    assert matcher.match("I don't know").intent.name == "unsure"  # from the free transcript
