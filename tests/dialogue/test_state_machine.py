@@ -167,6 +167,57 @@ def test_not_understood_at_a_question_asks_again_then_gives_up():
     assert say(dialogue, None) == ""  # idle: talk not to us is not answered
 
 
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def given_up(clock: Clock) -> Dialogue:
+    """A dialogue that gave up at the second question after three misses."""
+    dialogue = Dialogue(CONTENT, clock=clock)
+    say(dialogue, "troubleshoot")
+    say(dialogue, "no")
+    for _ in range(3):
+        say(dialogue, None)
+    assert not dialogue.active
+    return dialogue
+
+
+def test_an_answer_soon_after_giving_up_picks_the_questions_up_again():
+    clock = Clock()
+    dialogue = given_up(clock)
+    clock.now += 60
+    assert "yes" in dialogue.expected_intents()  # so the recogniser listens for it
+    reply = say(dialogue, "yes")
+    assert SECOND.remedy[0] in reply and dialogue.state.cause == SECOND
+
+
+def test_repeat_soon_after_giving_up_says_the_question_again():
+    clock = Clock()
+    dialogue = given_up(clock)
+    assert say(dialogue, "repeat") == SECOND.question
+    assert dialogue.state.question == 1 and dialogue.active
+
+
+def test_an_answer_long_after_giving_up_is_ignored():
+    clock = Clock()
+    dialogue = given_up(clock)
+    clock.now += 600
+    assert say(dialogue, "yes") == "" and not dialogue.active
+
+
+def test_another_command_after_giving_up_ends_the_chance_to_pick_up():
+    clock = Clock()
+    dialogue = given_up(clock)
+    say(dialogue, "help")
+    assert say(dialogue, "yes") == "" and not dialogue.active
+
+
 def test_an_answer_resets_the_count_of_misses():
     dialogue = in_questions()
     say(dialogue, None)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
+from collections.abc import Callable
 
 from voice_helper.content import Content
 from voice_helper.dialogue import meaning_check
+from voice_helper.dialogue.pick_up import PickUp
 from voice_helper.dialogue.reminder_talk import (
     LOG_INTENTS,
     LOG_ONLY_INTENTS,
@@ -60,6 +63,7 @@ class Dialogue:
         reminders: ReminderPort | None = None,
         text_mode: bool = False,
         contacts: CrisisContacts | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.content = content
         self.contacts = contacts or CrisisContacts()
@@ -71,6 +75,7 @@ class Dialogue:
         self.intro_said = False
         """The troubleshooting preamble has been said once this run: later runs of the questions
         start with the question itself (it is still said on "help")."""
+        self.pick_up = PickUp(clock)
         self.talk = ReminderTalk(content, reminders)
         self.walk = TroubleshootingWalk(content, self, self.talk)
 
@@ -88,7 +93,7 @@ class Dialogue:
     def expected_intents(self) -> set[str]:
         """Intents that make sense now; a bare yes or no with no open question is ignored."""
         closed = set() if self.state.awaiting_amount else {"answer_amount"}
-        if self.state.step is Step.IDLE and self.pending is None:
+        if self.state.step is Step.IDLE and self.pending is None and not self.pick_up.waiting():
             return set(INTENT_NAMES) - {"yes", "no", "unsure", "next", "back"} - closed
         # Inside the troubleshooting the log is not talked to: its sentences would only give
         # the recogniser more to confuse with the answers (and with the reply's own echo).
@@ -112,6 +117,9 @@ class Dialogue:
     def handle(self, intent: Intent | None, confirmed: bool = False) -> list[Reply]:
         """The replies to one utterance; an empty list means stay silent."""
         intent = self.accepted(intent)
+        resumed = self._resume(intent)
+        if resumed is not None:
+            return self._said(resumed)
         pending, self.pending = self.pending, None
         if pending is not None and intent is not None and intent.name == "repeat":
             self.pending = pending  # the check is said again and still stands
@@ -143,6 +151,19 @@ class Dialogue:
         self.state = dataclasses.replace(snapshot.state, matched=list(snapshot.state.matched))
         self.pending = snapshot.pending
         self.intro_said = snapshot.intro_said
+
+    def _resume(self, intent: Intent | None) -> list[Reply] | None:
+        """Pick the given-up questions up again on an answer; None when this is no such answer."""
+        if intent is None or self.state.step is not Step.IDLE:
+            return None
+        parked = self.pick_up.take(intent.name)
+        if parked is None:
+            return None
+        self.restore(parked)
+        self.state.misses = 0
+        if intent.name == "repeat" and self.state.step is Step.QUESTION:
+            return [Reply(self.walk.question_text())]
+        return self._dispatch(intent)
 
     def handle_stop_silently(self) -> None:
         """The user cut the speech with a stop word: end the conversation without a reply."""
@@ -226,6 +247,7 @@ class Dialogue:
             return []
         self.state.misses += 1
         if self.state.misses >= MAX_MISSES:
+            self.pick_up.park(self.snapshot())
             self.state = State(last_said=self.state.last_said)
             return [Reply(self.content.prompt("gave_up"))]
         key = "reprompt_question" if self.state.step in (Step.QUESTION, Step.OFFER) else "reprompt"
