@@ -52,25 +52,7 @@ def test_a_duration_that_may_go_on_waits_for_the_closing_window(recording, tmp_p
 
 def spoken_with_a_short_pause(first: str, rest: str, pause_s: float, path):
     """One sentence with a short pause inside it, as people pause, as a 16 kHz WAV file."""
-    pieces = [np.zeros(16000, np.float32)]
-    with tempfile.TemporaryDirectory() as tmp:
-        for index, words in enumerate((first, rest)):
-            part = Path(tmp) / f"{index}.wav"
-            subprocess.run(
-                ["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(part), words],
-                check=True,
-                capture_output=True,
-            )
-            pieces.append(load_wav_16k(part))
-            pieces.append(np.zeros(int(16000 * (pause_s if index == 0 else 1.5)), np.float32))
-    audio = np.concatenate(pieces)
-    audio += np.random.default_rng(3).normal(0, 0.001, audio.size).astype(np.float32)
-    with wave.open(str(path), "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(2)
-        handle.setframerate(16000)
-        handle.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
+    return spoken_lines([(first, pause_s), (rest, 1.5)], path)
 
 
 def replay(path, tmp_path):
