@@ -12,7 +12,7 @@ import numpy as np
 from voice_helper.assistant.recognition import Recogniser
 from voice_helper.assistant.turn_log import TurnLog
 from voice_helper.assistant.turns import Turn, TurnTaker
-from voice_helper.dialogue.state import Snapshot
+from voice_helper.dialogue.state import PLACE_INTENTS, Snapshot
 from voice_helper.listen.endpoint import Utterance
 from voice_helper.listen.engine import Transcript
 from voice_helper.speak.channel import SpeechChannel
@@ -39,7 +39,7 @@ NUMBER_INTENTS = frozenset(
 """Answered early only when complete: "every two hours ... and a half" may still be coming, and
 "I got sixty ... millilitres" would otherwise be logged twice (a new meaning, a new turn)."""
 
-UNDOABLE_INTENTS = frozenset({"yes", "no", "unsure", "next", "back", "repeat", "help"})
+UNDOABLE_INTENTS = PLACE_INTENTS | {"help"}
 """Early answers whose whole effect is the conversation's place: undone when the sentence they
 began means something else ("I have ... a fever" is not a yes to the question)."""
 

@@ -3,7 +3,6 @@ the doubtful-meaning check and the reminder calls each have their own module."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from voice_helper.dialogue.reminder_talk import (
 from voice_helper.dialogue.replies import Reply
 from voice_helper.dialogue.state import (
     DEFAULT_CRISIS_LINE,
+    IN_CONVERSATION_INTENTS,
     CrisisContacts,
     Pending,
     Snapshot,
@@ -94,7 +94,7 @@ class Dialogue:
         """Intents that make sense now; a bare yes or no with no open question is ignored."""
         closed = set() if self.state.awaiting_amount else {"answer_amount"}
         if self.state.step is Step.IDLE and self.pending is None and not self.pick_up.waiting():
-            return set(INTENT_NAMES) - {"yes", "no", "unsure", "next", "back"} - closed
+            return set(INTENT_NAMES) - IN_CONVERSATION_INTENTS - closed
         # Inside the troubleshooting the log is not talked to: its sentences would only give
         # the recogniser more to confuse with the answers (and with the reply's own echo).
         return set(INTENT_NAMES) - closed - set(LOG_ONLY_INTENTS)
@@ -143,12 +143,11 @@ class Dialogue:
 
     def snapshot(self) -> Snapshot:
         """Where the conversation is now, for restore()."""
-        state = dataclasses.replace(self.state, matched=list(self.state.matched))
-        return Snapshot(state, self.pending, self.intro_said)
+        return Snapshot(self.state.copy(), self.pending, self.intro_said)
 
     def restore(self, snapshot: Snapshot) -> None:
         """Put the conversation back where snapshot() found it (an answer she did not give)."""
-        self.state = dataclasses.replace(snapshot.state, matched=list(snapshot.state.matched))
+        self.state = snapshot.state.copy()
         self.pending = snapshot.pending
         self.intro_said = snapshot.intro_said
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from voice_helper.dialogue.state import Snapshot
+from voice_helper.dialogue.state import PLACE_INTENTS, Snapshot
 
 RESUME_SECONDS = 120.0
 """After giving up on the questions, an answer this soon picks them up where they were: over
 the pump, three misses in a row are as often her partner or the motor as a walk away."""
-RESUME_INTENTS = frozenset({"yes", "no", "unsure", "next", "back", "repeat"})
-"""What picks them up; anything else she says lets them go."""
 
 
 class PickUp:
@@ -30,9 +28,9 @@ class PickUp:
         return parked is not None and self.clock() - parked[0] < RESUME_SECONDS
 
     def take(self, intent_name: str) -> Snapshot | None:
-        """The place to go back to if this intent picks the questions up; either way the
-        chance is used up."""
+        """The place to go back to if this intent (one of PLACE_INTENTS) picks the questions
+        up; anything else lets them go. Either way the chance is used up."""
         waiting, parked, self._parked = self.waiting(), self._parked, None
-        if not waiting or parked is None or intent_name not in RESUME_INTENTS:
+        if not waiting or parked is None or intent_name not in PLACE_INTENTS:
             return None
         return parked[1]

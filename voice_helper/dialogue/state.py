@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -20,6 +21,12 @@ class CrisisContacts:
 
     emergency_number: str = "your local emergency number"
     crisis_line: str | None = None
+
+
+IN_CONVERSATION_INTENTS = frozenset({"yes", "no", "unsure", "next", "back"})
+"""Mean something only while a question or remedy is open: ignored when idle."""
+PLACE_INTENTS = IN_CONVERSATION_INTENTS | {"repeat"}
+"""Intents whose whole effect is the conversation's place: no reminder, log or safety action."""
 
 
 class Step(Enum):
@@ -47,6 +54,10 @@ class State:
     last_said: str = ""
     awaiting_amount: bool = False
     """The assistant asked how much the session gave: a bare number answers it."""
+
+    def copy(self) -> State:
+        """An independent copy (its list of matched causes too)."""
+        return dataclasses.replace(self, matched=list(self.matched))
 
 
 @dataclass(frozen=True)

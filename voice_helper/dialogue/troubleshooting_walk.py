@@ -49,15 +49,13 @@ class TroubleshootingWalk:
         """yes / no / not sure / next / back inside the conversation."""
         step = self.state.step
         if step is Step.QUESTION:
-            if name == "unsure":
+            if name in ("yes", "unsure"):
+                cause = self.content.causes[self.state.question]
+                if name == "yes":
+                    self.state.matched.append(cause.id)
+                    return self._start_remedy(cause)
                 # Not knowing is no reason to skip a cause: hear how to check it.
-                cause = self.content.causes[self.state.question]
-                lead = Reply(self.content.prompt("unsure_question"))
-                return [lead, *self._start_remedy(cause)]
-            if name == "yes":
-                cause = self.content.causes[self.state.question]
-                self.state.matched.append(cause.id)
-                return self._start_remedy(cause)
+                return [Reply(self.content.prompt("unsure_question")), *self._start_remedy(cause)]
             if name in ("no", "next"):
                 return self._next_question()
             return self._back_question()

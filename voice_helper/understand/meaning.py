@@ -216,9 +216,9 @@ class MeaningModel:
         return model
 
     def _features(self, texts: list[str]) -> Any:
+        """Both views of texts already in canonical() spelling."""
         from scipy.sparse import csr_matrix, hstack
 
-        texts = [canonical(t) for t in texts]
         parts = []
         if self.features in ("both", "ngrams"):
             parts.append(self._vectorizer.transform(texts))
@@ -228,7 +228,7 @@ class MeaningModel:
 
     def guess(self, text: str, allowed: set[str] | None = None) -> Guess:
         """The likeliest meaning among the allowed labels (all when None), household talk included."""
-        probabilities = self._classifier.predict_proba(self._features([text]))[0]
+        probabilities = self._classifier.predict_proba(self._features([canonical(text)]))[0]
         order = np.argsort(probabilities)[::-1]
         ranked = [
             (self.labels[i], float(probabilities[i]))

@@ -41,9 +41,6 @@ the net only adds false alarms there: at 0.55 2.5% of calm sentences got the cri
 TEMPLATE_ONLY = frozenset({"log_amount", "answer_amount", "correct_amount", "log_past_session"})
 """Amounts go into the pumping log only from a template sentence, whose numbers and unit the
 rule found; a paraphrase the meaning layer guesses is not understood (she is asked again)."""
-ANSWER_INTENTS = frozenset({"yes", "no", "unsure", "next", "back", "repeat", "stop", "help"})
-"""What makes sense as a reply to a yes/no question."""
-
 SHORT_ANSWER_WORDS = 2
 """A yes or no this short is taken only word for word: near is not enough."""
 QUESTION = "question"
