@@ -105,11 +105,14 @@ class Settings:
     """IANA zone name for reminders; default: the system's."""
     content_dir: str | None = None
     """Content folder; default: the project's content/."""
+    country: str | None = None
+    """Two-letter country code (GB, US, IE, CA, AU, NZ): picks the emergency number and the
+    crisis and postnatal lines from content/countries.yaml. Unset, the safety replies say "your
+    local emergency number" and name no foreign line; `config check` and `doctor` say so."""
     crisis_line: str | None = None
-    """Said in the crisis reply: "the Samaritans on 116 123", "the 988 Lifeline by calling or
-    texting 988". Unset, the reply names the US and UK lines; `config check` says so."""
-    emergency_number: str = "your local emergency number"
-    """Said in the crisis reply: "999", "911", "112"."""
+    """Overrides the country's crisis line: "the Samaritans on 116 123"."""
+    emergency_number: str | None = None
+    """Overrides the country's emergency number: "999", "911", "112"."""
     volume_unit: str = "ml"
     """Unit of the pumping log: ml or oz (both are understood; answers use this one)."""
 
@@ -145,8 +148,9 @@ SCHEMA: dict[str, Field] = {
     "reminder_wait_seconds": Field(float, required=False),
     "timezone": Field(_OPT_STR, required=False),
     "content_dir": Field(_OPT_STR, required=False),
+    "country": Field(_OPT_STR, required=False),
     "crisis_line": Field(_OPT_STR, required=False),
-    "emergency_number": Field(str, required=False),
+    "emergency_number": Field(_OPT_STR, required=False),
     "volume_unit": Field(str, required=False, choices=("ml", "oz")),
 }
 

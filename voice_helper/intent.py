@@ -10,6 +10,7 @@ INTENT_NAMES = (
     "troubleshoot",
     "ask_cause",
     "urgent_symptom",
+    "safety_check",
     "yes",
     "no",
     "unsure",

@@ -13,6 +13,7 @@ from voice_helper.assistant.turn_log import TranscriptLog
 from voice_helper.assistant.turns import TurnTaker
 from voice_helper.config import Settings, cache_dir
 from voice_helper.content import Content
+from voice_helper.content.countries import NO_COUNTRY
 from voice_helper.dialogue.manager import CrisisContacts, Dialogue
 from voice_helper.listen.echo import EchoCanceller
 from voice_helper.listen.engine import SpeechEngine
@@ -79,7 +80,7 @@ def build(
     dialogue = Dialogue(
         content,
         reminders=reminders,
-        contacts=CrisisContacts(settings.emergency_number, settings.crisis_line),
+        contacts=contacts_for(settings, content),
     )
     turns = TurnTaker(matcher, dialogue, settings.wake_phrase, settings.wake_idle_seconds)
     transcript = TranscriptLog(output_dir / "transcript.jsonl" if output_dir else None)
@@ -132,3 +133,10 @@ def _chain(on_finished: Any, reminders: Any) -> Any:
         mark_spoken(reminders, spoken)
 
     return both
+
+
+def contacts_for(settings: Settings, content: Content) -> CrisisContacts:
+    """Who the safety replies name: her country's lines from the content, the config's own first."""
+    code = settings.country or NO_COUNTRY
+    country = content.countries.get(code) or content.countries.get(NO_COUNTRY)
+    return CrisisContacts.for_country(country, settings.emergency_number, settings.crisis_line)

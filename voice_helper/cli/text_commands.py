@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from voice_helper import DEFAULT_CONTENT_DIR
-from voice_helper.assistant.build import build_understander
+from voice_helper.assistant.build import build_understander, contacts_for
 from voice_helper.assistant.turns import TurnTaker
 from voice_helper.content import Content, load_content
-from voice_helper.dialogue.manager import CrisisContacts, Dialogue
+from voice_helper.dialogue.manager import Dialogue
 from voice_helper.remind.contract import ReminderPort
 from voice_helper.understand.understander import QUESTION
 
@@ -63,7 +63,7 @@ def run_chat(args: argparse.Namespace) -> int:
         content,
         reminders=reminders,
         text_mode=True,
-        contacts=CrisisContacts(settings.emergency_number, settings.crisis_line),
+        contacts=contacts_for(settings, content),
     )
     turns = TurnTaker(understander, dialogue)
     try:

@@ -14,6 +14,7 @@ from voice_helper.content.reply_length import (
     check_remedy_replies,
     check_seconds,
 )
+from voice_helper.content.countries import COUNTRIES_FILE, Country, parse_countries
 from voice_helper.content.safety_phrases import SafetyContent, parse_safety
 from voice_helper.content.sources import load_sources
 from voice_helper.content.templates import IntentTemplates, parse_templates
@@ -159,9 +160,11 @@ class Content:
     prompts: dict[str, str] = field(default_factory=dict)
     templates: IntentTemplates | None = None
     safety: SafetyContent | None = None
+    """content/safety.yaml: the safety routes and the red flags, with what triggers them."""
     meanings: dict[str, Any] = field(default_factory=dict)
     """content/meanings.yaml: how to check a doubtful meaning, and ask again for a number."""
-    """content/safety.yaml: the crisis reply and the red flags, with what triggers them."""
+    countries: dict[str, Country] = field(default_factory=dict)
+    """content/countries.yaml: the emergency number and lines by country code."""
 
     def cause(self, cause_id: str) -> Cause:
         """The cause with this id."""
@@ -247,8 +250,15 @@ def load_content(directory: Path) -> Content:
     safety_raw = _load(safety_path, problems)
     if safety_raw is not None:
         safety_checker = Checker(safety_path)
-        safety = parse_safety(safety_path, safety_raw, safety_checker)
+        safety = parse_safety(safety_path, safety_raw, safety_checker, sources)
         problems += safety_checker.problems
+    countries: dict[str, Country] = {}
+    countries_path = directory / COUNTRIES_FILE
+    countries_raw = _load(countries_path, problems)
+    if countries_raw is not None:
+        countries_checker = Checker(countries_path)
+        countries = parse_countries(countries_path, countries_raw, countries_checker, sources)
+        problems += countries_checker.problems
     meanings: dict[str, Any] = {}
     meanings_path = directory / "meanings.yaml"
     meanings_raw = _load(meanings_path, problems)
@@ -279,6 +289,7 @@ def load_content(directory: Path) -> Content:
         templates=templates,
         safety=safety,
         meanings=meanings,
+        countries=countries,
     )
 
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from voice_helper.content import Content
-from voice_helper.dialogue import meaning_check
+from voice_helper.dialogue import meaning_check, safety_replies
 from voice_helper.dialogue.pick_up import PickUp
 from voice_helper.dialogue.reminder_talk import (
     LOG_INTENTS,
@@ -94,7 +94,8 @@ class Dialogue:
         """Intents that make sense now; a bare yes or no with no open question is ignored."""
         closed = set() if self.state.awaiting_amount else {"answer_amount"}
         if self.state.step is Step.IDLE and self.pending is None and not self.pick_up.waiting():
-            return set(INTENT_NAMES) - IN_CONVERSATION_INTENTS - closed
+            more = {"next"} if self.state.safety_route else set()
+            return (set(INTENT_NAMES) - IN_CONVERSATION_INTENTS - closed) | more
         # Inside the troubleshooting the log is not talked to: its sentences would only give
         # the recogniser more to confuse with the answers (and with the reply's own echo).
         return set(INTENT_NAMES) - closed - set(LOG_ONLY_INTENTS)
@@ -126,6 +127,8 @@ class Dialogue:
         elif pending is not None and pending.missing is None and intent is not None:
             if intent.name == "yes":
                 intent, confirmed = pending.intent, True
+            elif intent.name == "no" and pending.declined is not None:
+                return self._said([Reply(pending.declined, safety=True)])
             elif intent.name == "no":
                 return self._said([Reply(self.content.meaning_prompt("declined"))])
         if (
@@ -181,9 +184,14 @@ class Dialogue:
         self.state.awaiting_amount = False
         name = intent.name
         if name == "crisis":
-            return self._crisis()
+            return self._route(str(intent.slots.get("route") or "suicidal_thoughts"))
+        if name == "safety_check":
+            return self._safety_check(str(intent.slots.get("route") or "suicidal_thoughts"))
         if name == "urgent_symptom":
             return self._urgent(intent)
+        route, self.state.safety_route = self.state.safety_route, ""
+        if route and name in ("next", "repeat") and self.state.step is Step.IDLE:
+            return self._route_more(route, again=name == "repeat")
         if name == "repeat":
             said = self.state.last_said or self.content.prompt("nothing_to_repeat")
             return [Reply(said)]
@@ -209,16 +217,26 @@ class Dialogue:
             return [Reply(self.talk.call(name, intent.slots))]
         return self.walk.answer(name)
 
-    def _crisis(self) -> list[Reply]:
-        """Above everything: the emergency number, the crisis line, then her own carers."""
-        assert self.content.safety is not None
+    def _route(self, route_id: str) -> list[Reply]:
+        """Above everything: what to do now for this kind of danger; "tell me more" gives the rest."""
         self.talk.stop_breathing()
-        text = self.content.safety.crisis_reply.format(
-            emergency_number=self.contacts.emergency_number,
-            crisis_line=self.contacts.crisis_line or DEFAULT_CRISIS_LINE,
-        )
-        self.state = State(last_said=self.state.last_said)
+        self.state = State(last_said=self.state.last_said, safety_route=route_id)
+        return [Reply(safety_replies.route_reply(self.content, route_id, self.contacts), safety=True)]
+
+    def _route_more(self, route_id: str, again: bool) -> list[Reply]:
+        """The rest of a route's reply (on "repeat", its first part again before it)."""
+        self.state.safety_route = route_id
+        text = safety_replies.route_more(self.content, route_id, self.contacts)
+        if again:
+            first = safety_replies.route_reply(self.content, route_id, self.contacts)
+            text = f"{first} {text}"
         return [Reply(text, safety=True)]
+
+    def _safety_check(self, route_id: str) -> list[Reply]:
+        """One gentle, direct question when a sentence only might be frightened."""
+        ask, declined = safety_replies.check_texts(self.content, route_id, self.contacts)
+        self.pending = Pending(Intent("crisis", {"route": route_id}), declined=declined)
+        return [Reply(ask, safety=True)]
 
     def _urgent(self, intent: Intent) -> list[Reply]:
         replies = [Reply(_red_flag_reply(self.content, intent), safety=True)]

@@ -7,20 +7,47 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from voice_helper.content import Cause
+from voice_helper.content.countries import Country, spoken_digits
 from voice_helper.intent import Intent
 
-DEFAULT_CRISIS_LINE = (
-    "a crisis line: in the US, call or text 988; in the UK, call the Samaritans on 116 123"
-)
-"""Said when the config names no crisis line for her country."""
+DEFAULT_CRISIS_LINE = "a crisis line in your country"
+"""Said when neither the country nor the config names a crisis line: no foreign line is named."""
 
 
 @dataclass(frozen=True)
 class CrisisContacts:
-    """Who the crisis reply tells her to call, from the config."""
+    """Who the safety replies tell her to call: her country's lines, or the config's own."""
 
     emergency_number: str = "your local emergency number"
     crisis_line: str | None = None
+    urgent_line: str = "your local urgent health line"
+    """Same-day urgent help (postpartum psychosis)."""
+    postnatal_line: str = "your midwife or health visitor"
+    """A line for parents' mental health after a baby."""
+
+    @classmethod
+    def for_country(
+        cls, country: Country | None, emergency_number: str | None, crisis_line: str | None
+    ) -> CrisisContacts:
+        """Her country's lines; a number set in the config wins over the table's."""
+        if country is None:
+            return cls(emergency_number or cls.emergency_number, crisis_line)
+        return cls(
+            emergency_number or country.emergency,
+            crisis_line or country.crisis,
+            country.urgent,
+            country.postnatal,
+        )
+
+    def placeholders(self) -> dict[str, str]:
+        """The values of a safety reply's {placeholders}, numbers said digit by digit."""
+        values = {
+            "emergency_number": self.emergency_number,
+            "crisis_line": self.crisis_line or DEFAULT_CRISIS_LINE,
+            "urgent_line": self.urgent_line,
+            "postnatal_line": self.postnatal_line,
+        }
+        return {key: spoken_digits(value) for key, value in values.items()}
 
 
 IN_CONVERSATION_INTENTS = frozenset({"yes", "no", "unsure", "next", "back"})
@@ -54,6 +81,8 @@ class State:
     last_said: str = ""
     awaiting_amount: bool = False
     """The assistant asked how much the session gave: a bare number answers it."""
+    safety_route: str = ""
+    """The safety route just answered: "tell me more" and "repeat" give the rest of it."""
 
     def copy(self) -> State:
         """An independent copy (its list of matched causes too)."""
@@ -67,6 +96,8 @@ class Pending:
     intent: Intent
     missing: str | None = None
     """The slot asked for again ("duration"), or None when only a yes is needed."""
+    declined: str | None = None
+    """Said on no instead of the usual "Okay" (the safety check's own answer)."""
 
 
 @dataclass(frozen=True)

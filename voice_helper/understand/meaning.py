@@ -226,6 +226,11 @@ class MeaningModel:
             parts.append(csr_matrix(_Embedder.embed(texts) * EMBEDDING_WEIGHT))
         return hstack(parts).tocsr()
 
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Every label's probability for a text already in canonical() spelling."""
+        row = self._classifier.predict_proba(self._features([text]))[0]
+        return {label: float(p) for label, p in zip(self.labels, row)}
+
     def guess(self, text: str, allowed: set[str] | None = None) -> Guess:
         """The likeliest meaning among the allowed labels (all when None), household talk included."""
         probabilities = self._classifier.predict_proba(self._features([canonical(text)]))[0]
@@ -249,10 +254,12 @@ def training_key(examples: list[Example]) -> str:
     return digest.hexdigest()[:20]
 
 
-def load_or_train(examples: list[Example], cache_dir: Path | None) -> MeaningModel:
+def load_or_train(
+    examples: list[Example], cache_dir: Path | None, prefix: str = "meaning"
+) -> MeaningModel:
     """The model for these examples: from the cache when trained before, else trained now."""
     key = training_key(examples)
-    path = cache_dir / f"meaning-{key}.pickle" if cache_dir is not None else None
+    path = cache_dir / f"{prefix}-{key}.pickle" if cache_dir is not None else None
     if path is not None and path.exists():
         try:
             with path.open("rb") as handle:
@@ -268,7 +275,7 @@ def load_or_train(examples: list[Example], cache_dir: Path | None) -> MeaningMod
             ValueError,
             TypeError,
         ):  # a partial or old file: train again
-            _LOGGER.warning("could not read the cached meaning model %s; training again", path)
+            _LOGGER.warning("could not read the cached %s model %s; training again", prefix, path)
     model = MeaningModel.train(examples)
     if path is not None:
         try:
@@ -278,7 +285,7 @@ def load_or_train(examples: list[Example], cache_dir: Path | None) -> MeaningMod
                 pickle.dump(model, handle)
             partial.chmod(0o600)
             partial.replace(path)
-            for old in path.parent.glob("meaning-*.pickle"):
+            for old in path.parent.glob(f"{prefix}-*.pickle"):
                 if old != path:
                     old.unlink(missing_ok=True)
         except OSError as exc:

@@ -1,11 +1,48 @@
-"""Safety first: a crisis or a warning sign heard anywhere in a sentence wins over every meaning."""
+"""Safety first: a route, a warning sign or a doubt heard anywhere in a sentence wins over every
+meaning.
+
+Two layers. The rules of content/safety.yaml are the floor: plain phrase lists, checked at load,
+that need nothing that can fail. The safety classifier (understand/safety_model.py), trained on
+the tuned safety sentences, catches the phrasings the rules miss, picks the more urgent route when
+both speak, and turns a sentence that only might be frightened into one gentle question.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 
-from voice_helper.content.safety_phrases import SafetyContent, without_words
+from voice_helper.content.safety_phrases import (
+    ROUTE_IDS,
+    SafetyContent,
+    without_words,
+)
+from voice_helper.understand.safety_model import (
+    CALM,
+    TODAY_GROUPS,
+    SafetyModel,
+    load_safety_model,
+)
 from voice_helper.words.normalize import normalize
+
+_LOGGER = logging.getLogger(__name__)
+
+CRISIS = "crisis"
+"""A route: its own reply (content/safety.yaml routes)."""
+URGENT = "urgent_symptom"
+"""A warning sign to act on today: the red flags' reply."""
+UNSURE = "safety_check"
+"""Neither clearly a route nor clearly calm: ask once."""
+
+ACT_PROBABILITY = 0.6
+"""The classifier takes a route the rules missed when this sure (set on the tuned split)."""
+CHECK_PROBABILITY = 0.35
+"""Below ACT, a sentence this likely to be a route is checked with one question."""
+UPGRADE_PROBABILITY = 0.6
+"""The classifier moves a rule's route to a more urgent one when this sure ("the pills")."""
+CALM_VETO_PROBABILITY = 0.97
+"""A thoughts-only rule hit the classifier is this sure is calm is checked instead of answered."""
 
 
 @dataclass(frozen=True)
@@ -13,29 +50,81 @@ class SafetyHit:
     """What the safety check heard in one sentence."""
 
     kind: str
-    """"crisis" or "urgent_symptom"."""
+    """CRISIS (a route), URGENT (a red flag for today) or UNSURE (ask once)."""
+    route: str = ""
+    """For CRISIS and UNSURE: the route id ("danger_now", ...)."""
     group: str = ""
     """For a red flag: the id of its group ("infection", "baby", "lump_that_stays")."""
     symptom: str = ""
     """For a red flag: how the symptom heard is spoken back."""
     phrase: str = ""
-    """The `heard` entry that matched."""
+    """The `heard` entry that matched, or "classifier 0.87" when the classifier decided."""
+
+
+def verdict(hit: SafetyHit | None) -> str:
+    """A rule's hit as one label: its route, its red-flag group, or "" for nothing."""
+    if hit is None:
+        return ""
+    return hit.route or hit.group
+
+
+def build_detector(
+    content: SafetyContent, content_dir: Path, cache_dir: Path | None, with_model: bool = True
+) -> SafetyDetector:
+    """The rules, and the classifier when it can be had (the rules alone if it cannot)."""
+    detector = SafetyDetector(content)
+    if not with_model:
+        return detector
+    try:
+        detector.model = load_safety_model(
+            content_dir, cache_dir, detector.rule_label, detector.rule_labels()
+        )
+    except Exception:  # noqa: BLE001 - never lose the rules to a classifier that cannot load
+        _LOGGER.exception("the safety classifier could not be loaded; the rules alone decide")
+    return detector
+
+
+def _urgency(route: str) -> int:
+    return ROUTE_IDS.index(route)
 
 
 class SafetyDetector:
-    """Finds a crisis or a warning sign anywhere in what was said."""
+    """Finds a route, a warning sign or a doubt anywhere in what was said."""
 
-    def __init__(self, content: SafetyContent):
+    def __init__(self, content: SafetyContent, model: SafetyModel | None = None):
         self.content = content
+        self.model = model
 
     def check(self, text: str) -> SafetyHit | None:
-        """The crisis or red flag heard in text, crisis first; None for ordinary talk."""
+        """The route, red flag or doubt heard in text, most urgent first; None for calm talk."""
         tokens = normalize(text)
         if not tokens:
             return None
-        for phrase in self.content.crisis_phrases:
-            if phrase.heard_in(tokens):
-                return SafetyHit("crisis", phrase=phrase.source)
+        rule = self.rules(tokens)
+        if self.model is None:
+            return rule
+        try:
+            probabilities = self.model.probabilities(text, verdict(rule))
+        except Exception:  # noqa: BLE001 - the rules never depend on the classifier
+            _LOGGER.exception("the safety classifier failed; the rules alone decide")
+            return rule
+        return combine(rule, probabilities)
+
+    def rule_label(self, text: str) -> str:
+        """The rules' verdict on text, as the classifier sees it."""
+        return verdict(self.rules(normalize(text)))
+
+    def rule_labels(self) -> tuple[str, ...]:
+        """Every verdict the rules can give."""
+        return (*ROUTE_IDS, *(g.id for g in self.content.groups))
+
+    def rules(self, tokens: list[str]) -> SafetyHit | None:
+        """The rules alone: routes in order of urgency, then the red flags."""
+        tokens = self._without_calm(tokens)
+        for route in self.content.routes:
+            for phrase in route.phrases:
+                if phrase.heard_in(tokens):
+                    return SafetyHit(CRISIS, route=route.id, phrase=phrase.source)
         tokens = without_words(tokens, self.content.ignore)
         someone_else = any(p.heard_in(tokens) for p in self.content.not_hers)
         # The painless lump is checked first: "a lump" alone is the infection group's.
@@ -45,12 +134,42 @@ class SafetyDetector:
             for symptom in group.symptoms:
                 for phrase in symptom.phrases:
                     if phrase.heard_in(tokens):
-                        return SafetyHit("urgent_symptom", group.id, symptom.say, phrase.source)
+                        return SafetyHit(URGENT, group=group.id, symptom=symptom.say, phrase=phrase.source)
         return None
+
+    def _without_calm(self, tokens: list[str]) -> list[str]:
+        """Tokens with every everyday idiom taken out ("dying to", "smother ... in kisses")."""
+        taken: set[int] = set()
+        for phrase in self.content.calm:
+            taken |= phrase.spans(tokens)
+        return [t for i, t in enumerate(tokens) if i not in taken] if taken else tokens
 
     def red_flag_reply(self, hit: SafetyHit) -> str:
         """What was heard, every sign of its kind, and what to do."""
         return red_flag_reply(self.content, hit)
+
+
+def combine(rule: SafetyHit | None, probabilities: dict[str, float]) -> SafetyHit | None:
+    """The rules' hit and the classifier's probabilities -> one decision."""
+    calm = probabilities.get(CALM, 0.0)
+    routes = {r: probabilities.get(r, 0.0) for r in ROUTE_IDS}
+    best = max(routes, key=lambda r: routes[r])
+    best_p = routes[best]
+    label = f"classifier {best} {best_p:.2f}"
+    if rule is not None and rule.kind == CRISIS:
+        if best_p >= UPGRADE_PROBABILITY and _urgency(best) < _urgency(rule.route):
+            return SafetyHit(CRISIS, route=best, phrase=f"{rule.phrase}; {label}")
+        return rule
+    if best_p >= ACT_PROBABILITY:
+        return SafetyHit(CRISIS, route=best, phrase=label)
+    if rule is not None:
+        return rule
+    today = max(TODAY_GROUPS, key=lambda g: probabilities.get(g, 0.0))
+    if probabilities.get(today, 0.0) >= ACT_PROBABILITY:
+        return SafetyHit(URGENT, group=TODAY_GROUPS[today], phrase=f"classifier {today}")
+    if 1.0 - calm >= CHECK_PROBABILITY and sum(routes.values()) >= CHECK_PROBABILITY:
+        return SafetyHit(UNSURE, route=best, phrase=label)
+    return None
 
 
 def red_flag_reply(content: SafetyContent, hit: SafetyHit) -> str:

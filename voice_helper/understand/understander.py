@@ -22,7 +22,7 @@ from voice_helper.understand.meaning import (
     template_examples,
     training_files,
 )
-from voice_helper.understand.safety import SafetyDetector
+from voice_helper.understand.safety import URGENT, SafetyDetector, build_detector
 from voice_helper.understand.slots import fill_slots
 from voice_helper.words.normalize import normalize
 
@@ -33,11 +33,6 @@ ACT_PROBABILITY = 0.8
 wrong actions, 0.8 1.0%, 0.85 0.8% for 1.7 points fewer exact)."""
 ASK_PROBABILITY = 0.45
 """Between this and ACT_PROBABILITY it asks once ("Did you want ...?"); below, it is not a command."""
-SAFETY_NET_PROBABILITY = {"crisis": 0.95, "urgent_symptom": 1.01}
-"""A crisis the rules missed is still taken when the model is this sure: it catches misheard
-speech ("I want to convert myself"). Set on the tuned split, where the rules miss no crisis, so
-the net only adds false alarms there: at 0.55 2.5% of calm sentences got the crisis reply and
-3.1% of ordinary discomfort an alarm; red flags are left to the rules alone."""
 TEMPLATE_ONLY = frozenset({"log_amount", "answer_amount", "correct_amount", "log_past_session"})
 """Amounts go into the pumping log only from a template sentence, whose numbers and unit the
 rule found; a paraphrase the meaning layer guesses is not understood (she is asked again)."""
@@ -92,7 +87,11 @@ class Understander:
     ) -> Understander:
         """Build from loaded Content: its templates, safety phrases and tuned paraphrases."""
         templates = content.templates
-        safety = SafetyDetector(content.safety) if content.safety is not None else None
+        safety = (
+            build_detector(content.safety, Path(content.directory), cache_dir, with_meaning)
+            if content.safety is not None
+            else None
+        )
         model = None
         if with_meaning:
             examples = template_examples(templates)
@@ -121,7 +120,10 @@ class Understander:
         hit = self.safety.check(text)
         if hit is None:
             return None
-        slots = {} if hit.kind == "crisis" else {"group": hit.group, "symptom": hit.symptom}
+        if hit.kind == URGENT:
+            slots: dict[str, Any] = {"group": hit.group, "symptom": hit.symptom}
+        else:
+            slots = {"route": hit.route}
         return Understanding(text, Intent(hit.kind, slots), 1.0, hit.phrase, "safety")
 
     def match(
@@ -215,13 +217,7 @@ class Understander:
         if allowed is not None:
             labels = {label for label in self.model.labels if split_label(label)[0] in allowed}
         guess = self.model.guess(text, labels)
-        if (
-            guess.label in SAFETY_LABELS
-            and guess.probability >= SAFETY_NET_PROBABILITY[guess.label]
-        ):
-            _LOGGER.info("safety net: %r -> %s %.2f", text, guess.label, guess.probability)
-            return Understanding(text, Intent(guess.label), guess.probability, sentence, "safety")
-        if guess.label in SAFETY_LABELS:
+        if guess.label in SAFETY_LABELS:  # the safety classifier had its say before this
             guess = self.model.guess(text, set(self.model.labels) - SAFETY_LABELS)
         if guess.label == OUT_OF_SCOPE or guess.probability < self.ask_probability:
             return Understanding(text, None, guess.probability, sentence)
