@@ -25,19 +25,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from voice_helper import DEFAULT_CONTENT_DIR  # noqa: E402
-from voice_helper.content.safety_phrases import EMERGENCY_ROUTES, ROUTE_IDS, load_safety  # noqa: E402
-from voice_helper.understand.meaning import Example  # noqa: E402
-from voice_helper.understand.safety import (  # noqa: E402
+from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.content.safety_phrases import EMERGENCY_ROUTES, ROUTE_IDS, load_safety
+from voice_helper.understand.meaning import Example
+from voice_helper.understand.safety import (
     CRISIS,
+    DEFAULT_THRESHOLDS,
     UNSURE,
     URGENT,
     SafetyDetector,
     SafetyHit,
+    Thresholds,
     combine,
     verdict,
 )
-from voice_helper.understand.safety_model import (  # noqa: E402
+from voice_helper.understand.safety_model import (
     CALM,
     TODAY_GROUPS,
     SafetyModel,
@@ -45,7 +47,7 @@ from voice_helper.understand.safety_model import (  # noqa: E402
     route_examples,
     safety_files,
 )
-from voice_helper.words.normalize import normalize  # noqa: E402
+from voice_helper.words.normalize import normalize
 
 SENTENCES = DEFAULT_CONTENT_DIR / "sentences"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -74,56 +76,115 @@ def _as_label(hit: SafetyHit | None) -> str:
     return "baby_today" if hit.group == "baby" else "mother_today"
 
 
-def _score(
-    detector: SafetyDetector, model: SafetyModel | None, examples: list[Example], design: str
-) -> list[Outcome]:
+@dataclass(frozen=True)
+class Record:
+    """One sentence as the safety layer saw it: the rules' hit and the classifier's probabilities."""
+
+    text: str
+    want: str
+    rule: SafetyHit | None
+    probabilities: dict[str, float]
+
+
+def decide(record: Record, design: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """The label a design gives a record: the rules alone, or rules and classifier (as in use)."""
+    if design == "rules":
+        return _as_label(record.rule)
+    return _as_label(combine(record.rule, record.probabilities, thresholds))
+
+
+def sweep(seen: list[Record]) -> None:
+    """Print the trade-off of each threshold pair (tuned split only)."""
+    print("act  check today | lowest route taken | routes taken | routes helped | calm alarmed | calm checked")
+    for act in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
+        for check in (0.15, 0.2, 0.25, 0.3, 0.4):
+            for today in (0.4, 0.5, 0.6):
+                if check > act:
+                    continue
+                t = Thresholds(act, check, today)
+                out = [(r.want, decide(r, "both", t)) for r in seen]
+                routes = [(w, g) for w, g in out if w in ROUTE_IDS]
+                calm = [g for w, g in out if w == CALM]
+                per = [
+                    sum(g == route for w, g in routes if w == route)
+                    / max(1, sum(w == route for w, _ in routes))
+                    for route in ROUTE_IDS
+                ]
+                taken = sum(w == g for w, g in routes) / len(routes)
+                helped = sum(g in ROUTE_IDS or g == "check" for _, g in routes) / len(routes)
+                alarmed = sum(g not in (CALM, "check") for g in calm) / len(calm)
+                checked = sum(g == "check" for g in calm) / len(calm)
+                print(
+                    f"{act:.2f} {check:.2f} {today:.2f} | {min(per):6.1%} | {taken:6.1%} | "
+                    f"{helped:6.1%} | {alarmed:6.1%} | {checked:6.1%}"
+                )
+
+
+def _records(detector: SafetyDetector, model: SafetyModel, examples: list[Example]) -> list[Record]:
     rules = [detector.rules(normalize(e.text)) for e in examples]
-    probabilities: list[dict[str, float]] = [{} for _ in examples]
-    if model is not None and design != "rules":
-        probabilities = model.probabilities_many(
-            [e.text for e in examples], [verdict(r) for r in rules]
-        )
-    outcomes = []
-    for example, rule, probs in zip(examples, rules, probabilities):
-        if design == "rules":
-            hit = rule
-        elif design == "classifier":
-            hit = combine(None, probs)
-        else:
-            hit = combine(rule, probs)
-        outcomes.append(Outcome(example.text, example.label, _as_label(hit)))
-    return outcomes
+    probabilities = model.probabilities_many([e.text for e in examples], [verdict(r) for r in rules])
+    return [Record(e.text, e.label, r, p) for e, r, p in zip(examples, rules, probabilities)]
 
 
-def run(split: str, designs: tuple[str, ...]) -> dict[str, list[Outcome]]:
-    """Score each design on a split (tuned: 5-fold cross-validation)."""
+def _records_key(split: str) -> str:
+    """What a split's records depend on: the corpora, the rules and the classifier's code."""
+    import hashlib
+
+    import voice_helper.content.safety_phrases as phrases
+    import voice_helper.understand.safety_model as model_code
+
+    digest = hashlib.sha1(split.encode())
+    paths = [*sorted(SENTENCES.glob("*.yaml")), DEFAULT_CONTENT_DIR / "safety.yaml"]
+    for path in [*paths, Path(model_code.__file__), Path(phrases.__file__)]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def records(split: str) -> list[Record]:
+    """Every sentence of a split, seen by the rules and a classifier that never learnt it
+    (cached in benchmarks/.cache by what they depend on)."""
+    import pickle
+
+    cache = ROOT / "benchmarks" / ".cache" / f"safety_records_{split}_{_records_key(split)}.pickle"
+    if cache.exists():
+        with cache.open("rb") as handle:
+            return pickle.load(handle)
+    seen = _compute_records(split)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with cache.open("wb") as handle:
+        pickle.dump(seen, handle)
+    return seen
+
+
+def _compute_records(split: str) -> list[Record]:
     safety = load_safety(DEFAULT_CONTENT_DIR / "safety.yaml")
     detector = SafetyDetector(safety)
     extra = calm_examples(DEFAULT_CONTENT_DIR)
     tuned = [e for path in safety_files(DEFAULT_CONTENT_DIR) for e in route_examples(path)]
-    results: dict[str, list[Outcome]] = {d: [] for d in designs}
 
     def train(examples: list[Example]) -> SafetyModel:
         return SafetyModel.train(examples, detector.rule_label, detector.rule_labels())
 
-    if split == "tuned":
-        rng = random.Random(0)
-        order = list(range(len(tuned)))
-        rng.shuffle(order)
-        for fold in range(FOLDS):
-            held = {i for n, i in enumerate(order) if n % FOLDS == fold}
-            model = train([e for i, e in enumerate(tuned) if i not in held] + extra)
-            scored = [tuned[i] for i in sorted(held)]
-            for design in designs:
-                results[design] += _score(detector, model, scored, design)
-    else:
-        model = train(tuned + extra)
+    if split == "heldout":
         heldout = [
             e for path in safety_files(DEFAULT_CONTENT_DIR, "heldout") for e in route_examples(path)
         ]
-        for design in designs:
-            results[design] = _score(detector, model, heldout, design)
-    return results
+        return _records(detector, train(tuned + extra), heldout)
+    rng = random.Random(0)
+    order = list(range(len(tuned)))
+    rng.shuffle(order)
+    out: list[Record] = []
+    for fold in range(FOLDS):
+        held = {i for n, i in enumerate(order) if n % FOLDS == fold}
+        model = train([e for i, e in enumerate(tuned) if i not in held] + extra)
+        out += _records(detector, model, [tuned[i] for i in sorted(held)])
+    return out
+
+
+def run(split: str, designs: tuple[str, ...]) -> dict[str, list[Outcome]]:
+    """Score each design on a split (tuned: 5-fold cross-validation)."""
+    seen = records(split)
+    return {d: [Outcome(r.text, r.want, decide(r, d)) for r in seen] for d in designs}
 
 
 def summary(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
@@ -168,10 +229,14 @@ def _markdown(split: str, tables: dict[str, dict[str, dict[str, float]]]) -> str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("tuned", "heldout", "both"), default="both")
-    parser.add_argument("--designs", default="rules,classifier,both")
+    parser.add_argument("--designs", default="rules,both")
     parser.add_argument("--misses", action="store_true", help="print the wrong ones (tuned only)")
     parser.add_argument("--name", default="safety_bench")
+    parser.add_argument("--sweep", action="store_true", help="threshold trade-offs (tuned)")
     args = parser.parse_args()
+    if args.sweep:
+        sweep(records("tuned"))
+        return
     designs = tuple(args.designs.split(","))
     splits = ["tuned", "heldout"] if args.split == "both" else [args.split]
     report, data = [], {}

@@ -151,11 +151,12 @@ def test_out_of_range_requests_are_refused_with_a_reason():
 
 
 def test_a_crisis_gets_the_crisis_reply_in_or_out_of_the_questions():
-    reply = CONTENT.safety.crisis_reply
+    reply = CONTENT.safety.route("suicidal_thoughts").reply
     out = chat("I can't cope anymore", "why is no milk coming out", "I want to hurt myself", "no")
-    assert out[0].startswith(reply.split(",")[0]) and "988" in out[0]
-    assert "emergency number" in out[0] and "didn't catch" not in out[0]
-    assert out[2].startswith(reply.split(",")[0])
+    assert out[0].startswith(reply.split(".")[0]) and "a crisis line in your country" in out[0]
+    assert "988" not in out[0] and "Samaritans" not in out[0]  # no country set: no foreign line
+    assert "didn't catch" not in out[0]
+    assert out[2].startswith(reply.split(".")[0])
     assert out[3] == CONTENT.prompt("reprompt")  # the questions ended: a bare no is not an answer
 
 
@@ -163,9 +164,18 @@ def test_the_crisis_line_comes_from_the_config(private_home):
     config = private_home / "config" / "voice-helper" / "config.yaml"
     config.parent.mkdir(parents=True)
     config.write_text("crisis_line: the Samaritans on 116 123\nemergency_number: '999'\n")
-    out = chat("I don't want to be here anymore")
-    assert "the Samaritans on 116 123" in out[0] and "call 999 now" in out[0]
-    assert "988" not in out[0]
+    out = chat("I don't want to be here anymore", "tell me more")
+    assert "the Samaritans on 1 1 6, 1 2 3" in out[0] and "call 9 9 9" in out[1]
+    assert "9 8 8" not in out[0]
+
+
+def test_the_country_picks_the_numbers(private_home):
+    config = private_home / "config" / "voice-helper" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text("country: US\n")
+    out = chat("I'm going to end it tonight", "the baby is floppy and won't wake up")
+    assert out[0].startswith("Please call 9 1 1 now")
+    assert out[1].startswith("Call 9 1 1 now")
 
 
 def test_answers_in_their_own_words():

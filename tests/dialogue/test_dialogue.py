@@ -55,10 +55,11 @@ def test_another_command_instead_of_an_answer_drops_the_check():
 def test_crisis_ends_the_questions_and_names_the_configured_line():
     dialogue = Dialogue(CONTENT, contacts=CrisisContacts("112", "the crisis line on 0800 123"))
     dialogue.handle(Intent("troubleshoot"))
-    reply = dialogue.handle(Intent("crisis"))
-    assert reply[0].safety and "call 112 now" in reply[0].text
-    assert "the crisis line on 0800 123" in reply[0].text
+    reply = dialogue.handle(Intent("crisis", {"route": "danger_now"}))
+    assert reply[0].safety and reply[0].text.startswith("Please call 1 1 2 now")
     assert not dialogue.active
+    more = dialogue.handle(Intent("next"))
+    assert more[0].safety and "the crisis line on 0 8 0 0, 1 2 3" in more[0].text
 
 
 def test_a_red_flag_mid_question_says_its_signs_then_asks_again():

@@ -72,7 +72,22 @@ def test_config_check_says_when_no_crisis_line_is_set(tmp_path, home, capsys):
     plain.write_text("engine: moonshine\n")
     assert main(["--config", str(plain), "config", "check"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"OK: {plain}") and "crisis_line is not set" in out
+    assert out.startswith(f"OK: {plain}") and "country is not set" in out
+
+
+def test_config_check_refuses_an_unknown_country(tmp_path, home, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("country: UK\n")
+    assert main(["--config", str(bad), "config", "check"]) == 2
+    out = capsys.readouterr().out
+    assert "country 'UK' is not in countries.yaml" in out and "GB (United Kingdom)" in out
+
+
+def test_config_check_accepts_a_known_country(tmp_path, home, capsys):
+    good = tmp_path / "gb.yaml"
+    good.write_text("country: GB\n")
+    assert main(["--config", str(good), "config", "check"]) == 0
+    assert capsys.readouterr().out.strip() == f"OK: {good}"
 
 
 def test_config_check_without_a_file_is_ok(home, capsys):
@@ -98,3 +113,24 @@ def test_config_check_uses_the_default_path(home, capsys):
     path.write_text("volume: 7\n")
     assert main(["config", "check"]) == 2
     assert f"{path}:1: volume: 7 is outside 0..1" in capsys.readouterr().out
+
+
+def test_setup_writes_the_country_and_keeps_the_rest(tmp_path, home, capsys):
+    path = tmp_path / "config.yaml"
+    path.write_text("engine: moonshine\n")
+    assert main(["--config", str(path), "setup", "--country", "au"]) == 0
+    assert "000" in capsys.readouterr().out
+    text = path.read_text()
+    assert "country: AU" in text and "engine: moonshine" in text
+    assert main(["--config", str(path), "config", "check"]) == 0
+
+
+def test_setup_asks_for_the_country_when_not_given(tmp_path, home, capsys, monkeypatch):
+    import io
+
+    path = tmp_path / "config.yaml"
+    monkeypatch.setattr("sys.stdin", io.StringIO("uk\ngb\n"))
+    assert main(["--config", str(path), "setup"]) == 0
+    out = capsys.readouterr().out
+    assert "'UK' is not one of them" in out and "999" in out
+    assert "country: GB" in path.read_text()

@@ -45,7 +45,7 @@ def test_doctor_on_this_machine(home, capsys):
     assert by_name["python"].startswith(f"{PASS}  python      Python 3.1")
     assert by_name["platform"].startswith(PASS) and "glibc" in by_name["platform"]
     assert by_name["network"].startswith(PASS)
-    assert by_name["crisis"].startswith(WARN) and "no crisis_line set" in by_name["crisis"]
+    assert by_name["crisis"].startswith(WARN) and "no country set" in by_name["crisis"]
     assert by_name["service"].startswith(WARN) and "systemd not available" in by_name["service"]
     if _machine_has_real_audio():
         assert code == (1 if any(line.startswith(FAIL) for line in checks) else 0)

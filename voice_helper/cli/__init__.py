@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "voice_helper.cli.listen_commands",
     "voice_helper.cli.run_command",
     "voice_helper.cli.remind_commands",
+    "voice_helper.cli.setup_command",
 ]
 
 

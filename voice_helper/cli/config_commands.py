@@ -8,7 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from voice_helper import DEFAULT_CONTENT_DIR
 from voice_helper.config import config_path, load_settings
+from voice_helper.content.countries import country_problem, load_countries
 from voice_helper.errors import ConfigError
 
 
@@ -51,10 +53,16 @@ def _check(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(exc)
         return 2
+    countries = load_countries(Path(settings.content_dir or DEFAULT_CONTENT_DIR))
+    problem = country_problem(settings.country, countries)
+    if problem is not None:
+        print(f"{path}: country: {problem}")
+        return 2
     print(f"OK: {path}" if path.exists() else f"OK: no file at {path}; the defaults are in use")
-    if not settings.crisis_line:
+    if settings.country is None and not settings.crisis_line:
         print(
-            "note: crisis_line is not set, so the crisis reply names the US (988) and UK "
-            "(Samaritans, 116 123) lines; set crisis_line and emergency_number for her country"
+            "note: country is not set, so the safety replies say 'your local emergency number' "
+            "and name no crisis line; run `voice-helper setup` or set country (GB, US, IE, CA, "
+            "AU, NZ)"
         )
     return 0

@@ -88,3 +88,13 @@ def load_countries(directory: Path) -> dict[str, Country]:
     if problems or checker.problems:
         raise YamlProblems([*problems, *checker.problems] or [Problem(path, 1, "(top)", "?")])
     return countries
+
+
+def country_problem(code: str | None, countries: dict[str, Country]) -> str | None:
+    """Why a `country` setting cannot be used, or None when it can (unset is allowed)."""
+    if code is None:
+        return None
+    if code not in countries or code == NO_COUNTRY:
+        known = ", ".join(f"{c} ({v.name})" for c, v in countries.items() if c != NO_COUNTRY)
+        return f"country {code!r} is not in {COUNTRIES_FILE}; known: {known}"
+    return None

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any, cast
 
 from voice_helper.content.cause import Cause
+from voice_helper.content.countries import COUNTRIES_FILE, Country, parse_countries
 from voice_helper.content.relaxation import check_remind_content
 from voice_helper.content.reply_length import (
     REPLY_SECONDS,
     check_remedy_replies,
     check_seconds,
 )
-from voice_helper.content.countries import COUNTRIES_FILE, Country, parse_countries
 from voice_helper.content.safety_phrases import SafetyContent, parse_safety
 from voice_helper.content.sources import load_sources
 from voice_helper.content.templates import IntentTemplates, parse_templates

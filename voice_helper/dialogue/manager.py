@@ -276,8 +276,8 @@ def _red_flag_reply(content: Content, intent: Intent) -> str:
     assert content.safety is not None
     hit = SafetyHit(
         "urgent_symptom",
-        str(intent.slots.get("group", "infection")),
-        str(intent.slots.get("symptom", "")),
+        group=str(intent.slots.get("group", "infection")),
+        symptom=str(intent.slots.get("symptom", "")),
     )
     return red_flag_reply(content.safety, hit)
 

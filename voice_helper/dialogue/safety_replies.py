@@ -37,7 +37,7 @@ def route_reply(content: Content, route_id: str, contacts: CrisisContacts) -> st
     try:
         assert content.safety is not None
         return _fill(content.safety.route(route_id).reply, contacts)
-    except Exception:  # noqa: BLE001 - a safety reply is never silent
+    except Exception:
         _LOGGER.exception("the %s reply could not be read; saying the last-resort line", route_id)
         return _last_resort(contacts)
 
@@ -47,7 +47,7 @@ def route_more(content: Content, route_id: str, contacts: CrisisContacts) -> str
     try:
         assert content.safety is not None
         return _fill(content.safety.route(route_id).more, contacts)
-    except Exception:  # noqa: BLE001
+    except Exception:
         _LOGGER.exception("the rest of the %s reply could not be read", route_id)
         return _last_resort(contacts)
 
@@ -58,7 +58,7 @@ def check_texts(content: Content, route_id: str, contacts: CrisisContacts) -> tu
         assert content.safety is not None
         declined = content.safety.unsure_check.declined
         return _fill(content.safety.route(route_id).check, contacts), _fill(declined, contacts)
-    except Exception:  # noqa: BLE001
+    except Exception:
         _LOGGER.exception("the safety check could not be read; saying the last-resort line")
         text = _last_resort(contacts)
         return text, text

@@ -177,17 +177,27 @@ def check_network() -> CheckResult:
 
 
 def check_crisis_line(settings: Settings) -> CheckResult:
-    """Warn when no crisis line is set: the crisis reply then names the US and UK ones."""
-    if settings.crisis_line:
+    """The numbers the safety replies name: her country's, or a warning that none are set."""
+    from voice_helper import DEFAULT_CONTENT_DIR
+    from voice_helper.content.countries import country_problem, load_countries
+
+    try:
+        countries = load_countries(Path(settings.content_dir or DEFAULT_CONTENT_DIR))
+    except Exception as exc:  # noqa: BLE001 - doctor reports, never crashes
+        return CheckResult("crisis", FAIL, f"cannot read countries.yaml: {first_line(exc)}",
+                           "run `voice-helper content check`")
+    problem = country_problem(settings.country, countries)
+    if problem is not None:
+        return CheckResult("crisis", FAIL, problem, "run `voice-helper setup` to choose one")
+    if settings.country is None and not settings.crisis_line:
         return CheckResult(
             "crisis",
-            PASS,
-            f"crisis line: {settings.crisis_line}; emergency: {settings.emergency_number}",
+            WARN,
+            "no country set: the safety replies say 'your local emergency number' and name no "
+            "crisis line",
+            "run `voice-helper setup` (or set country: GB, US, IE, CA, AU or NZ)",
         )
-    return CheckResult(
-        "crisis",
-        WARN,
-        "no crisis_line set: the crisis reply names the US (988) "
-        "and UK (Samaritans, 116 123) lines",
-        "set crisis_line (and emergency_number) in the config file for her country",
-    )
+    country = countries.get(settings.country or "none")
+    emergency = settings.emergency_number or (country.emergency if country else "?")
+    crisis = settings.crisis_line or (country.crisis if country else "?")
+    return CheckResult("crisis", PASS, f"emergency: {emergency}; crisis line: {crisis}")

@@ -19,7 +19,6 @@ from voice_helper.content.safety_phrases import (
     without_words,
 )
 from voice_helper.understand.safety_model import (
-    CALM,
     TODAY_GROUPS,
     SafetyModel,
     load_safety_model,
@@ -35,14 +34,19 @@ URGENT = "urgent_symptom"
 UNSURE = "safety_check"
 """Neither clearly a route nor clearly calm: ask once."""
 
-ACT_PROBABILITY = 0.6
-"""The classifier takes a route the rules missed when this sure (set on the tuned split)."""
-CHECK_PROBABILITY = 0.35
-"""Below ACT, a sentence this likely to be a route is checked with one question."""
-UPGRADE_PROBABILITY = 0.6
-"""The classifier moves a rule's route to a more urgent one when this sure ("the pills")."""
-CALM_VETO_PROBABILITY = 0.97
-"""A thoughts-only rule hit the classifier is this sure is calm is checked instead of answered."""
+@dataclass(frozen=True)
+class Thresholds:
+    """How sure the classifier must be to act, and to ask (chosen on the tuned split, 5-fold)."""
+
+    act: float = 0.5
+    """A route is taken when its probability is at least this."""
+    check: float = 0.3
+    """Below `act`, routes together this likely get the route's one check question."""
+    today: float = 0.5
+    """A warning sign for today is answered when this likely."""
+
+
+DEFAULT_THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True)
@@ -79,13 +83,9 @@ def build_detector(
         detector.model = load_safety_model(
             content_dir, cache_dir, detector.rule_label, detector.rule_labels()
         )
-    except Exception:  # noqa: BLE001 - never lose the rules to a classifier that cannot load
+    except Exception:
         _LOGGER.exception("the safety classifier could not be loaded; the rules alone decide")
     return detector
-
-
-def _urgency(route: str) -> int:
-    return ROUTE_IDS.index(route)
 
 
 class SafetyDetector:
@@ -105,7 +105,7 @@ class SafetyDetector:
             return rule
         try:
             probabilities = self.model.probabilities(text, verdict(rule))
-        except Exception:  # noqa: BLE001 - the rules never depend on the classifier
+        except Exception:
             _LOGGER.exception("the safety classifier failed; the rules alone decide")
             return rule
         return combine(rule, probabilities)
@@ -149,25 +149,29 @@ class SafetyDetector:
         return red_flag_reply(self.content, hit)
 
 
-def combine(rule: SafetyHit | None, probabilities: dict[str, float]) -> SafetyHit | None:
-    """The rules' hit and the classifier's probabilities -> one decision."""
-    calm = probabilities.get(CALM, 0.0)
+def combine(
+    rule: SafetyHit | None,
+    probabilities: dict[str, float],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> SafetyHit | None:
+    """The classifier decides (it was given the rules' verdict as a feature); the rules' hit
+    lends its wording (which symptom was heard) when both agree."""
     routes = {r: probabilities.get(r, 0.0) for r in ROUTE_IDS}
     best = max(routes, key=lambda r: routes[r])
-    best_p = routes[best]
-    label = f"classifier {best} {best_p:.2f}"
-    if rule is not None and rule.kind == CRISIS:
-        if best_p >= UPGRADE_PROBABILITY and _urgency(best) < _urgency(rule.route):
+    label = f"classifier {best} {routes[best]:.2f}"
+    if routes[best] >= thresholds.act:
+        if rule is not None and rule.route == best:
             return SafetyHit(CRISIS, route=best, phrase=f"{rule.phrase}; {label}")
-        return rule
-    if best_p >= ACT_PROBABILITY:
         return SafetyHit(CRISIS, route=best, phrase=label)
-    if rule is not None:
-        return rule
     today = max(TODAY_GROUPS, key=lambda g: probabilities.get(g, 0.0))
-    if probabilities.get(today, 0.0) >= ACT_PROBABILITY:
-        return SafetyHit(URGENT, group=TODAY_GROUPS[today], phrase=f"classifier {today}")
-    if 1.0 - calm >= CHECK_PROBABILITY and sum(routes.values()) >= CHECK_PROBABILITY:
+    if probabilities.get(today, 0.0) >= thresholds.today:
+        group = TODAY_GROUPS[today]
+        if rule is not None and rule.kind == URGENT and (
+            rule.group == group or (group == "infection" and rule.group == "lump_that_stays")
+        ):
+            return rule
+        return SafetyHit(URGENT, group=group, phrase=f"classifier {today}")
+    if sum(routes.values()) >= thresholds.check:
         return SafetyHit(UNSURE, route=best, phrase=label)
     return None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -33,7 +33,7 @@ class SentenceEncoder:
     _lock = threading.Lock()
     _session: Any = None
     _tokenizer: Any = None
-    _cache: dict[str, np.ndarray] = {}
+    _cache: ClassVar[dict[str, np.ndarray]] = {}
 
     @classmethod
     def model_path(cls) -> Path:
