@@ -36,11 +36,14 @@ UNSURE = "safety_check"
 
 @dataclass(frozen=True)
 class Thresholds:
-    """How sure the classifier must be to act, and to ask (chosen on the tuned split, 5-fold)."""
+    """How sure the classifier must be to act, and to ask. Chosen on the tuned split, 5-fold
+    (`benchmarks/safety_bench.py --sweep`): act 0.35 took 89% of route sentences but alarmed on
+    12.6% of calm ones; 0.7 took 83% and alarmed on 7.8%. 0.5 is the middle, and a check band
+    down to 0.2 asks about a further 8.6% of route sentences (6.6% of calm ones are asked too)."""
 
     act: float = 0.5
     """A route is taken when its probability is at least this."""
-    check: float = 0.3
+    check: float = 0.2
     """Below `act`, routes together this likely get the route's one check question."""
     today: float = 0.5
     """A warning sign for today is answered when this likely."""
