@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from voice_helper import DEFAULT_CONTENT_DIR
+from voice_helper.content import load_content
 from voice_helper.content.safety_phrases import EMERGENCY_ROUTES, ROUTE_IDS, load_safety
 from voice_helper.understand.meaning import Example
 from voice_helper.understand.safety import (
@@ -43,7 +44,8 @@ from voice_helper.understand.safety_model import (
     CALM,
     TODAY_GROUPS,
     SafetyModel,
-    calm_examples,
+    command_examples,
+    paraphrase_examples,
     route_examples,
     safety_files,
 )
@@ -95,13 +97,14 @@ def decide(record: Record, design: str, thresholds: Thresholds = DEFAULT_THRESHO
 
 def sweep(seen: list[Record]) -> None:
     """Print the trade-off of each threshold pair (tuned split only)."""
-    print("act  check today | lowest route taken | routes taken | routes helped | calm alarmed | calm checked")
-    for act in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
-        for check in (0.15, 0.2, 0.25, 0.3, 0.4):
-            for today in (0.4, 0.5, 0.6):
-                if check > act:
-                    continue
-                t = Thresholds(act, check, today)
+    print(
+        "act  check today overrule | lowest route taken | routes taken | routes helped | calm alarmed | calm checked"
+    )
+    for act in (0.4, 0.5, 0.6):
+        for check in (0.2, 0.3):
+            for overrule in (0.5, 0.7, 0.8, 0.9, 0.95, 1.01):
+                today = 0.5
+                t = Thresholds(act, check, today, overrule)
                 out = [(r.want, decide(r, "both", t)) for r in seen]
                 routes = [(w, g) for w, g in out if w in ROUTE_IDS]
                 calm = [g for w, g in out if w == CALM]
@@ -115,14 +118,16 @@ def sweep(seen: list[Record]) -> None:
                 alarmed = sum(g not in (CALM, "check") for g in calm) / len(calm)
                 checked = sum(g == "check" for g in calm) / len(calm)
                 print(
-                    f"{act:.2f} {check:.2f} {today:.2f} | {min(per):6.1%} | {taken:6.1%} | "
+                    f"{act:.2f} {check:.2f} {today:.2f} {overrule:.2f} | {min(per):6.1%} | {taken:6.1%} | "
                     f"{helped:6.1%} | {alarmed:6.1%} | {checked:6.1%}"
                 )
 
 
 def _records(detector: SafetyDetector, model: SafetyModel, examples: list[Example]) -> list[Record]:
     rules = [detector.rules(normalize(e.text)) for e in examples]
-    probabilities = model.probabilities_many([e.text for e in examples], [verdict(r) for r in rules])
+    probabilities = model.probabilities_many(
+        [e.text for e in examples], [verdict(r) for r in rules]
+    )
     return [Record(e.text, e.label, r, p) for e, r, p in zip(examples, rules, probabilities)]
 
 
@@ -159,7 +164,10 @@ def records(split: str) -> list[Record]:
 def _compute_records(split: str) -> list[Record]:
     safety = load_safety(DEFAULT_CONTENT_DIR / "safety.yaml")
     detector = SafetyDetector(safety)
-    extra = calm_examples(DEFAULT_CONTENT_DIR)
+    templates = load_content(DEFAULT_CONTENT_DIR).templates
+    extra = paraphrase_examples(DEFAULT_CONTENT_DIR, detector.rule_label) + command_examples(
+        templates
+    )
     tuned = [e for path in safety_files(DEFAULT_CONTENT_DIR) for e in route_examples(path)]
 
     def train(examples: list[Example]) -> SafetyModel:
@@ -215,8 +223,13 @@ def _markdown(split: str, tables: dict[str, dict[str, dict[str, float]]]) -> str
     lines = [f"### {split}"]
     columns = ["n", "taken", "checked", "any route", "emergency number", "missed", "alarmed"]
     for design, table in tables.items():
-        lines += ["", f"**{design}**", "", "| route | " + " | ".join(columns) + " |",
-                  "|---" * (len(columns) + 1) + "|"]
+        lines += [
+            "",
+            f"**{design}**",
+            "",
+            "| route | " + " | ".join(columns) + " |",
+            "|---" * (len(columns) + 1) + "|",
+        ]
         for want, line in table.items():
             cells = [
                 "" if c not in line else f"{line[c]:.0f}" if c == "n" else f"{line[c]:.1f}%"
@@ -246,7 +259,9 @@ def main() -> None:
         report.append(_markdown(split, tables))
         data[split] = {
             "tables": tables,
-            "wrong": {d: [o.__dict__ for o in out if o.got != o.want] for d, out in results.items()},
+            "wrong": {
+                d: [o.__dict__ for o in out if o.got != o.want] for d, out in results.items()
+            },
         }
         if args.misses and split == "tuned":
             for o in results[designs[-1]]:

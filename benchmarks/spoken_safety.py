@@ -39,7 +39,9 @@ def spoken_cases(every: int, splits: tuple[str, ...]) -> list[tuple[str, str, Ca
     out = []
     for split in splits:
         voices = TUNED_VOICES if split == "tuned" else HELDOUT_VOICES
-        examples = [e for path in safety_files(DEFAULT_CONTENT_DIR, split) for e in route_examples(path)]
+        examples = [
+            e for path in safety_files(DEFAULT_CONTENT_DIR, split) for e in route_examples(path)
+        ]
         by_label: dict[str, list[str]] = {}
         for e in examples:
             by_label.setdefault(e.label, []).append(e.text)
@@ -82,8 +84,16 @@ def main() -> int:
                 got = _as_label(understander.safety.check(text))
                 outcomes.append(Outcome(audio.text, label, got))
                 if got != label:
-                    wrong.append({"condition": condition, "said": audio.text, "heard": text,
-                                  "want": label, "got": got, "voice": audio.voice})
+                    wrong.append(
+                        {
+                            "condition": condition,
+                            "said": audio.text,
+                            "heard": text,
+                            "want": label,
+                            "got": got,
+                            "voice": audio.voice,
+                        }
+                    )
             tables[condition] = summary(outcomes)
         report.append(_markdown(f"{split} (spoken, every {args.every}th sentence)", tables))
         data[split] = {"tables": tables, "wrong": wrong}

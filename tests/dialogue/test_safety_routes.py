@@ -57,8 +57,9 @@ def test_tell_me_more_gives_the_rest_and_repeat_gives_it_all():
     dialogue = Dialogue(CONTENT, contacts=UK)
     first = route(dialogue, "suicidal_thoughts")
     more = dialogue.handle(Intent("next"))[0].text
-    assert more == spoken_digits(CONTENT.safety.route("suicidal_thoughts").more.replace(
-        "{emergency_number}", "999"))
+    assert more == spoken_digits(
+        CONTENT.safety.route("suicidal_thoughts").more.replace("{emergency_number}", "999")
+    )
     again = dialogue.handle(Intent("repeat"))[0].text
     assert again.startswith(first) and again.endswith(more)
 

@@ -159,7 +159,9 @@ def test_a_misheard_crisis_word_is_still_caught():
 
 def test_an_idiom_is_taken_out_before_the_rules_listen():
     assert RULES.check("I could kill for a coffee") is None
-    assert RULES.check("I could kill for a coffee but honestly I want to kill myself").kind == CRISIS
+    assert (
+        RULES.check("I could kill for a coffee but honestly I want to kill myself").kind == CRISIS
+    )
 
 
 def test_a_painless_lump_that_stays_is_a_doctor_visit_not_an_infection():
@@ -208,14 +210,19 @@ def _problem(copy: Path) -> str:
 
 
 def test_a_broken_phrase_names_file_line_and_field(tmp_path):
-    copy, new = _broken_copy(tmp_path, "safety.yaml", "      - suicid*\n", "      - suicid* (oops\n")
+    copy, new = _broken_copy(
+        tmp_path, "safety.yaml", "      - suicid*\n", "      - suicid* (oops\n"
+    )
     line = (copy / "safety.yaml").read_text().splitlines().index(new.rstrip("\n")) + 1
     assert f"safety.yaml:{line}: routes[5].heard[" in _problem(copy)
 
 
 def test_a_typo_in_a_placeholder_is_refused_at_load(tmp_path):
     copy, _ = _broken_copy(
-        tmp_path, "safety.yaml", "Please call {emergency_number} now", "Please call {emergency_numbr} now"
+        tmp_path,
+        "safety.yaml",
+        "Please call {emergency_number} now",
+        "Please call {emergency_numbr} now",
     )
     assert "routes[0].reply: unknown placeholder {emergency_numbr}" in _problem(copy)
 

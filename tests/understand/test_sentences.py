@@ -59,7 +59,8 @@ def test_every_intent_has_test_sentences():
     from voice_helper.intent import INTENT_NAMES
 
     tested = {group["intent"] for group in CASES["tests"]}
-    assert tested == set(INTENT_NAMES)
+    # The safety check is asked by the safety layer alone (tests/understand/test_safety.py).
+    assert tested | {"safety_check"} == set(INTENT_NAMES)
 
 
 def test_allowed_intents_narrow_the_match(matcher):

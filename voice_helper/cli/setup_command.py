@@ -19,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "setup", help="choose her country, so the safety replies name the right numbers"
     )
-    parser.add_argument("--country", help="two-letter code (GB, US, IE, CA, AU, NZ); asked if left out")
+    parser.add_argument(
+        "--country", help="two-letter code (GB, US, IE, CA, AU, NZ); asked if left out"
+    )
     parser.set_defaults(func=_setup)
 
 

@@ -42,9 +42,7 @@ class Country:
 
 def spoken_digits(text: str) -> str:
     """Numbers said digit by digit, groups apart: "116 123" -> "1 1 6, 1 2 3"."""
-    return _DIGITS.sub(
-        lambda m: ", ".join(" ".join(group) for group in m.group(0).split()), text
-    )
+    return _DIGITS.sub(lambda m: ", ".join(" ".join(group) for group in m.group(0).split()), text)
 
 
 def parse_countries(
@@ -66,11 +64,9 @@ def parse_countries(
         cited = check_cited(
             checker, entry["source"], sources, f"{where}.source", entry.key_lines["source"]
         )
+        emergency, crisis, urgent, postnatal = (" ".join(str(entry[k]).split()) for k in _LINE_KEYS)
         countries[code] = Country(
-            code,
-            entry["name"],
-            *(" ".join(str(entry[key]).split()) for key in _LINE_KEYS),
-            source=cited,
+            code, entry["name"], emergency, crisis, urgent, postnatal, source=cited
         )
     if NO_COUNTRY not in countries and not checker.problems:
         checker.add(1, "countries", "needs the entry 'none' (said when no country is set)")

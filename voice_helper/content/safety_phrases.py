@@ -7,153 +7,25 @@ symptoms is the list that is listened for.
 from __future__ import annotations
 
 import logging
-import string
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
-from rapidfuzz.distance import Levenshtein
-
-from voice_helper.content.expression import TemplateSyntaxError, expand
+from voice_helper.content.expression import TemplateSyntaxError
+from voice_helper.content.phrase_syntax import Phrase, parse_phrase
+from voice_helper.content.placeholders import check_placeholders, filled_or_as_written
 from voice_helper.content.reply_length import check_seconds
-from voice_helper.words.normalize import normalize
-from voice_helper.yamlfile import Checker, Field, LineList, Problem, YamlProblems, load_yaml
+from voice_helper.yamlfile import (
+    Checker,
+    Field,
+    LineDict,
+    LineList,
+    Problem,
+    YamlProblems,
+    load_yaml,
+)
 
 _LOGGER = logging.getLogger(__name__)
-
-NEGATIONS = frozenset({"no", "not", "never", "without", "nothing", "none"})
-"""Words that, just before a one-part phrase, mean she is saying she does not have it."""
-NEGATION_WINDOW = 3
-"""How many words before a phrase a negative may stand ("I do not have a fever")."""
-FUZZY_MIN_LETTERS = 6
-"""Only words this long are matched when misheard by a letter or two ("suicidle")."""
-FUZZY_SIMILARITY = 0.84
-"""Letter similarity a misheard long word needs to count as the word itself."""
-
-
-@dataclass(frozen=True)
-class Word:
-    """One word of a phrase: exact, or any word starting with `text` when `prefix`."""
-
-    text: str
-    prefix: bool = False
-
-    def matches(self, token: str) -> bool:
-        """True when the heard token is this word (or, for long words, a near miss of it)."""
-        return _word_matches(self.text, self.prefix, token)
-
-
-@lru_cache(maxsize=200_000)
-def _word_matches(text: str, prefix: bool, token: str) -> bool:
-    if prefix:
-        return token.startswith(text) or (
-            len(text) >= FUZZY_MIN_LETTERS
-            and len(token) >= len(text)
-            and Levenshtein.normalized_similarity(token[: len(text)], text) >= FUZZY_SIMILARITY
-        )
-    if token == text:
-        return True
-    return (
-        len(text) >= FUZZY_MIN_LETTERS
-        and len(token) >= FUZZY_MIN_LETTERS
-        and Levenshtein.normalized_similarity(token, text) >= FUZZY_SIMILARITY
-    )
-
-
-@dataclass(frozen=True)
-class Part:
-    """Alternative word sequences, any of which may appear in a row."""
-
-    choices: tuple[tuple[Word, ...], ...]
-
-    def find(self, tokens: list[str]) -> list[int]:
-        """Start positions where one of the choices appears in tokens."""
-        found = []
-        firsts = {words[0] for words in self.choices}
-        for start in range(len(tokens)):
-            if not any(w.matches(tokens[start]) for w in firsts):
-                continue
-            for words in self.choices:
-                end = start + len(words)
-                if end <= len(tokens) and all(
-                    w.matches(t) for w, t in zip(words, tokens[start:end])
-                ):
-                    found.append(start)
-                    break
-        return found
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """One `heard` entry: every part somewhere in the sentence."""
-
-    source: str
-    """The entry as written in the YAML, for logs and tests."""
-    parts: tuple[Part, ...]
-
-    def heard_in(self, tokens: list[str]) -> bool:
-        """True when every part is present (a lone part must not follow a negative)."""
-        for part in self.parts:
-            starts = part.find(tokens)
-            if len(self.parts) == 1:
-                starts = [s for s in starts if not _negated(tokens, s)]
-            if not starts:
-                return False
-        return True
-
-    def spans(self, tokens: list[str]) -> set[int]:
-        """The token positions every part matched at (empty unless the whole phrase is heard)."""
-        taken: set[int] = set()
-        for part in self.parts:
-            found = [
-                (start, len(words))
-                for start in part.find(tokens)
-                for words in part.choices
-                if start + len(words) <= len(tokens)
-                and all(w.matches(t) for w, t in zip(words, tokens[start : start + len(words)]))
-            ]
-            if not found:
-                return set()
-            for start, length in found:
-                taken.update(range(start, start + length))
-        return taken
-
-
-def without_words(tokens: list[str], ignored: tuple[tuple[str, ...], ...]) -> list[str]:
-    """Tokens with every ignored word sequence taken out."""
-    kept, i = [], 0
-    while i < len(tokens):
-        skip = next((len(seq) for seq in ignored if tuple(tokens[i : i + len(seq)]) == seq), 0)
-        if skip:
-            i += skip
-        else:
-            kept.append(tokens[i])
-            i += 1
-    return kept
-
-
-def _negated(tokens: list[str], start: int) -> bool:
-    window = tokens[max(0, start - NEGATION_WINDOW) : start]
-    return any(t in NEGATIONS for t in window) and "but" not in window
-
-
-def parse_phrase(text: str) -> Phrase:
-    """Parse "(a|b c) [d] e* + f" into a phrase: template syntax per part, parts joined by " + "."""
-    parts = []
-    for raw_part in text.split(" + "):
-        choices = []
-        for sequence in expand(raw_part.strip()):
-            words: list[Word] = []
-            for word in sequence:
-                assert isinstance(word, str), "no {slots} in safety phrases"
-                if word.endswith("*"):
-                    words.append(Word(word.rstrip("*").lower(), prefix=True))
-                else:
-                    words.extend(Word(token) for token in normalize(word))
-            if words:
-                choices.append(tuple(words))
-        parts.append(Part(tuple(choices)))
-    return Phrase(text, tuple(parts))
 
 
 @dataclass(frozen=True)
@@ -211,8 +83,8 @@ class SafetyContent:
     groups: tuple[RedFlagGroup, ...]
     calm: tuple[Phrase, ...] = ()
     """Everyday talk that only sounds like danger, taken out before listening ("kill for a tea")."""
-    ignore: tuple[tuple[str, ...], ...] = ()
-    """Word sequences removed before listening for warning signs ("hay fever")."""
+    ignore: tuple[Phrase, ...] = ()
+    """Phrases taken out before listening for warning signs ("hay fever")."""
     not_hers: tuple[Phrase, ...] = ()
     """Phrases that make the signs someone else's ("my friend has"): only the baby's count."""
 
@@ -264,9 +136,7 @@ _ROUTE = {
 }
 _SCHEMA = {
     "routes": Field(list, items=_ROUTE),
-    "unsure_check": Field(
-        dict, schema={"declined": Field(str), "source": _SOURCE}
-    ),
+    "unsure_check": Field(dict, schema={"declined": Field(str), "source": _SOURCE}),
     "calm": Field(list, required=False, items=str),
     "red_flags": Field(
         dict,
@@ -306,42 +176,27 @@ def _phrases(raw: LineList, path: str, checker: Checker) -> tuple[Phrase, ...]:
     return tuple(phrases)
 
 
-def check_placeholders(
-    checker: Checker, text: str, allowed: frozenset[str], path: str, line: int
-) -> None:
-    """A problem for each {name} that is not allowed, or that reaches into a value ({x.y})."""
-    try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-    except ValueError as exc:
-        checker.add(line, path, f"cannot read the braces: {exc} (write {{{{ for a brace)")
-        return
-    for name in fields:
-        if name not in allowed:
-            known = ", ".join("{" + n + "}" for n in sorted(allowed))
-            checker.add(line, path, f"unknown placeholder {{{name}}}: use one of {known}")
-
-
 def _cite(checker: Checker, value: object, sources: dict[str, str], path: str, line: int):
     from voice_helper.content.sources import check_cited
 
     return check_cited(checker, value, sources, path, line)
 
 
-def _route(
-    raw: dict, index: int, checker: Checker, sources: dict[str, str]
-) -> Route:
+def _route(raw: dict, index: int, checker: Checker, sources: dict[str, str]) -> Route:
     lines = raw.key_lines  # type: ignore[attr-defined]
     where = f"routes[{index}]"
     for key in ("reply", "more", "check"):
         check_placeholders(checker, raw[key], PLACEHOLDERS, f"{where}.{key}", lines[key])
-    filled = _fill(raw["reply"], LONGEST_NUMBERS)
+    filled = filled_or_as_written(raw["reply"], LONGEST_NUMBERS)
     check_seconds(
         checker, filled, ROUTE_REPLY_SECONDS, f"{where}.reply", lines["reply"], "the reply"
     )
     if raw["id"] in EMERGENCY_ROUTES and not _clean(raw["reply"]).startswith(
         ("Call {emergency_number}", "Please call {emergency_number}")
     ):
-        checker.add(lines["reply"], f"{where}.reply", "must start by saying call {emergency_number}")
+        checker.add(
+            lines["reply"], f"{where}.reply", "must start by saying call {emergency_number}"
+        )
     return Route(
         raw["id"],
         _clean(raw["reply"]),
@@ -350,13 +205,6 @@ def _route(
         _cite(checker, raw["source"], sources, f"{where}.source", lines["source"]),
         _phrases(raw["heard"], f"{where}.heard", checker),
     )
-
-
-def _fill(text: str, values: dict[str, str]) -> str:
-    try:
-        return text.format(**values)
-    except (KeyError, IndexError, ValueError, AttributeError):
-        return text
 
 
 def parse_safety(
@@ -369,14 +217,19 @@ def parse_safety(
     sources = sources or {}
     routes = tuple(_route(r, i, checker, sources) for i, r in enumerate(raw["routes"]))
     ids = [r.id for r in routes]
+    routes_line = cast(LineDict, raw).key_lines["routes"]
     for route_id in ROUTE_IDS:
         if route_id not in ids:
-            checker.add(raw.key_lines["routes"], "routes", f"needs the route {route_id!r}")
+            checker.add(routes_line, "routes", f"needs the route {route_id!r}")
     for route_id in {i for i in ids if ids.count(i) > 1}:
-        checker.add(raw.key_lines["routes"], "routes", f"the route {route_id!r} is there twice")
+        checker.add(routes_line, "routes", f"the route {route_id!r} is there twice")
     check = raw["unsure_check"]
     check_placeholders(
-        checker, check["declined"], PLACEHOLDERS, "unsure_check.declined", check.key_lines["declined"]
+        checker,
+        check["declined"],
+        PLACEHOLDERS,
+        "unsure_check.declined",
+        check.key_lines["declined"],
     )
     unsure = UnsureCheck(
         _clean(check["declined"]),
@@ -395,7 +248,10 @@ def parse_safety(
             for s_index, s in enumerate(group["symptoms"])
         )
         check_placeholders(
-            checker, group["advice"], frozenset(), f"red_flags.groups[{g_index}].advice",
+            checker,
+            group["advice"],
+            frozenset(),
+            f"red_flags.groups[{g_index}].advice",
             group.key_lines["advice"],
         )
         groups.append(
@@ -408,7 +264,10 @@ def parse_safety(
             )
         )
     check_placeholders(
-        checker, flags["heard_intro"], frozenset({"symptom"}), "red_flags.heard_intro",
+        checker,
+        flags["heard_intro"],
+        frozenset({"symptom"}),
+        "red_flags.heard_intro",
         flags.key_lines["heard_intro"],
     )
     if "{symptom}" not in flags["heard_intro"]:
@@ -421,7 +280,7 @@ def parse_safety(
         _clean(flags["heard_intro"]),
         tuple(groups),
         _phrases(raw["calm"], "calm", checker) if "calm" in raw else (),
-        tuple(tuple(normalize(text)) for text in flags.get("ignore", [])),
+        _phrases(flags["ignore"], "red_flags.ignore", checker) if "ignore" in flags else (),
         _phrases(flags["not_hers"], "red_flags.not_hers", checker) if "not_hers" in flags else (),
     )
 

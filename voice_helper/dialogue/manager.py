@@ -29,7 +29,6 @@ from voice_helper.dialogue.state import (
 from voice_helper.dialogue.troubleshooting_walk import TroubleshootingWalk
 from voice_helper.intent import INTENT_NAMES, Intent
 from voice_helper.remind.contract import ReminderPort
-from voice_helper.understand.safety import SafetyHit, red_flag_reply
 from voice_helper.understand.understander import QUESTION
 
 __all__ = [
@@ -183,15 +182,13 @@ class Dialogue:
         self.state.misses = 0
         self.state.awaiting_amount = False
         name = intent.name
-        if name == "crisis":
-            return self._route(str(intent.slots.get("route") or "suicidal_thoughts"))
-        if name == "safety_check":
-            return self._safety_check(str(intent.slots.get("route") or "suicidal_thoughts"))
-        if name == "urgent_symptom":
-            return self._urgent(intent)
+        if name in ("crisis", "safety_check", "urgent_symptom"):
+            return self._safety(intent)
         route, self.state.safety_route = self.state.safety_route, ""
         if route and name in ("next", "repeat") and self.state.step is Step.IDLE:
-            return self._route_more(route, again=name == "repeat")
+            self.state.safety_route = route
+            text = safety_replies.route_more(self.content, route, self.contacts, name == "repeat")
+            return [Reply(text, safety=True)]
         if name == "repeat":
             said = self.state.last_said or self.content.prompt("nothing_to_repeat")
             return [Reply(said)]
@@ -217,32 +214,21 @@ class Dialogue:
             return [Reply(self.talk.call(name, intent.slots))]
         return self.walk.answer(name)
 
-    def _route(self, route_id: str) -> list[Reply]:
-        """Above everything: what to do now for this kind of danger; "tell me more" gives the rest."""
+    def _safety(self, intent: Intent) -> list[Reply]:
+        """Above everything: a route's reply, its one check question, or a red flag's advice."""
+        route = str(intent.slots.get("route") or "suicidal_thoughts")
+        if intent.name == "safety_check":
+            ask, declined = safety_replies.check_texts(self.content, route, self.contacts)
+            self.pending = Pending(Intent("crisis", {"route": route}), declined=declined)
+            return [Reply(ask, safety=True)]
+        if intent.name == "urgent_symptom":
+            replies = [Reply(safety_replies.red_flag_text(self.content, intent), safety=True)]
+            if self.state.step is Step.QUESTION:
+                replies.append(Reply(self.walk.question_text()))
+            return replies
         self.talk.stop_breathing()
-        self.state = State(last_said=self.state.last_said, safety_route=route_id)
-        return [Reply(safety_replies.route_reply(self.content, route_id, self.contacts), safety=True)]
-
-    def _route_more(self, route_id: str, again: bool) -> list[Reply]:
-        """The rest of a route's reply (on "repeat", its first part again before it)."""
-        self.state.safety_route = route_id
-        text = safety_replies.route_more(self.content, route_id, self.contacts)
-        if again:
-            first = safety_replies.route_reply(self.content, route_id, self.contacts)
-            text = f"{first} {text}"
-        return [Reply(text, safety=True)]
-
-    def _safety_check(self, route_id: str) -> list[Reply]:
-        """One gentle, direct question when a sentence only might be frightened."""
-        ask, declined = safety_replies.check_texts(self.content, route_id, self.contacts)
-        self.pending = Pending(Intent("crisis", {"route": route_id}), declined=declined)
-        return [Reply(ask, safety=True)]
-
-    def _urgent(self, intent: Intent) -> list[Reply]:
-        replies = [Reply(_red_flag_reply(self.content, intent), safety=True)]
-        if self.state.step is Step.QUESTION:
-            replies.append(Reply(self.walk.question_text()))
-        return replies
+        self.state = State(last_said=self.state.last_said, safety_route=route)
+        return [Reply(safety_replies.route_reply(self.content, route, self.contacts), safety=True)]
 
     def _stop(self) -> list[Reply]:
         self.talk.stop_breathing()
@@ -269,17 +255,6 @@ class Dialogue:
             return [Reply(self.content.prompt("gave_up"))]
         key = "reprompt_question" if self.state.step in (Step.QUESTION, Step.OFFER) else "reprompt"
         return [Reply(self.content.prompt(key))]
-
-
-def _red_flag_reply(content: Content, intent: Intent) -> str:
-    """The red-flag reply for the group and symptom the safety rules put in the intent."""
-    assert content.safety is not None
-    hit = SafetyHit(
-        "urgent_symptom",
-        group=str(intent.slots.get("group", "infection")),
-        symptom=str(intent.slots.get("symptom", "")),
-    )
-    return red_flag_reply(content.safety, hit)
 
 
 _HELP_KEYS = {

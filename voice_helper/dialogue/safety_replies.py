@@ -11,6 +11,8 @@ import logging
 
 from voice_helper.content import Content
 from voice_helper.dialogue.state import CrisisContacts
+from voice_helper.intent import Intent
+from voice_helper.understand.safety import SafetyHit, red_flag_reply
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -42,11 +44,14 @@ def route_reply(content: Content, route_id: str, contacts: CrisisContacts) -> st
         return _last_resort(contacts)
 
 
-def route_more(content: Content, route_id: str, contacts: CrisisContacts) -> str:
-    """The rest of the route's reply, said on "tell me more"."""
+def route_more(
+    content: Content, route_id: str, contacts: CrisisContacts, again: bool = False
+) -> str:
+    """The rest of the route's reply, said on "tell me more" (on "repeat", the first part too)."""
     try:
         assert content.safety is not None
-        return _fill(content.safety.route(route_id).more, contacts)
+        more = _fill(content.safety.route(route_id).more, contacts)
+        return f"{route_reply(content, route_id, contacts)} {more}" if again else more
     except Exception:
         _LOGGER.exception("the rest of the %s reply could not be read", route_id)
         return _last_resort(contacts)
@@ -62,3 +67,14 @@ def check_texts(content: Content, route_id: str, contacts: CrisisContacts) -> tu
         _LOGGER.exception("the safety check could not be read; saying the last-resort line")
         text = _last_resort(contacts)
         return text, text
+
+
+def red_flag_text(content: Content, intent: Intent) -> str:
+    """The red-flag advice for the group and symptom the safety layer put in the intent."""
+    assert content.safety is not None
+    hit = SafetyHit(
+        "urgent_symptom",
+        group=str(intent.slots.get("group", "infection")),
+        symptom=str(intent.slots.get("symptom", "")),
+    )
+    return red_flag_reply(content.safety, hit)

@@ -184,8 +184,12 @@ def check_crisis_line(settings: Settings) -> CheckResult:
     try:
         countries = load_countries(Path(settings.content_dir or DEFAULT_CONTENT_DIR))
     except Exception as exc:  # noqa: BLE001 - doctor reports, never crashes
-        return CheckResult("crisis", FAIL, f"cannot read countries.yaml: {first_line(exc)}",
-                           "run `voice-helper content check`")
+        return CheckResult(
+            "crisis",
+            FAIL,
+            f"cannot read countries.yaml: {first_line(exc)}",
+            "run `voice-helper content check`",
+        )
     problem = country_problem(settings.country, countries)
     if problem is not None:
         return CheckResult("crisis", FAIL, problem, "run `voice-helper setup` to choose one")

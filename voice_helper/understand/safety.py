@@ -12,13 +12,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from voice_helper.content.safety_phrases import (
-    ROUTE_IDS,
-    SafetyContent,
-    without_words,
-)
+from voice_helper.content.safety_phrases import ROUTE_IDS, Phrase, SafetyContent
 from voice_helper.understand.safety_model import (
+    CALM,
     TODAY_GROUPS,
     SafetyModel,
     load_safety_model,
@@ -34,19 +32,25 @@ URGENT = "urgent_symptom"
 UNSURE = "safety_check"
 """Neither clearly a route nor clearly calm: ask once."""
 
+
 @dataclass(frozen=True)
 class Thresholds:
     """How sure the classifier must be to act, and to ask. Chosen on the tuned split, 5-fold
     (`benchmarks/safety_bench.py --sweep`): act 0.35 took 89% of route sentences but alarmed on
     12.6% of calm ones; 0.7 took 83% and alarmed on 7.8%. 0.5 is the middle, and a check band
-    down to 0.2 asks about a further 8.6% of route sentences (6.6% of calm ones are asked too)."""
+    down to 0.3 asks about a further 7.4% of route sentences (3.7% of calm ones are asked too;
+    at 0.2, 6.6%: "I'm dying to get out of the house" was asked about)."""
 
     act: float = 0.5
     """A route is taken when its probability is at least this."""
-    check: float = 0.2
+    check: float = 0.3
     """Below `act`, routes together this likely get the route's one check question."""
     today: float = 0.5
     """A warning sign for today is answered when this likely."""
+    overrule: float = 0.9
+    """The classifier may silence the rules only when this sure the sentence is calm; less sure,
+    a route the rules heard is checked with one question ("I've had thoughts of suicide" read as
+    the past) and a red flag is answered ("I feel shivery")."""
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -76,7 +80,11 @@ def verdict(hit: SafetyHit | None) -> str:
 
 
 def build_detector(
-    content: SafetyContent, content_dir: Path, cache_dir: Path | None, with_model: bool = True
+    content: SafetyContent,
+    content_dir: Path,
+    cache_dir: Path | None,
+    with_model: bool = True,
+    templates: Any = None,
 ) -> SafetyDetector:
     """The rules, and the classifier when it can be had (the rules alone if it cannot)."""
     detector = SafetyDetector(content)
@@ -84,7 +92,7 @@ def build_detector(
         return detector
     try:
         detector.model = load_safety_model(
-            content_dir, cache_dir, detector.rule_label, detector.rule_labels()
+            content_dir, cache_dir, detector.rule_label, detector.rule_labels(), templates
         )
     except Exception:
         _LOGGER.exception("the safety classifier could not be loaded; the rules alone decide")
@@ -128,7 +136,7 @@ class SafetyDetector:
             for phrase in route.phrases:
                 if phrase.heard_in(tokens):
                     return SafetyHit(CRISIS, route=route.id, phrase=phrase.source)
-        tokens = without_words(tokens, self.content.ignore)
+        tokens = _without(tokens, self.content.ignore)
         someone_else = any(p.heard_in(tokens) for p in self.content.not_hers)
         # The painless lump is checked first: "a lump" alone is the infection group's.
         for group in sorted(self.content.groups, key=lambda g: g.id != "lump_that_stays"):
@@ -137,19 +145,26 @@ class SafetyDetector:
             for symptom in group.symptoms:
                 for phrase in symptom.phrases:
                     if phrase.heard_in(tokens):
-                        return SafetyHit(URGENT, group=group.id, symptom=symptom.say, phrase=phrase.source)
+                        return SafetyHit(
+                            URGENT, group=group.id, symptom=symptom.say, phrase=phrase.source
+                        )
         return None
 
     def _without_calm(self, tokens: list[str]) -> list[str]:
         """Tokens with every everyday idiom taken out ("dying to", "smother ... in kisses")."""
-        taken: set[int] = set()
-        for phrase in self.content.calm:
-            taken |= phrase.spans(tokens)
-        return [t for i, t in enumerate(tokens) if i not in taken] if taken else tokens
+        return _without(tokens, self.content.calm)
 
     def red_flag_reply(self, hit: SafetyHit) -> str:
         """What was heard, every sign of its kind, and what to do."""
         return red_flag_reply(self.content, hit)
+
+
+def _without(tokens: list[str], phrases: tuple[Phrase, ...]) -> list[str]:
+    """Tokens with the words of every phrase heard in them taken out."""
+    taken: set[int] = set()
+    for phrase in phrases:
+        taken |= phrase.spans(tokens)
+    return [t for i, t in enumerate(tokens) if i not in taken] if taken else tokens
 
 
 def combine(
@@ -169,13 +184,19 @@ def combine(
     today = max(TODAY_GROUPS, key=lambda g: probabilities.get(g, 0.0))
     if probabilities.get(today, 0.0) >= thresholds.today:
         group = TODAY_GROUPS[today]
-        if rule is not None and rule.kind == URGENT and (
-            rule.group == group or (group == "infection" and rule.group == "lump_that_stays")
+        if (
+            rule is not None
+            and rule.kind == URGENT
+            and (rule.group == group or (group == "infection" and rule.group == "lump_that_stays"))
         ):
             return rule
         return SafetyHit(URGENT, group=group, phrase=f"classifier {today}")
     if sum(routes.values()) >= thresholds.check:
         return SafetyHit(UNSURE, route=best, phrase=label)
+    if rule is not None and probabilities.get(CALM, 0.0) < thresholds.overrule:
+        if rule.kind == CRISIS:
+            return SafetyHit(UNSURE, route=rule.route, phrase=f"{rule.phrase}; {label}")
+        return rule
     return None
 
 

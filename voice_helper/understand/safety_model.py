@@ -36,7 +36,9 @@ RULE_WEIGHT = 1.0
 """How much the rules' verdict counts beside the words (5-fold on the tuned split)."""
 REGULARISATION = 20.0
 """Logistic regression's C."""
-MODEL_VERSION = 1
+MODEL_VERSION = 3
+COMMAND_SAMPLES = 40
+"""Template sentences per command meaning taught as calm."""
 """Bumped when the features or the classifier change, so an old cached model is not used."""
 _CALM_KEYS = ("not_crisis", "not_red_flag", "rejects")
 _SAFETY_INTENTS = frozenset({"crisis", "urgent_symptom"})
@@ -117,26 +119,58 @@ def route_examples(path: Path) -> list[Example]:
     return [Example(str(text), str(label)) for label, texts in data.items() for text in texts or []]
 
 
-def calm_examples(content_dir: Path) -> list[Example]:
-    """Everyday commands and household talk from the training paraphrases, as calm."""
+GROUP_LABELS = {
+    "infection": "mother_today",
+    "lump_that_stays": "mother_today",
+    "baby": "baby_today",
+}
+"""A red-flag group the rules heard -> the classifier's label for it."""
+
+
+def paraphrase_examples(content_dir: Path, rule_label: RuleLabel) -> list[Example]:
+    """The paraphrase files' sentences (never the held-out one): everyday commands and household
+    talk as calm, and their crisis and red-flag sentences under the route or group the rules
+    give them (they were written before the routes; a sentence the rules miss is left out)."""
     folder = Path(content_dir) / "sentences"
     examples = []
-    for name in ("paraphrases_train.yaml", "paraphrases_safety.yaml"):
+    for name in ("paraphrases_train.yaml", "paraphrases_tuned.yaml", "paraphrases_safety.yaml"):
         path = folder / name
         if not path.exists():
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for group in [*data.get("tests", []), *data.get("context_tests", [])]:
-            if group["intent"] not in _SAFETY_INTENTS:
-                examples += [Example(str(t), CALM) for t in group["sentences"]]
+            for text in map(str, group["sentences"]):
+                if group["intent"] not in _SAFETY_INTENTS:
+                    examples.append(Example(text, CALM))
+                    continue
+                heard = rule_label(text)
+                label = GROUP_LABELS.get(heard, heard)
+                if label:
+                    examples.append(Example(text, label))
         for key in _CALM_KEYS:
             examples += [Example(str(t), CALM) for t in data.get(key, [])]
     return examples
 
 
-def training_examples(content_dir: Path) -> list[Example]:
+def command_examples(templates: Any) -> list[Example]:
+    """A sample of the command templates (never their crisis or red-flag sentences), as calm:
+    "my milk isn't coming" is a question about pumping, however it sounds."""
+    from voice_helper.understand.meaning import template_examples
+
+    if templates is None:
+        return []
+    return [
+        Example(e.text, CALM)
+        for e in template_examples(templates, per_label=COMMAND_SAMPLES)
+        if e.label not in _SAFETY_INTENTS
+    ]
+
+
+def training_examples(
+    content_dir: Path, rule_label: RuleLabel, templates: Any = None
+) -> list[Example]:
     """Everything the safety classifier is trained on."""
-    examples = calm_examples(content_dir)
+    examples = paraphrase_examples(content_dir, rule_label) + command_examples(templates)
     for path in safety_files(content_dir):
         examples += route_examples(path)
     return examples
@@ -157,9 +191,10 @@ def load_safety_model(
     cache_dir: Path | None,
     rule_label: RuleLabel,
     rule_labels: tuple[str, ...],
+    templates: Any = None,
 ) -> SafetyModel | None:
     """The classifier for this content (from the cache when trained before); None without data."""
-    examples = training_examples(content_dir)
+    examples = training_examples(content_dir, rule_label, templates)
     if not any(e.label != CALM for e in examples):
         return None
     rules_text = (Path(content_dir) / "safety.yaml").read_text(encoding="utf-8")

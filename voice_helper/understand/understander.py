@@ -88,7 +88,9 @@ class Understander:
         """Build from loaded Content: its templates, safety phrases and tuned paraphrases."""
         templates = content.templates
         safety = (
-            build_detector(content.safety, Path(content.directory), cache_dir, with_meaning)
+            build_detector(
+                content.safety, Path(content.directory), cache_dir, with_meaning, templates
+            )
             if content.safety is not None
             else None
         )
