@@ -184,11 +184,11 @@ class Dialogue:
         name = intent.name
         if name in ("crisis", "safety_check", "urgent_symptom"):
             return self._safety(intent)
-        route, self.state.safety_route = self.state.safety_route, ""
-        if route and name in ("next", "repeat") and self.state.step is Step.IDLE:
-            self.state.safety_route = route
+        if self.state.safety_route and name in ("next", "repeat") and not self.active:
+            route = self.state.safety_route
             text = safety_replies.route_more(self.content, route, self.contacts, name == "repeat")
             return [Reply(text, safety=True)]
+        self.state.safety_route = ""
         if name == "repeat":
             said = self.state.last_said or self.content.prompt("nothing_to_repeat")
             return [Reply(said)]
@@ -218,14 +218,11 @@ class Dialogue:
         """Above everything: a route's reply, its one check question, or a red flag's advice."""
         route = str(intent.slots.get("route") or "suicidal_thoughts")
         if intent.name == "safety_check":
-            ask, declined = safety_replies.check_texts(self.content, route, self.contacts)
-            self.pending = Pending(Intent("crisis", {"route": route}), declined=declined)
-            return [Reply(ask, safety=True)]
+            self.pending, ask = safety_replies.check(self.content, route, self.contacts)
+            return [ask]
         if intent.name == "urgent_symptom":
-            replies = [Reply(safety_replies.red_flag_text(self.content, intent), safety=True)]
-            if self.state.step is Step.QUESTION:
-                replies.append(Reply(self.walk.question_text()))
-            return replies
+            advice = Reply(safety_replies.red_flag_text(self.content, intent), safety=True)
+            return [advice, *self.walk.question_again(self.state.step)]
         self.talk.stop_breathing()
         self.state = State(last_said=self.state.last_said, safety_route=route)
         return [Reply(safety_replies.route_reply(self.content, route, self.contacts), safety=True)]

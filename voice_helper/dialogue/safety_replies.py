@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 
 from voice_helper.content import Content
-from voice_helper.dialogue.state import CrisisContacts
+from voice_helper.dialogue.replies import Reply
+from voice_helper.dialogue.state import CrisisContacts, Pending
 from voice_helper.intent import Intent
 from voice_helper.understand.safety import SafetyHit, red_flag_reply
 
@@ -55,6 +56,14 @@ def route_more(
     except Exception:
         _LOGGER.exception("the rest of the %s reply could not be read", route_id)
         return _last_resort(contacts)
+
+
+def check(content: Content, route_id: str, contacts: CrisisContacts) -> tuple[Pending, Reply]:
+    """The route's one check question, and the route it leads to on yes."""
+    ask, declined = check_texts(content, route_id, contacts)
+    return Pending(Intent("crisis", {"route": route_id}), declined=declined), Reply(
+        ask, safety=True
+    )
 
 
 def check_texts(content: Content, route_id: str, contacts: CrisisContacts) -> tuple[str, str]:

@@ -79,6 +79,10 @@ class TroubleshootingWalk:
         """The current cause's question."""
         return self.content.causes[self.state.question].question
 
+    def question_again(self, step: Step) -> list[Reply]:
+        """The open question once more (after a red flag's advice), or nothing if none is open."""
+        return [Reply(self.question_text())] if step is Step.QUESTION else []
+
     def ask_cause(self, cause_id: str | None) -> list[Reply]:
         """A direct question about one cause: its remedy (with what the log shows)."""
         try:
