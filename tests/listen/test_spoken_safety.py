@@ -53,7 +53,9 @@ def test_said_over_the_pump_gets_the_safety_reply(
         transcript = moonshine.transcribe(audio)
         moonshine.reset()
         result = heard.match(transcript.text)
-        if result.intent is None or result.intent.name != intent or result.source != "safety":
+        # The check question is a safety reply too: a mishearing is asked about, never ignored.
+        named = result.intent.name if result.intent else None
+        if named not in (intent, "safety_check") or result.source != "safety":
             missed.append((text, transcript.text))
     # Moonshine tiny mishears one of these at 10 dB ("hardly any wet nappies"); none clean.
     assert len(SAID) - len(missed) >= at_least, missed

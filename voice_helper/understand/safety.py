@@ -38,13 +38,14 @@ class Thresholds:
     """How sure the classifier must be to act, and to ask. Chosen on the tuned split, 5-fold
     (`benchmarks/safety_bench.py --sweep`): act 0.35 took 89% of route sentences but alarmed on
     12.6% of calm ones; 0.7 took 83% and alarmed on 7.8%. 0.5 is the middle, and a check band
-    down to 0.3 asks about a further 7.4% of route sentences (3.7% of calm ones are asked too;
+    down to 0.35 asks about a further 6-7% of route sentences (3-4% of calm ones are asked too;
     at 0.2, 6.6%: "I'm dying to get out of the house" was asked about)."""
 
     act: float = 0.5
     """A route is taken when its probability is at least this."""
-    check: float = 0.3
-    """Below `act`, routes together this likely get the route's one check question."""
+    check: float = 0.35
+    """Below `act`, routes together this likely get the route's one check question (at 0.3 a
+    misheard "the game starts at eight", "The games are set at.", was asked about psychosis)."""
     today: float = 0.5
     """A warning sign for today is answered when this likely."""
     overrule: float = 0.9
