@@ -22,7 +22,7 @@ from voice_helper.understand.meaning import (
     template_examples,
     training_files,
 )
-from voice_helper.understand.safety import URGENT, SafetyDetector, build_detector
+from voice_helper.understand.safety import UNSURE, URGENT, SafetyDetector, build_detector
 from voice_helper.understand.slots import fill_slots
 from voice_helper.words.normalize import normalize
 
@@ -113,7 +113,10 @@ class Understander:
 
     def safety_heard(self, text: str) -> bool:
         """True when a crisis or warning sign is heard in text (the grammar must keep it)."""
-        return self.safety is not None and self.safety.check(text) is not None
+        # A doubt (the check question) does not hold the free transcript: the grammar's reading
+        # may be the sentence she said ("I think I have messed I this." for "... mastitis").
+        hit = self.safety.check(text) if self.safety is not None else None
+        return hit is not None and hit.kind != UNSURE
 
     def safety_check(self, text: str) -> Understanding | None:
         """A crisis or warning sign heard anywhere in text, else None."""
